@@ -1,0 +1,366 @@
+// Package scriptvm runs one JavaScript program on one goja.Runtime owned by
+// one goroutine: the event loop. Other goroutines never touch the runtime;
+// they hand work to the loop with Enqueue. The loop runs queued work, then the
+// timers that are due, and sleeps until the next timer or the next enqueue.
+//
+// Errors thrown by callbacks are reported through Options.OnError and the
+// loop goes on; a syntax error or an exception in the top-level program ends
+// Run with a *ScriptError.
+package scriptvm
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// Options configure a Loop.
+type Options struct {
+	// Clock drives timers and the runtime's Date; nil means RealClock.
+	Clock Clock
+	// OnError receives every uncaught exception thrown by a callback run
+	// with Call. It runs on the loop goroutine. nil drops them (tests only).
+	OnError func(*ScriptError)
+	// MaxCallStackSize bounds JS recursion; 0 means 10,000 frames.
+	MaxCallStackSize int
+}
+
+// RunOptions say when Run returns besides context cancellation.
+type RunOptions struct {
+	// UntilIdle ends the run when nothing is pending: no queued work, no
+	// timers and no holds (see Hold).
+	UntilIdle bool
+	// Deadline, when not zero, ends the run once the loop's clock reaches it.
+	Deadline time.Time
+}
+
+// StopReason says why Run returned without a script error.
+type StopReason int
+
+const (
+	StoppedByContext  StopReason = iota // the context was cancelled (Ctrl-C, SIGTERM)
+	StoppedIdle                         // RunOptions.UntilIdle and nothing left to do
+	StoppedAtDeadline                   // RunOptions.Deadline reached
+)
+
+func (r StopReason) String() string {
+	switch r {
+	case StoppedIdle:
+		return "idle"
+	case StoppedAtDeadline:
+		return "deadline"
+	default:
+		return "cancelled"
+	}
+}
+
+// Loop is the event loop. Create it with New; call Run once.
+//
+// Methods document which goroutine may call them: "loop only" methods must
+// be called from code the loop is running (the program, a callback, a timer
+// or an enqueued function).
+type Loop struct {
+	rt      *goja.Runtime
+	clock   Clock
+	onError func(*ScriptError)
+
+	mu      sync.Mutex
+	queue   []func()
+	closed  bool
+	wake    chan struct{}
+	spare   []func() // reused queue slice, owned by the loop goroutine
+	timers  timerHeap
+	seq     uint64
+	holds   int
+	running bool
+}
+
+// New creates a loop and its runtime. The runtime's Date reads opts.Clock.
+func New(opts Options) *Loop {
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	if opts.MaxCallStackSize == 0 {
+		opts.MaxCallStackSize = 10000
+	}
+	rt := goja.New()
+	rt.SetTimeSource(opts.Clock.Now)
+	rt.SetMaxCallStackSize(opts.MaxCallStackSize)
+	return &Loop{
+		rt:      rt,
+		clock:   opts.Clock,
+		onError: opts.OnError,
+		wake:    make(chan struct{}, 1),
+	}
+}
+
+// Runtime returns the goja runtime. Loop only, or before Run starts.
+func (l *Loop) Runtime() *goja.Runtime { return l.rt }
+
+// Clock returns the loop's clock. Any goroutine.
+func (l *Loop) Clock() Clock { return l.clock }
+
+// Enqueue hands fn to the loop, which runs it after the work queued before
+// it. It never blocks. It returns false, and fn never runs, once Run has
+// returned. Any goroutine.
+func (l *Loop) Enqueue(fn func()) bool {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return false
+	}
+	l.queue = append(l.queue, fn)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// Hold keeps an UntilIdle run alive until the returned release is called
+// (a connected client, an operation whose completion will be enqueued).
+// release is idempotent. Loop only, both Hold and release.
+func (l *Loop) Hold() (release func()) {
+	l.holds++
+	done := false
+	return func() {
+		if !done {
+			done = true
+			l.holds--
+		}
+	}
+}
+
+// Timer is a pending callback created by SetTimer.
+type Timer struct {
+	when  time.Time
+	seq   uint64
+	fn    func()
+	index int // in the heap; -1 when not scheduled
+}
+
+// When returns the clock time the timer fires at.
+func (t *Timer) When() time.Time { return t.when }
+
+// SetTimer runs fn on the loop once the clock has advanced by d (d <= 0:
+// after the work already queued). Loop only.
+func (l *Loop) SetTimer(d time.Duration, fn func()) *Timer {
+	if d < 0 {
+		d = 0
+	}
+	l.seq++
+	t := &Timer{when: l.clock.Now().Add(d), seq: l.seq, fn: fn}
+	heap.Push(&l.timers, t)
+	return t
+}
+
+// CancelTimer removes t; it reports whether t was still pending. Loop only.
+func (l *Loop) CancelTimer(t *Timer) bool {
+	if t == nil || t.index < 0 {
+		return false
+	}
+	heap.Remove(&l.timers, t.index)
+	return true
+}
+
+// Pending reports whether t has not fired and was not cancelled. Loop only.
+func (t *Timer) Pending() bool { return t.index >= 0 }
+
+// Compile compiles src once, with name as its file name so that errors and
+// stacks say "name:line:col". A syntax error is a *ScriptError.
+func Compile(name, src string) (*goja.Program, error) {
+	ast, err := parser.ParseFile(nil, name, src, 0, parser.WithDisableSourceMaps)
+	if err != nil {
+		return nil, fromCompile(name, err)
+	}
+	prg, err := goja.CompileAST(ast, false)
+	if err != nil {
+		return nil, fromCompile(name, err)
+	}
+	return prg, nil
+}
+
+// Call calls fn on the loop. An exception it throws is reported through
+// OnError and Call returns nil, false. Loop only.
+func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja.Value, bool) {
+	v, err := fn(this, args...)
+	if err != nil {
+		l.report(err)
+		return nil, false
+	}
+	return v, true
+}
+
+// Report passes err, converted to a *ScriptError, to OnError. Loop only.
+func (l *Loop) Report(err error) { l.report(err) }
+
+func (l *Loop) report(err error) {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		return // the run is being stopped; not the script's fault
+	}
+	if l.onError != nil {
+		l.onError(AsScriptError(err))
+	}
+}
+
+// Run runs prg's top level, then the loop, until ctx is cancelled or opts
+// say to stop. It returns the reason it stopped, or a *ScriptError when the
+// top level threw. After Run returns, Enqueue refuses work and the runtime
+// must not be used. Call Run once, from the goroutine that will own the
+// runtime.
+func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (StopReason, error) {
+	l.mu.Lock()
+	if l.running {
+		l.mu.Unlock()
+		return 0, fmt.Errorf("scriptvm: Run called twice")
+	}
+	l.running = true
+	l.mu.Unlock()
+	defer l.close()
+
+	// Interrupt running JS when the context ends, so a runaway script cannot
+	// keep Ctrl-C from working.
+	stopInterrupt := context.AfterFunc(ctx, func() { l.rt.Interrupt("run cancelled") })
+	defer stopInterrupt()
+
+	if _, err := l.rt.RunProgram(prg); err != nil {
+		var ie *goja.InterruptedError
+		if errors.As(err, &ie) && ctx.Err() != nil {
+			return StoppedByContext, nil
+		}
+		return 0, AsScriptError(err)
+	}
+	return l.loop(ctx, opts), nil
+}
+
+func (l *Loop) close() {
+	l.mu.Lock()
+	l.closed = true
+	l.queue = nil
+	l.mu.Unlock()
+}
+
+func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
+	var sleep *time.Timer
+	defer func() {
+		if sleep != nil {
+			sleep.Stop()
+		}
+	}()
+	for {
+		if ctx.Err() != nil {
+			return StoppedByContext
+		}
+		if !opts.Deadline.IsZero() && !l.clock.Now().Before(opts.Deadline) {
+			return StoppedAtDeadline
+		}
+		ran := l.runQueued(ctx)
+		ran = l.runDueTimers(ctx) || ran
+		if ran {
+			continue
+		}
+		if opts.UntilIdle && l.holds == 0 && len(l.timers) == 0 && l.queueEmpty() {
+			return StoppedIdle
+		}
+		// Sleep until the next timer, the deadline, an enqueue or cancellation.
+		var wait <-chan time.Time
+		next := opts.Deadline
+		if len(l.timers) > 0 && (next.IsZero() || l.timers[0].when.Before(next)) {
+			next = l.timers[0].when
+		}
+		if !next.IsZero() {
+			d := next.Sub(l.clock.Now())
+			if sleep == nil {
+				sleep = time.NewTimer(d)
+			} else {
+				sleep.Reset(d)
+			}
+			wait = sleep.C
+		}
+		select {
+		case <-ctx.Done():
+			return StoppedByContext
+		case <-l.wake:
+		case <-wait:
+		}
+	}
+}
+
+func (l *Loop) queueEmpty() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queue) == 0
+}
+
+// runQueued runs the work queued so far; work queued meanwhile waits for the
+// next round, so timers are not starved.
+func (l *Loop) runQueued(ctx context.Context) bool {
+	l.mu.Lock()
+	jobs := l.queue
+	l.queue = l.spare[:0]
+	l.mu.Unlock()
+	for i, fn := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		fn()
+		jobs[i] = nil
+	}
+	l.spare = jobs[:0]
+	return len(jobs) > 0
+}
+
+// runDueTimers runs the timers due now, in order of due time then creation.
+// Timers created by these callbacks wait for the next round.
+func (l *Loop) runDueTimers(ctx context.Context) bool {
+	now := l.clock.Now()
+	limit := l.seq
+	ran := false
+	for len(l.timers) > 0 && ctx.Err() == nil {
+		t := l.timers[0]
+		if t.when.After(now) || t.seq > limit {
+			break
+		}
+		heap.Pop(&l.timers)
+		t.fn()
+		ran = true
+	}
+	return ran
+}
+
+type timerHeap []*Timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].when.Equal(h[j].when) {
+		return h[i].seq < h[j].seq
+	}
+	return h[i].when.Before(h[j].when)
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].index = i
+	h[j].index = j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*Timer)
+	t.index = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	n := len(old)
+	t := old[n-1]
+	old[n-1] = nil
+	t.index = -1
+	*h = old[:n-1]
+	return t
+}

@@ -1,0 +1,192 @@
+package scriptvm
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// harness is a loop with a JS log() that records lines and a JS
+// after(ms, fn) timer, as a test-only stand-in for the agent API.
+type harness struct {
+	loop   *Loop
+	lines  []string
+	errors []*ScriptError
+}
+
+func newHarness(t *testing.T, clock Clock) *harness {
+	t.Helper()
+	h := &harness{}
+	h.loop = New(Options{Clock: clock, OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	rt := h.loop.Runtime()
+	must(t, rt.Set("log", func(s string) { h.lines = append(h.lines, s) }))
+	must(t, rt.Set("after", func(ms int64, fn goja.Callable) {
+		h.loop.SetTimer(time.Duration(ms)*time.Millisecond, func() { h.loop.Call(fn, goja.Undefined()) })
+	}))
+	return h
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) run(t *testing.T, src string, opts RunOptions) (StopReason, error) {
+	t.Helper()
+	prg, err := Compile("agent.js", src)
+	if err != nil {
+		return 0, err
+	}
+	return h.loop.Run(context.Background(), prg, opts)
+}
+
+func TestSyntaxErrorNamesFileLineCol(t *testing.T) {
+	_, err := Compile("agent.js", "var a = 1;\nvar b = ;\n")
+	var se *ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("want *ScriptError, got %T %v", err, err)
+	}
+	if se.File != "agent.js" || se.Line != 2 || se.Kind != "SyntaxError" {
+		t.Fatalf("got %+v", se)
+	}
+	if !strings.HasPrefix(se.Error(), "agent.js:2:") || !strings.Contains(se.Error(), "SyntaxError") {
+		t.Fatalf("Error() = %q", se.Error())
+	}
+}
+
+func TestTopLevelThrowEndsRunWithStack(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.run(t, "function inner() {\n  null.x;\n}\nfunction outer() { inner(); }\nouter();\n", RunOptions{UntilIdle: true})
+	var se *ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("want *ScriptError, got %v", err)
+	}
+	if se.Kind != "TypeError" || se.File != "agent.js" || se.Line != 2 {
+		t.Fatalf("got %+v", se)
+	}
+	var funcs []string
+	for _, f := range se.Stack {
+		funcs = append(funcs, f.Func)
+	}
+	if len(funcs) < 2 || funcs[0] != "inner" || funcs[1] != "outer" {
+		t.Fatalf("stack functions = %v", funcs)
+	}
+	if lines := se.Lines(); !strings.Contains(lines[1], "inner (agent.js:2:") {
+		t.Fatalf("stack lines = %q", lines)
+	}
+}
+
+func TestCallbackErrorIsReportedAndLoopGoesOn(t *testing.T) {
+	h := newHarness(t, nil)
+	reason, err := h.run(t, `
+		after(1, function boom() { throw new Error("first"); });
+		after(2, function () { log("second ran"); });
+	`, RunOptions{UntilIdle: true})
+	if err != nil || reason != StoppedIdle {
+		t.Fatalf("run: %v %v", reason, err)
+	}
+	if len(h.errors) != 1 || !strings.Contains(h.errors[0].Message, "Error: first") || h.errors[0].Line != 2 {
+		t.Fatalf("errors = %+v", h.errors)
+	}
+	if len(h.lines) != 1 || h.lines[0] != "second ran" {
+		t.Fatalf("lines = %v", h.lines)
+	}
+}
+
+func TestTimersRunInDueOrderThenIdle(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.run(t, `
+		after(30, function () { log("c"); });
+		after(10, function () { log("a"); after(5, function () { log("b"); }); });
+		after(0, function () { log("zero"); });
+		log("top");
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if got := strings.Join(h.lines, ","); got != "top,zero,a,b,c" {
+		t.Fatalf("order = %s", got)
+	}
+}
+
+func TestCancelTimer(t *testing.T) {
+	h := newHarness(t, nil)
+	var tm *Timer
+	must(t, h.loop.Runtime().Set("armAndCancel", func() bool {
+		tm = h.loop.SetTimer(time.Millisecond, func() { h.lines = append(h.lines, "fired") })
+		return h.loop.CancelTimer(tm)
+	}))
+	_, err := h.run(t, `log(String(armAndCancel()));`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if strings.Join(h.lines, ",") != "true" || tm.Pending() || h.loop.CancelTimer(tm) {
+		t.Fatalf("lines = %v pending=%v", h.lines, tm.Pending())
+	}
+}
+
+func TestEnqueueFromOtherGoroutineAndHold(t *testing.T) {
+	h := newHarness(t, nil)
+	must(t, h.loop.Runtime().Set("startWork", func(n int) {
+		release := h.loop.Hold()
+		go func() {
+			for i := 0; i < n; i++ {
+				i := i
+				h.loop.Enqueue(func() { h.lines = append(h.lines, string(rune('a'+i))) })
+			}
+			h.loop.Enqueue(release)
+		}()
+	}))
+	reason, err := h.run(t, `startWork(5);`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if reason != StoppedIdle || strings.Join(h.lines, "") != "abcde" {
+		t.Fatalf("reason %v lines %v", reason, h.lines)
+	}
+	if h.loop.Enqueue(func() {}) {
+		t.Fatal("Enqueue after Run accepted work that can never run")
+	}
+}
+
+func TestContextInterruptsRunawayTopLevel(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	must(t, h.loop.Runtime().Set("started", func() { cancel() }))
+	prg, err := Compile("agent.js", "started(); for (;;) {}")
+	must(t, err)
+	reason, err := h.loop.Run(ctx, prg, RunOptions{})
+	if err != nil || reason != StoppedByContext {
+		t.Fatalf("reason %v err %v", reason, err)
+	}
+}
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t }
+
+func TestDeadlineAndDateFollowTheClock(t *testing.T) {
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	h := newHarness(t, fixedClock{at})
+	reason, err := h.run(t, `log(String(Date.now())); after(1000, function () { log("never"); });`,
+		RunOptions{Deadline: at})
+	must(t, err)
+	if reason != StoppedAtDeadline {
+		t.Fatalf("reason = %v", reason)
+	}
+	if len(h.lines) != 1 || h.lines[0] != "1893553445000" {
+		t.Fatalf("lines = %v", h.lines)
+	}
+}
+
+func TestStackOverflowIsAScriptError(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.run(t, "function f() { return f() + 1; }\nf();\n", RunOptions{UntilIdle: true})
+	var se *ScriptError
+	if !errors.As(err, &se) || !strings.Contains(strings.ToLower(se.Message), "stack") {
+		t.Fatalf("got %v", err)
+	}
+}
