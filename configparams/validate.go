@@ -1,0 +1,195 @@
+package configparams
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Validate checks every field and returns nil, one *Error, or an
+// errors.Join of them, each located where the value came from (file
+// position, environment variable or flag). It checks: broker is embedded,
+// script or a tcp/ssl/ws/wss URL with a host and a valid port; listen
+// addresses are host:port with a port in 0-65535; log_format is text or
+// json; state_dir is not empty; user names are not empty; deny_subscribe
+// entries are valid MQTT topic filters; embedded.tls, when present, has
+// both cert and key; configparams.deviceid, when present, is a non-empty
+// string. Files named by the configuration are not opened.
+func (c *Config) Validate() error {
+	var errs []error
+	add := func(field, base, value, msg string) {
+		errs = append(errs, c.errorFor(field, base, value, msg))
+	}
+	for _, f := range stringFields {
+		if v := f.get(c); f.check != nil {
+			if msg := f.check(v); msg != "" {
+				add(f.name, f.name, v, msg)
+			}
+		}
+	}
+	names := make([]string, 0, len(c.Embedded.Users))
+	for name := range c.Embedded.Users {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if name == "" {
+			add("embedded.users.", "embedded.users", name, "user name must not be empty")
+		}
+	}
+	for i, f := range c.Embedded.DenySubscribe {
+		if msg := checkTopicFilter(f); msg != "" {
+			add(fmt.Sprintf("embedded.deny_subscribe[%d]", i), "embedded.deny_subscribe", f, msg)
+		}
+	}
+	if t := c.Embedded.TLS; t != nil && (t.Cert == "" || t.Key == "") {
+		var missing []string
+		if t.Cert == "" {
+			missing = append(missing, "cert")
+		}
+		if t.Key == "" {
+			missing = append(missing, "key")
+		}
+		add("embedded.tls", "embedded.tls", "", "the TLS listener needs both cert and key (missing "+strings.Join(missing, " and ")+")")
+	}
+	if id, ok := c.ConfigParams["deviceid"]; ok {
+		const field = "configparams.deviceid"
+		switch v := id.(type) {
+		case string:
+			if v == "" {
+				add(field, "configparams", v, "must not be empty")
+			}
+		case int64, float64:
+			add(field, "configparams", fmt.Sprint(v), fmt.Sprintf(
+				"%v is a number, but device ids are strings; quote it: deviceid: \"%v\"", v, v))
+		default:
+			add(field, "configparams", fmt.Sprint(v), fmt.Sprintf("must be a non-empty string, not %T %v", v, v))
+		}
+	}
+	return joinErrors(errs)
+}
+
+// brokerSchemes are the URL schemes accepted for broker.
+var brokerSchemes = []string{"tcp", "ssl", "ws", "wss"}
+
+// checkBroker describes what is wrong with a broker value, "" if nothing.
+func checkBroker(v string) string {
+	if v == "embedded" || v == "script" {
+		return ""
+	}
+	bad := fmt.Sprintf("%q is not embedded, script or a tcp://, ssl://, ws://, wss:// URL", v)
+	scheme, _, hasScheme := strings.Cut(v, "://")
+	if !hasScheme {
+		if s := suggest(v, []string{"embedded", "script"}); s != "" {
+			bad += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return bad
+	}
+	if !slices.Contains(brokerSchemes, strings.ToLower(scheme)) {
+		if s := suggest(scheme, brokerSchemes); s != "" {
+			bad += fmt.Sprintf(" (did you mean %s://?)", s)
+		}
+		return bad
+	}
+	u, err := url.Parse(v)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Sprintf("%q is not a valid URL: %v", v, err)
+	}
+	if u.Hostname() == "" {
+		return fmt.Sprintf("%q has no host", v)
+	}
+	if port := u.Port(); port != "" || strings.HasSuffix(u.Host, ":") {
+		if !validPort(port, 1) {
+			return fmt.Sprintf("%q has an invalid port %q (want 1-65535)", v, port)
+		}
+	}
+	if (u.Scheme == "tcp" || u.Scheme == "ssl") && u.Path != "" && u.Path != "/" {
+		return fmt.Sprintf("%q: %s:// URLs take no path", v, u.Scheme)
+	}
+	return ""
+}
+
+// checkListen describes what is wrong with a host:port listen address.
+func checkListen(v string) string {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return fmt.Sprintf("%q is not host:port (e.g. 127.0.0.1:1883)", v)
+	}
+	if !validPort(port, 0) {
+		return fmt.Sprintf("%q has an invalid port %q (want 0-65535)", v, port)
+	}
+	if strings.ContainsAny(host, " \t/") {
+		return fmt.Sprintf("%q has an invalid host %q", v, host)
+	}
+	return ""
+}
+
+// checkOptionalListen is checkListen, also accepting "".
+func checkOptionalListen(v string) string {
+	if v == "" {
+		return ""
+	}
+	return checkListen(v)
+}
+
+// checkNonEmpty rejects "".
+func checkNonEmpty(v string) string {
+	if v == "" {
+		return "must not be empty"
+	}
+	return ""
+}
+
+// checkLogFormat accepts text and json.
+func checkLogFormat(v string) string {
+	if v != "text" && v != "json" {
+		return fmt.Sprintf("%q is not text or json", v)
+	}
+	return ""
+}
+
+// validPort reports whether p is a decimal port number in [lo, 65535].
+func validPort(p string, lo int) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	n := 0
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return false
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n >= lo && n <= 65535
+}
+
+// checkTopicFilter describes what makes f an invalid MQTT topic filter:
+// it must be non-empty, at most 65535 bytes, free of NUL, with '#' only as
+// a whole last level and '+' only as a whole level.
+func checkTopicFilter(f string) string {
+	switch {
+	case f == "":
+		return "topic filter must not be empty"
+	case len(f) > 65535:
+		return "topic filter is longer than 65535 bytes"
+	case strings.ContainsRune(f, 0):
+		return fmt.Sprintf("topic filter %q contains a NUL character", f)
+	}
+	levels := strings.Split(f, "/")
+	for i, l := range levels {
+		if strings.Contains(l, "#") && (l != "#" || i != len(levels)-1) {
+			return fmt.Sprintf("topic filter %q: '#' must be a whole level, and the last", f)
+		}
+		if strings.Contains(l, "+") && l != "+" {
+			return fmt.Sprintf("topic filter %q: '+' must be a whole level", f)
+		}
+	}
+	return ""
+}
