@@ -1,0 +1,311 @@
+// Package broker runs an embedded MQTT broker (MQTT 3.1, 3.1.1 and 5)
+// built on github.com/mochi-mqtt/server/v2, for running agent scripts and
+// tests locally without an external broker.
+//
+// Compared with a default mochi server, a Broker
+//   - binds its listeners before Start returns and reports the real
+//     addresses (port 0 picks a free port);
+//   - raises mochi's per-client queues so that messages are not dropped
+//     under load, and reports mochi's drop counters in Stats;
+//   - refuses bad credentials with the MQTT 3.1.1 return code 4;
+//   - refuses subscriptions to configured filters with SUBACK code 0x80;
+//   - on Close, waits for the goroutines it started.
+//
+// Start may be called any number of times; brokers share no state.
+package broker
+
+import (
+	"crypto/tls"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+)
+
+// Options configure an embedded broker. The zero value is a broker on a
+// free port of 127.0.0.1 that lets anyone connect and subscribe.
+type Options struct {
+	// Listen is the TCP listen address, "host:port". "" means
+	// "127.0.0.1:0": loopback on a free port.
+	Listen string
+
+	// Users, when non-empty, maps user name to password. A client that
+	// sends no user name, an unknown one, or a wrong password is refused:
+	// MQTT 3.x clients get CONNACK return code 4 ("bad user name or
+	// password"), MQTT 5 clients reason code 0x86. An empty password
+	// accepts a CONNECT without password. When Users is empty anyone may
+	// connect. The map is copied by Start.
+	Users map[string]string
+
+	// DenySubscribe lists MQTT topic filters. Each filter of a SUBSCRIBE
+	// that equals a deny filter or is covered by one (deny "private/#"
+	// covers "private", "private/x" and "private/+/y"; deny "a/+" covers
+	// "a/b" but not "a/#") is refused with SUBACK code 0x80 (0x87 for
+	// MQTT 5) while the other filters of the same SUBSCRIBE are granted.
+	// A "$share/<group>/" prefix is ignored when matching, and a wildcard
+	// in the first level of a deny filter does not cover '$' topics.
+	// Messages whose topic is covered by a deny filter are also not
+	// delivered through wider subscriptions (a subscriber of "#" does not
+	// receive "private/x"): mochi applies the same read check on delivery.
+	// Invalid filters make Start fail.
+	DenySubscribe []string
+
+	// TLS, when non-nil, starts an additional MQTT-over-TLS listener.
+	TLS *TLSOptions
+
+	// Logger receives the broker's own logs and mochi's warnings and
+	// errors (mochi's Debug and Info records are dropped). nil discards.
+	Logger *slog.Logger
+}
+
+// TLSOptions configure the TLS listener.
+type TLSOptions struct {
+	CertFile, KeyFile string // PEM certificate (chain) and private key (PKCS#1, PKCS#8 or SEC 1)
+
+	// Listen is the TLS listen address. "" means the host of the TCP
+	// listener's actual address on a free port.
+	Listen string
+}
+
+// Stats is a snapshot of broker counters, all since Start.
+type Stats struct {
+	ClientsConnected int64 // network clients currently connected (CONNACK sent, not yet gone)
+	MessagesReceived int64 // PUBLISH packets received from clients
+	MessagesSent     int64 // PUBLISH packets written to clients
+	MessagesDropped  int64 // deliveries dropped because a client's write queue was full
+	InflightDropped  int64 // QoS 1/2 deliveries dropped because a client's inflight store or packet ids were exhausted
+}
+
+// Capacity settings. mochi's defaults (8192 pending writes per client,
+// 8192 inflight messages, receive maximum 1024) make it drop messages
+// silently when a fast publisher meets a slower subscriber.
+const (
+	maxInflight        = 65535   // QoS>0 messages stored per client (the packet id space)
+	maxWritesPending   = 1 << 17 // queued outbound packets per client; costs 8 bytes each, allocated up front
+	receiveMaximum     = 65535
+	eventLoopExitLimit = 5 * time.Second
+)
+
+// Broker is a running embedded MQTT broker. Its methods may be called from
+// any goroutine, concurrently.
+type Broker struct {
+	srv        *mqtt.Server
+	log        *slog.Logger
+	tcp        *trackedListener
+	tls        *trackedListener // nil without Options.TLS
+	loopHalted *signal
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Start validates opts, binds the listeners and starts serving. When it
+// returns a nil error both listeners accept connections. On error nothing
+// is left running or bound; errors start with "embedded broker:" and name
+// the address or file at fault, wrapping the underlying error (for example
+// errors.Is(err, syscall.EADDRINUSE) works for a busy port).
+func Start(opts Options) (*Broker, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for _, f := range opts.DenySubscribe {
+		if !mqtt.IsValidFilter(f, false) {
+			return nil, fmt.Errorf("embedded broker: invalid DenySubscribe filter %q", f)
+		}
+	}
+	var tlsCfg *tls.Config
+	if opts.TLS != nil {
+		cert, err := loadKeyPair(opts.TLS.CertFile, opts.TLS.KeyFile)
+		if err != nil {
+			return nil, err
+		}
+		tlsCfg = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+
+	addr := opts.Listen
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	tcpLn, err := listen(addr)
+	if err != nil {
+		return nil, err
+	}
+	b := &Broker{
+		log:        log,
+		tcp:        newTrackedListener("tcp", tcpLn, nil, log),
+		loopHalted: newSignal(),
+	}
+	if tlsCfg != nil {
+		tlsAddr := opts.TLS.Listen
+		if tlsAddr == "" {
+			host, _, _ := net.SplitHostPort(tcpLn.Addr().String())
+			tlsAddr = net.JoinHostPort(host, "0")
+		}
+		tlsLn, err := listen(tlsAddr)
+		if err != nil {
+			b.tcp.closeRaw()
+			return nil, err
+		}
+		wrap := func(c net.Conn) net.Conn { return tls.Server(c, tlsCfg) }
+		b.tls = newTrackedListener("tls", tlsLn, wrap, log)
+	}
+
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumInflight = maxInflight
+	caps.MaximumClientWritesPending = maxWritesPending
+	caps.ReceiveMaximum = receiveMaximum
+	users := make(map[string]string, len(opts.Users))
+	for u, p := range opts.Users {
+		users[u] = p
+	}
+	b.srv = mqtt.New(&mqtt.Options{
+		Capabilities: caps,
+		Logger: slog.New(&mochiLogHandler{
+			next:   log.With("component", "mochi").Handler(),
+			halted: b.loopHalted,
+		}),
+		// The inline client stays off: it would occupy the client id
+		// "inline", and a network client using that id would take it over.
+		InlineClient: false,
+	})
+
+	err = b.srv.AddHook(&policyHook{users: users, deny: append([]string(nil), opts.DenySubscribe...)}, nil)
+	if err == nil {
+		err = b.srv.AddListener(b.tcp)
+	}
+	if err == nil && b.tls != nil {
+		err = b.srv.AddListener(b.tls)
+	}
+	if err == nil {
+		err = b.srv.Serve() // fails only before starting any goroutine
+	}
+	if err != nil {
+		b.tcp.closeRaw()
+		if b.tls != nil {
+			b.tls.closeRaw()
+		}
+		return nil, fmt.Errorf("embedded broker: start: %w", err)
+	}
+	log.Debug("embedded broker: started", "addr", b.Addr(), "tls_addr", b.TLSAddr())
+	return b, nil
+}
+
+// Addr returns the actual "host:port" of the TCP listener, e.g.
+// "127.0.0.1:41234". It stays valid (but unusable) after Close.
+func (b *Broker) Addr() string { return b.tcp.Address() }
+
+// TLSAddr returns the actual "host:port" of the TLS listener, or "" if
+// the broker has none.
+func (b *Broker) TLSAddr() string {
+	if b.tls == nil {
+		return ""
+	}
+	return b.tls.Address()
+}
+
+// Close stops the listeners, disconnects all clients (MQTT 5 clients get
+// DISCONNECT "server shutting down", all sockets are closed, forcibly after
+// about a second for clients that do not read) and waits until the
+// goroutines serving listeners and connections and mochi's housekeeping
+// loop have returned. The only goroutines that may outlive Close are
+// mochi's per-client writers, which are told to stop before Close returns
+// and exit without blocking. Close is idempotent; concurrent callers all
+// wait for the first to finish. The error is currently always nil.
+func (b *Broker) Close() error {
+	b.closeOnce.Do(func() {
+		b.closeErr = b.srv.Close()
+		t := time.NewTimer(eventLoopExitLimit)
+		defer t.Stop()
+		select {
+		case <-b.loopHalted.ch:
+		case <-t.C:
+			// Only if a mochi upgrade changed the log line we rely on.
+			b.log.Warn("embedded broker: mochi event loop exit not observed", "waited", eventLoopExitLimit)
+		}
+		b.log.Debug("embedded broker: closed", "addr", b.Addr())
+	})
+	return b.closeErr
+}
+
+// Stats returns a snapshot of the broker's counters. It may be called
+// before and after Close.
+func (b *Broker) Stats() Stats {
+	i := b.srv.Info
+	return Stats{
+		ClientsConnected: atomic.LoadInt64(&i.ClientsConnected),
+		MessagesReceived: atomic.LoadInt64(&i.MessagesReceived),
+		MessagesSent:     atomic.LoadInt64(&i.MessagesSent),
+		MessagesDropped:  atomic.LoadInt64(&i.MessagesDropped),
+		InflightDropped:  atomic.LoadInt64(&i.InflightDropped),
+	}
+}
+
+// listen binds a TCP socket and reports failures as
+// "embedded broker: listen <addr>: <reason>".
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("embedded broker: listen %s: %w", addr, listenReason(err))
+	}
+	return ln, nil
+}
+
+// listenReason strips the "listen tcp <addr>: bind:" decoration from a
+// net.Listen error, keeping the innermost cause (still matchable with
+// errors.Is).
+func listenReason(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	var sys *os.SyscallError
+	if errors.As(err, &sys) && sys.Err != nil {
+		err = sys.Err
+	}
+	return err
+}
+
+// loadKeyPair reads and checks the PEM files, naming the file at fault.
+func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("embedded broker: TLS certificate file: %w", err)
+	}
+	if !hasPEMBlock(certPEM, func(t string) bool { return t == "CERTIFICATE" }) {
+		return tls.Certificate{}, fmt.Errorf("embedded broker: TLS certificate file %s: no PEM CERTIFICATE block", certFile)
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("embedded broker: TLS key file: %w", err)
+	}
+	if !hasPEMBlock(keyPEM, func(t string) bool { return strings.HasSuffix(t, "PRIVATE KEY") }) {
+		return tls.Certificate{}, fmt.Errorf("embedded broker: TLS key file %s: no PEM PRIVATE KEY block", keyFile)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("embedded broker: TLS certificate %s with key %s: %w", certFile, keyFile, err)
+	}
+	return cert, nil
+}
+
+func hasPEMBlock(data []byte, typeOK func(string) bool) bool {
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return false
+		}
+		if typeOK(b.Type) {
+			return true
+		}
+	}
+}
