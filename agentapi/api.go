@@ -1,0 +1,176 @@
+// Package agentapi is what agent scripts see: the globals mqtt, server, imp,
+// blob, time and date, with the names, result codes, limits and exceptions of
+// the Electric Imp agent API (see IMP_API.md and the README's API table).
+//
+// Everything here runs on the scriptvm loop goroutine, except the paho
+// callbacks, which only enqueue work onto the loop: no JS value is built or
+// touched off the loop, and the loop never waits on the network.
+package agentapi
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/dop251/goja"
+)
+
+// Target is where a connect() really goes.
+type Target struct {
+	// URL to dial: tcp://host:port, ssl://host:port, ws://..., wss://...
+	URL string
+	// TLS configures ssl:// and wss:// connections; nil means verify
+	// against the system roots.
+	TLS *tls.Config
+	// Note, when not empty, is printed as a [Status] line before
+	// connecting, e.g. "tcp://x:1883 -> embedded broker 127.0.0.1:41234".
+	Note string
+}
+
+// Resolver maps the URL a script passes to connect() (already validated:
+// scheme tcp, ssl, ws or wss, host present, port filled in) to the Target to
+// dial. An error fails the connect with onconnect(-1) and is logged.
+// Called on the loop goroutine; it must not block.
+type Resolver func(scriptURL *url.URL) (Target, error)
+
+// Options configure the API installed into one runtime.
+type Options struct {
+	Loop *scriptvm.Loop
+	Log  *hostlog.Clocked
+	// ConfigParams becomes imp.configparams (frozen). It must hold
+	// JSON-compatible values and a string "deviceid".
+	ConfigParams map[string]any
+	// SaveFile is where server.save writes (atomically) and server.load reads.
+	SaveFile string
+	// Resolve decides where connects go.
+	Resolve Resolver
+	// ConnectTimeout bounds a connect attempt (TCP, TLS and CONNACK); 0 means 10 s.
+	ConnectTimeout time.Duration
+}
+
+// API is the installed API of one agent. Loop-only unless a method says otherwise.
+type API struct {
+	opts   Options
+	rt     *goja.Runtime
+	loop   *scriptvm.Loop
+	log    *hostlog.Clocked
+	mqtt   *mqttModule
+	imp    *impModule
+	blobs  *blobClass
+	server *serverModule
+}
+
+// Install creates the globals in the loop's runtime. Call it before the
+// loop runs (or on the loop).
+func Install(opts Options) (*API, error) {
+	if opts.Loop == nil || opts.Log == nil || opts.Resolve == nil {
+		return nil, fmt.Errorf("agentapi: Loop, Log and Resolve are required")
+	}
+	if opts.ConnectTimeout == 0 {
+		opts.ConnectTimeout = 10 * time.Second
+	}
+	a := &API{opts: opts, rt: opts.Loop.Runtime(), loop: opts.Loop, log: opts.Log}
+	a.blobs = newBlobClass(a.rt)
+	// The one explicit table of globals scripts see.
+	globals := []struct {
+		name  string
+		value func() (goja.Value, error)
+	}{
+		{"blob", func() (goja.Value, error) { return a.blobs.constructor(), nil }},
+		{"server", func() (goja.Value, error) { a.server = newServer(a); return a.server.object(), nil }},
+		{"imp", func() (goja.Value, error) { a.imp = newImp(a); return a.imp.object() }},
+		{"mqtt", func() (goja.Value, error) { a.mqtt = newMQTT(a); return a.mqtt.object(), nil }},
+		{"time", func() (goja.Value, error) { return a.rt.ToValue(a.timeFn), nil }},
+		{"date", func() (goja.Value, error) { return a.rt.ToValue(a.dateFn), nil }},
+	}
+	for _, g := range globals {
+		v, err := g.value()
+		if err != nil {
+			return nil, fmt.Errorf("agentapi: %s: %w", g.name, err)
+		}
+		if err := a.rt.GlobalObject().DefineDataProperty(g.name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// Close disconnects every client still connected or connecting and waits
+// until their network goroutines have finished. Call it after the loop's Run
+// has returned, from the goroutine that called Run.
+func (a *API) Close() {
+	if a.mqtt != nil {
+		a.mqtt.closeAll()
+	}
+}
+
+// throwf throws a TypeError with a formatted message.
+func (a *API) throwf(format string, args ...any) {
+	panic(a.rt.NewTypeError(fmt.Sprintf(format, args...)))
+}
+
+// throwRange throws a RangeError with a formatted message.
+func (a *API) throwRange(format string, args ...any) {
+	ctor := a.rt.Get("RangeError")
+	obj, err := a.rt.New(ctor, a.rt.ToValue(fmt.Sprintf(format, args...)))
+	if err != nil {
+		a.throwf(format, args...)
+	}
+	panic(obj)
+}
+
+// callback returns the function in v, nil for undefined or null, and throws
+// naming where for anything else.
+func (a *API) callback(v goja.Value, where string) (goja.Callable, int) {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil, 0
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		a.throwf("%s must be a function or null, got %s", where, describe(v))
+	}
+	return fn, arity(v)
+}
+
+// arity is a function's declared parameter count (its length).
+func arity(v goja.Value) int {
+	if obj, ok := v.(*goja.Object); ok {
+		if l := obj.Get("length"); l != nil {
+			return int(l.ToInteger())
+		}
+	}
+	return 0
+}
+
+// describe names a value's type for error messages.
+func describe(v goja.Value) string {
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		return "undefined"
+	case goja.IsNull(v):
+		return "null"
+	}
+	switch x := v.Export().(type) {
+	case string:
+		if len(x) > 40 {
+			x = x[:40] + "..."
+		}
+		return fmt.Sprintf("string %q", x)
+	case int64, float64:
+		return "number " + v.String()
+	case bool:
+		return "boolean " + v.String()
+	}
+	if _, ok := goja.AssertFunction(v); ok {
+		return "function"
+	}
+	if obj, ok := v.(*goja.Object); ok {
+		if obj.ClassName() == "Array" {
+			return "array"
+		}
+	}
+	return "object"
+}

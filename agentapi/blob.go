@@ -1,0 +1,254 @@
+package agentapi
+
+import (
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/dop251/goja"
+)
+
+// Blob is a byte buffer with a read/write pointer, as the imp's blob.
+// Inbound MQTT payloads are blobs; non-UTF-8 bytes survive untouched.
+type Blob struct {
+	data []byte
+	pos  int
+	cls  *blobClass
+}
+
+// Bytes returns the blob's contents (not a copy).
+func (b *Blob) Bytes() []byte { return b.data }
+
+// blobClass holds the method functions shared by all blobs of a runtime, so
+// creating a blob allocates no closures.
+type blobClass struct {
+	rt      *goja.Runtime
+	methods map[string]goja.Value
+	ctor    goja.Value
+}
+
+func newBlobClass(rt *goja.Runtime) *blobClass {
+	c := &blobClass{rt: rt}
+	m := map[string]func(b *Blob, call goja.FunctionCall) goja.Value{
+		"len":         func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(len(b.data)) },
+		"tostring":    func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(string(b.data)) },
+		"toString":    func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(string(b.data)) },
+		"tell":        func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(b.pos) },
+		"eos":         func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(b.pos >= len(b.data)) },
+		"bytes":       c.bytes,
+		"readstring":  c.readstring,
+		"readblob":    c.readblob,
+		"seek":        c.seek,
+		"writestring": c.writestring,
+		"writeblob":   c.writeblob,
+		"resize":      c.resize,
+	}
+	c.methods = make(map[string]goja.Value, len(m))
+	for name, fn := range m {
+		c.methods[name] = rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			b, ok := call.This.Export().(*Blob)
+			if !ok {
+				panic(rt.NewTypeError("blob." + name + " called on a value that is not a blob"))
+			}
+			return fn(b, call)
+		})
+	}
+	c.ctor = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
+		size := 0
+		if a := call.Argument(0); !goja.IsUndefined(a) {
+			n, ok := intArg(a)
+			if !ok || n < 0 || n > maxPayload*4 {
+				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxPayload*4) + ", got " + describe(a)))
+			}
+			size = int(n)
+		}
+		return c.wrap(make([]byte, size))
+	})
+	return c
+}
+
+func (c *blobClass) constructor() goja.Value { return c.ctor }
+
+// wrap returns a JS blob over data (not copied).
+func (c *blobClass) wrap(data []byte) *goja.Object {
+	return c.rt.NewDynamicObject(&Blob{data: data, cls: c})
+}
+
+// Get implements goja.DynamicObject: methods and byte indexing.
+func (b *Blob) Get(key string) goja.Value {
+	if m, ok := b.cls.methods[key]; ok {
+		return m
+	}
+	if i, ok := index(key); ok && i < len(b.data) {
+		return b.cls.rt.ToValue(int(b.data[i]))
+	}
+	return nil
+}
+
+// Set implements goja.DynamicObject: b[i] = byte within the blob's length.
+func (b *Blob) Set(key string, val goja.Value) bool {
+	i, ok := index(key)
+	if !ok || i >= len(b.data) {
+		return false
+	}
+	n, ok := intArg(val)
+	if !ok || n < 0 || n > 255 {
+		panic(b.cls.rt.NewTypeError("blob[" + key + "]: a byte must be an integer from 0 to 255, got " + describe(val)))
+	}
+	b.data[i] = byte(n)
+	return true
+}
+
+// Has implements goja.DynamicObject.
+func (b *Blob) Has(key string) bool { return b.Get(key) != nil }
+
+// Delete implements goja.DynamicObject; nothing can be deleted.
+func (b *Blob) Delete(string) bool { return false }
+
+// Keys implements goja.DynamicObject; a blob enumerates no properties.
+func (b *Blob) Keys() []string { return nil }
+
+func index(key string) (int, bool) {
+	if key == "" || len(key) > 9 || key[0] < '0' || key[0] > '9' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(key)
+	return n, err == nil && n >= 0
+}
+
+func (c *blobClass) count(b *Blob, call goja.FunctionCall, method string) int {
+	a := call.Argument(0)
+	n, ok := intArg(a)
+	if !ok || n < 0 {
+		panic(c.rt.NewTypeError("blob." + method + ": argument 'n' must be a non-negative integer, got " + describe(a)))
+	}
+	if rest := len(b.data) - b.pos; int(n) > rest {
+		n = int64(rest)
+	}
+	return int(n)
+}
+
+func (c *blobClass) readstring(b *Blob, call goja.FunctionCall) goja.Value {
+	n := c.count(b, call, "readstring")
+	s := string(b.data[b.pos : b.pos+n])
+	b.pos += n
+	return c.rt.ToValue(s)
+}
+
+func (c *blobClass) readblob(b *Blob, call goja.FunctionCall) goja.Value {
+	n := c.count(b, call, "readblob")
+	out := append([]byte(nil), b.data[b.pos:b.pos+n]...)
+	b.pos += n
+	return c.wrap(out)
+}
+
+func (c *blobClass) bytes(b *Blob, _ goja.FunctionCall) goja.Value {
+	buf := c.rt.NewArrayBuffer(append([]byte(nil), b.data...))
+	u8, err := c.rt.New(c.rt.Get("Uint8Array"), c.rt.ToValue(buf))
+	if err != nil {
+		panic(err)
+	}
+	return u8
+}
+
+// seek(pos[, whence]): whence 'b' from the beginning (default), 'c' from the
+// current position, 'e' from the end, as the imp's blob.
+func (c *blobClass) seek(b *Blob, call goja.FunctionCall) goja.Value {
+	a := call.Argument(0)
+	off, ok := intArg(a)
+	if !ok {
+		panic(c.rt.NewTypeError("blob.seek: argument 'pos' must be an integer, got " + describe(a)))
+	}
+	base := 0
+	if w := call.Argument(1); !goja.IsUndefined(w) {
+		switch w.String() {
+		case "b":
+		case "c":
+			base = b.pos
+		case "e":
+			base = len(b.data)
+		default:
+			panic(c.rt.NewTypeError("blob.seek: argument 'whence' must be 'b', 'c' or 'e', got " + describe(w)))
+		}
+	}
+	p := int64(base) + off
+	if p < 0 || p > int64(len(b.data)) {
+		panic(c.rt.NewTypeError("blob.seek: position " + strconv.FormatInt(p, 10) + " is outside the blob (length " + strconv.Itoa(len(b.data)) + ")"))
+	}
+	b.pos = int(p)
+	return goja.Undefined()
+}
+
+func (b *Blob) write(p []byte) {
+	end := b.pos + len(p)
+	if end > len(b.data) {
+		b.data = append(b.data[:b.pos], p...)
+	} else {
+		copy(b.data[b.pos:], p)
+	}
+	b.pos = end
+}
+
+func (c *blobClass) writestring(b *Blob, call goja.FunctionCall) goja.Value {
+	a := call.Argument(0)
+	s, ok := a.Export().(string)
+	if !ok {
+		panic(c.rt.NewTypeError("blob.writestring: argument 'string' must be a string, got " + describe(a)))
+	}
+	b.write([]byte(s))
+	return goja.Undefined()
+}
+
+func (c *blobClass) writeblob(b *Blob, call goja.FunctionCall) goja.Value {
+	a := call.Argument(0)
+	src, ok := a.Export().(*Blob)
+	if !ok {
+		panic(c.rt.NewTypeError("blob.writeblob: argument 'blob' must be a blob, got " + describe(a)))
+	}
+	b.write(append([]byte(nil), src.data...))
+	return goja.Undefined()
+}
+
+func (c *blobClass) resize(b *Blob, call goja.FunctionCall) goja.Value {
+	a := call.Argument(0)
+	n, ok := intArg(a)
+	if !ok || n < 0 || n > maxPayload*4 {
+		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxPayload*4) + ", got " + describe(a)))
+	}
+	if int(n) <= len(b.data) {
+		b.data = b.data[:n]
+	} else {
+		b.data = append(b.data, make([]byte, int(n)-len(b.data))...)
+	}
+	if b.pos > len(b.data) {
+		b.pos = len(b.data)
+	}
+	return goja.Undefined()
+}
+
+// text renders a blob for server.log: its text when valid UTF-8, else hex.
+func (b *Blob) text() string {
+	if utf8.Valid(b.data) {
+		return string(b.data)
+	}
+	const hexdigits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b.data))
+	for _, x := range b.data {
+		out = append(out, hexdigits[x>>4], hexdigits[x&15])
+	}
+	return string(out)
+}
+
+// intArg returns v as an integer when it is a finite number with no
+// fractional part.
+func intArg(v goja.Value) (int64, bool) {
+	switch x := v.Export().(type) {
+	case int64:
+		return x, true
+	case float64:
+		if x != x || x > 1<<53 || x < -(1<<53) || x != float64(int64(x)) {
+			return 0, false
+		}
+		return int64(x), true
+	}
+	return 0, false
+}

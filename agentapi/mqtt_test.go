@@ -1,0 +1,274 @@
+package agentapi_test
+
+import (
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/internal/agenttest"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// connected wraps body in a script that connects to the embedded broker and
+// runs body inside onconnect(0) with `c` the client; body must end by
+// calling finish() (which disconnects) so the run ends when idle.
+func connected(body string) string {
+	return `
+const c = mqtt.createclient();
+function finish() { c.disconnect(function () { server.log("bye"); }); }
+c.onconnect(function (rc) {
+	if (rc != 0) { server.error("connect " + rc); return; }
+	` + body + `
+});
+c.connect("tcp://test.mosquitto.org", "t-" + imp.configparams.deviceid);
+`
+}
+
+func run(t *testing.T, script string, opts agenttest.Options) agenttest.Output {
+	t.Helper()
+	if !opts.UntilIdle && opts.For == 0 {
+		opts.UntilIdle = true
+	}
+	out := agenttest.Run(t, script, opts)
+	if out.Err != nil {
+		t.Fatalf("run failed: %v\nstdout: %q\nstderr: %q", out.Err, out.Stdout, out.Stderr)
+	}
+	return out
+}
+
+func wantAgent(t *testing.T, out agenttest.Output, want ...string) {
+	t.Helper()
+	if got := out.Agent(); !slices.Equal(got, want) {
+		t.Fatalf("agent lines:\n got %q\nwant %q\nstderr: %q", got, want, out.Stderr)
+	}
+}
+
+func TestRoundTripEachQoS(t *testing.T) {
+	for qos := 0; qos <= 2; qos++ {
+		t.Run(fmt.Sprint("qos", qos), func(t *testing.T) {
+			out := run(t, connected(fmt.Sprintf(`
+	let events = 0;
+	c.onmessage(function (m) {
+		server.log("got " + m.message + " qos=" + m.qos + " retain=" + m.retain + " dup=" + m.dup + " topic=" + m.topic);
+		if (++events == 2) finish();
+	});
+	c.subscribe("t/q", %[1]d, function (rc, granted) {
+		server.log("suback " + rc + " " + granted);
+		c.createmessage("t/q", "payload-%[1]d", {qos: %[1]d}).sendasync(function (code) {
+			server.log("sendasync " + code);
+			if (++events == 2) finish();
+		});
+	});`, qos)), agenttest.Options{})
+			got := out.Agent()
+			slices.Sort(got)
+			want := []string{
+				"bye",
+				fmt.Sprintf("got payload-%d qos=%d retain=0 dup=0 topic=t/q", qos, qos),
+				"sendasync 0",
+				fmt.Sprintf("suback 0 %d", qos),
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %q want %q (stderr %q)", got, want, out.Stderr)
+			}
+		})
+	}
+}
+
+func TestSubscribeCallbackArity(t *testing.T) {
+	out := run(t, connected(`
+	c.subscribe("a/1", 1, function (q) { server.log("one-param " + q + " args=" + arguments.length); });
+	c.subscribe(["a/2", "a/3"], [0, 2], function (rc, q) {
+		server.log("two-param " + rc + " " + JSON.stringify(q));
+		finish();
+	});`), agenttest.Options{})
+	wantAgent(t, out, "one-param 1 args=1", "two-param 0 [0,2]", "bye")
+}
+
+func TestDeniedSubscribeGives0x80(t *testing.T) {
+	out := run(t, connected(`
+	c.subscribe("private/x", 0, function (q) { server.log("one " + q); });
+	c.subscribe(["public/x", "private/y"], 1, function (rc, q) {
+		server.log("two " + rc + " " + JSON.stringify(q));
+		finish();
+	});`), agenttest.Options{Config: "embedded:\n  deny_subscribe: [\"private/#\"]\n"})
+	wantAgent(t, out, "one 128", "two 0 [1,128]", "bye")
+}
+
+func TestBadPasswordGives4(t *testing.T) {
+	script := `
+const c = mqtt.createclient();
+c.onconnect(function (rc) {
+	server.log("rc " + rc + " connected=" + c.isconnected());
+	if (rc == 0) c.disconnect();
+});
+c.connect("tcp://x", "id1", {username: "bob", password: PW});
+`
+	cfg := "embedded:\n  users: {bob: s3cret}\n"
+	wantAgent(t, run(t, strings.Replace(script, "PW", `"wrong"`, 1), agenttest.Options{Config: cfg}), "rc 4 connected=false")
+	wantAgent(t, run(t, strings.Replace(script, "PW", `"s3cret"`, 1), agenttest.Options{Config: cfg}), "rc 0 connected=true")
+}
+
+func TestClosedPortGivesMinus1(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	out := run(t, `
+const c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("rc " + rc); });
+c.connect("tcp://`+addr+`", "id1");
+`, agenttest.Options{Broker: "script"})
+	wantAgent(t, out, "rc -1")
+}
+
+func TestRetainedMessageReachesLaterSubscriber(t *testing.T) {
+	out := run(t, connected(`
+	c.createmessage("r/t", "kept", {qos: 1, retain: true}).sendasync(function (code) {
+		c.onmessage(function (m) { server.log("got " + m.message + " retain=" + m.retain); finish(); });
+		c.subscribe("r/#", 1);
+	});`), agenttest.Options{})
+	wantAgent(t, out, "got kept retain=1", "bye")
+}
+
+func TestBinaryPayloadRoundTrip(t *testing.T) {
+	out := run(t, connected(`
+	const b = blob(0);
+	b.writestring("A");
+	const raw = new Uint8Array([0, 255, 128, 10, 0xc3]);
+	c.onmessage(function (m) {
+		const got = Array.from(m.message.bytes());
+		server.log("len " + m.message.len() + " bytes " + JSON.stringify(got) + " b[1]=" + m.message[1]);
+		server.log(m.message);
+		finish();
+	});
+	c.subscribe("bin", 1, function () { c.createmessage("bin", raw, 1).sendasync(); });`), agenttest.Options{})
+	wantAgent(t, out, "len 5 bytes [0,255,128,10,195] b[1]=255", "00ff800ac3", "bye")
+}
+
+func TestUnsubscribeStopsDelivery(t *testing.T) {
+	out := run(t, connected(`
+	c.onmessage(function (m) {
+		server.log("got " + m.topic);
+		if (m.topic == "u/b") finish();
+	});
+	c.subscribe(["u/a", "u/b"], 0, function () {
+		c.unsubscribe("u/a", function (rc) {
+			server.log("unsub " + rc);
+			c.createmessage("u/a", "x").sendasync();
+			c.createmessage("u/b", "y").sendasync();
+		});
+	});`), agenttest.Options{})
+	wantAgent(t, out, "unsub 0", "got u/b", "bye")
+}
+
+func TestLimitsThrow(t *testing.T) {
+	out := run(t, `
+function tryit(label, f) {
+	try { f(); server.log(label + ": ok"); }
+	catch (e) { server.log(label + ": " + e.name + ": " + e.message); }
+}
+const c = mqtt.createclient();
+tryit("payload 256KiB", function () { c.createmessage("t", "x".repeat(262144)); });
+tryit("payload 256KiB+1", function () { c.createmessage("t", "x".repeat(262145)); });
+tryit("clientId empty", function () { c.connect("tcp://h", ""); });
+tryit("clientId 256", function () { c.connect("tcp://h", "i".repeat(256)); });
+tryit("keepalive 29", function () { c.connect("tcp://h", "id", {keepalive: 29}); });
+tryit("keepalive 65536", function () { c.connect("tcp://h", "id", {keepalive: 65536}); });
+tryit("scheme", function () { c.connect("http://h", "id"); });
+tryit("subscribe offline", function () { c.subscribe("t", 0); });
+tryit("sendasync offline", function () { c.createmessage("t", "x").sendasync(); });
+tryit("qos 3", function () { c.createmessage("t", "x", {qos: 3}); });
+tryit("wildcard topic", function () { c.createmessage("t/#", "x"); });
+c.onconnect(function (rc) {
+	server.log("connected " + rc);
+	tryit("11 topics", function () { c.subscribe(["a","b","c","d","e","f","g","h","i","j","k"], 0); });
+	tryit("10 topics", function () { c.subscribe(["a","b","c","d","e","f","g","h","i","j"], 0); });
+	tryit("bad filter", function () { c.subscribe("a/#/b", 0); });
+	tryit("second connect", function () { c.connect("tcp://h", "id2"); });
+	const other = mqtt.createclient();
+	tryit("other client", function () { other.connect("tcp://h", "id3"); });
+	c.disconnect();
+});
+tryit("clientId 255 keepalive 30", function () { c.connect("tcp://h", "i".repeat(255), {keepalive: 30}); });
+`, agenttest.Options{})
+	wantAgent(t, out,
+		"payload 256KiB: ok",
+		"payload 256KiB+1: RangeError: mqttclient.createmessage: the payload is 262145 bytes, more than the limit of 262144 (256 KiB)",
+		"clientId empty: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"\"",
+		"clientId 256: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii...\"",
+		"keepalive 29: RangeError: mqttclient.connect: options.keepalive must be 0 (off) or an integer from 30 to 65535 seconds, got number 29",
+		"keepalive 65536: RangeError: mqttclient.connect: options.keepalive must be 0 (off) or an integer from 30 to 65535 seconds, got number 65536",
+		"scheme: TypeError: mqttclient.connect: argument 'url': \"http://h\": the scheme must be tcp://, ssl://, ws:// or wss://",
+		"subscribe offline: TypeError: mqttclient.subscribe: the client is not connected",
+		"sendasync offline: TypeError: mqttclient.sendasync: the client is not connected",
+		"qos 3: TypeError: mqttclient.createmessage: options.qos must be 0, 1 or 2, got number 3",
+		"wildcard topic: TypeError: mqttclient.createmessage: argument 'topic' must be a non-empty UTF-8 string or blob without wildcards, got string \"t/#\"",
+		"clientId 255 keepalive 30: ok",
+		"connected 0",
+		"11 topics: RangeError: mqttclient.subscribe: argument 'topics' must hold 1 to 10 topics, got 11",
+		"10 topics: ok",
+		"bad filter: TypeError: mqttclient.subscribe: argument 'topics': \"a/#/b\": '#' must be alone in the last level",
+		"second connect: TypeError: mqttclient.connect: this client is already connected or connecting; call disconnect() first",
+		"other client: TypeError: mqttclient.connect: another client ("+strings.Repeat("i", 255)+") is already connected or connecting; an agent may have one connection at a time",
+	)
+}
+
+func TestUnknownConnectOptionWarns(t *testing.T) {
+	out := run(t, `
+const c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("rc " + rc); c.disconnect(); });
+c.connect("tcp://h", "id", {usrename: "x", keepalive: 0});
+`, agenttest.Options{})
+	wantAgent(t, out, "rc 0")
+	want := "WARNING: mqttclient.connect: ignoring unknown option(s) usrename; valid options are username, password, keepalive, willtopic, willmessage"
+	if !slices.Contains(out.Status(), want) {
+		t.Fatalf("status lines %q lack %q", out.Status(), want)
+	}
+}
+
+// TestConnectionLostWhenBrokerGoesAway stops the broker under a connected
+// agent: onconnectionlost gets -1 when it declares a parameter, and nothing
+// when it does not.
+func TestConnectionLostWhenBrokerGoesAway(t *testing.T) {
+	for _, tc := range []struct{ handler, want string }{
+		{`function (reason) { server.log("lost " + reason + " connected=" + c.isconnected()); }`, "lost -1 connected=false"},
+		{`function () { server.log("lost args=" + arguments.length); }`, "lost args=0"},
+	} {
+		b, err := broker.Start(broker.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := run(t, `
+const c = mqtt.createclient();
+c.onconnectionlost(`+tc.handler+`);
+c.onconnect(function (rc) { server.log("connected " + rc); });
+c.connect("tcp://h", "id");
+`, agenttest.Options{Broker: "tcp://" + b.Addr(), OnLine: func(l string) {
+			if l == "[Agent] connected 0" {
+				go b.Close()
+			}
+		}})
+		b.Close()
+		wantAgent(t, out, "connected 0", tc.want)
+	}
+}
+
+func TestDisconnectThenReconnect(t *testing.T) {
+	out := run(t, connected(`
+	c.onconnect(function (rc) {
+		server.log("again " + rc + " " + c.isconnected());
+		finish();
+	});
+	c.disconnect(function () {
+		server.log("closed " + c.isconnected() + " args=" + arguments.length);
+		c.connect("tcp://h", "again");
+	});`), agenttest.Options{})
+	wantAgent(t, out, "closed false args=0", "again 0 true", "bye")
+}

@@ -1,0 +1,241 @@
+package agentapi_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/internal/agenttest"
+)
+
+func TestServerLogFormatsValues(t *testing.T) {
+	out := run(t, `
+server.log("plain text");
+server.log(5.1);
+server.log(42);
+server.log(1e21);
+server.log(null);
+server.log(undefined);
+server.log(true);
+server.log({a: 1, b: [1, "x", null]});
+server.log([1, 2]);
+server.log(new Error("boom"));
+const b = blob(0); b.writestring("héllo");
+server.log(b);
+server.error("bad " + 1);
+`, agenttest.Options{})
+	wantAgent(t, out, "plain text", "5.1", "42", "1e+21", "null", "undefined", "true",
+		`{"a":1,"b":[1,"x",null]}`, "[1,2]", "Error: boom", "héllo")
+	if got := out.AgentErrors(); !slices.Equal(got, []string{"bad 1"}) {
+		t.Fatalf("errors %q", got)
+	}
+}
+
+func TestErrorsGoToStderrOnly(t *testing.T) {
+	out := run(t, `server.log("out"); server.error("err");`, agenttest.Options{})
+	for _, l := range out.Stdout {
+		if strings.Contains(l, "ERROR") {
+			t.Fatalf("error line on stdout: %q", l)
+		}
+	}
+	if !slices.Equal(out.Stderr, []string{"[Agent] ERROR: err"}) {
+		t.Fatalf("stderr %q", out.Stderr)
+	}
+}
+
+func TestServerLogMissingArgumentThrows(t *testing.T) {
+	out := run(t, `try { server.log(); } catch (e) { server.log(e.name + ": " + e.message); }`, agenttest.Options{})
+	wantAgent(t, out, "TypeError: server.log: missing argument 'value'")
+}
+
+func TestCallbackExceptionIsLoggedWithStackAndAgentGoesOn(t *testing.T) {
+	out := run(t, `
+function handler() {
+	null.field;
+}
+imp.wakeup(0.01, function tick() { handler(); });
+imp.wakeup(0.02, function () { server.log("still running"); });
+`, agenttest.Options{})
+	wantAgent(t, out, "still running")
+	errs := out.AgentErrors()
+	if len(errs) < 3 || !regexp.MustCompile(`^agent\.js:3:\d+: TypeError: Cannot read property 'field' of`).MatchString(errs[0]) ||
+		!strings.HasPrefix(errs[1], "  at handler (agent.js:3:") || !strings.HasPrefix(errs[2], "  at tick (agent.js:5:") {
+		t.Fatalf("error lines %q", errs)
+	}
+}
+
+func TestTopLevelExceptionFailsRun(t *testing.T) {
+	out := agenttest.Run(t, "server.log('before');\nthrow new Error('top');\n", agenttest.Options{UntilIdle: true})
+	if out.Err == nil {
+		t.Fatal("run succeeded")
+	}
+	wantAgent(t, out, "before")
+	if errs := out.AgentErrors(); len(errs) == 0 || errs[0] != "agent.js:2:7: Error: top" {
+		t.Fatalf("errors %q", errs)
+	}
+}
+
+func TestSaveLoadPersistsAcrossRuns(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"
+	script := `
+const s = server.load();
+server.log("loaded " + JSON.stringify(s));
+s.count = (s.count || 0) + 1;
+server.save(s);
+`
+	wantAgent(t, run(t, script, agenttest.Options{Config: cfg}), "loaded {}")
+	wantAgent(t, run(t, script, agenttest.Options{Config: cfg}), `loaded {"count":1}`)
+	data, err := os.ReadFile(filepath.Join(dir, "save-00000000000000aa.json"))
+	if err != nil || string(data) != `{"count":2}` {
+		t.Fatalf("file %q %v", data, err)
+	}
+	wantAgent(t, run(t, `server.save({}); server.log(JSON.stringify(server.load()));`, agenttest.Options{Config: cfg}), "{}")
+	if _, err := os.Stat(filepath.Join(dir, "save-00000000000000aa.json")); !os.IsNotExist(err) {
+		t.Fatalf("save({}) left the file: %v", err)
+	}
+}
+
+func TestSaveLimitAndBadArgument(t *testing.T) {
+	out := run(t, `
+try { server.save({big: "x".repeat(65536)}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { server.save("str"); } catch (e) { server.log(e.name + ": " + e.message); }
+server.save({ok: "x".repeat(65000)});
+server.log("saved " + server.load().ok.length);
+`, agenttest.Options{})
+	wantAgent(t, out,
+		"RangeError: server.save: the table is 65546 bytes serialised, more than the limit of 65536",
+		`TypeError: server.save: argument 'table' must be an object, got string "str"`,
+		"saved 65000")
+}
+
+func TestCorruptSaveFileIsReported(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "save-00000000000000aa.json"), []byte(`{"count":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, `try { server.load(); } catch (e) { server.log(e.message); }`,
+		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
+	if got := out.Agent(); len(got) != 1 || !strings.Contains(got[0], "is not valid saved data") {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestConfigparamsAndGeneratedDeviceID(t *testing.T) {
+	dir := t.TempDir()
+	script := `
+server.log(JSON.stringify(imp.configparams));
+imp.configparams.deviceid = "changed";
+try { imp.configparams.nested.x = 2; } catch (e) {}
+server.log(imp.configparams.deviceid + " " + imp.configparams.nested.x);
+`
+	out := run(t, script, agenttest.Options{Config: "configparams: {deviceid: \"30000c2a690cd0e8\", nested: {x: 1}}\n"})
+	wantAgent(t, out, `{"deviceid":"30000c2a690cd0e8","nested":{"x":1}}`, "30000c2a690cd0e8 1")
+
+	gen := `server.log(imp.configparams.deviceid);`
+	first := run(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
+	second := run(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
+	if len(first) != 1 || !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(first[0]) || !slices.Equal(first, second) {
+		t.Fatalf("generated ids %q then %q", first, second)
+	}
+}
+
+func TestWakeupOrderCancelAndNames(t *testing.T) {
+	out := run(t, `
+imp.wakeup(0.05, function () { server.log("c 0.05"); });
+const h = imp.wakeup(0.03, function () { server.log("cancelled handle"); });
+imp.wakeup(0.01, function () { server.log("a 0.01"); });
+imp.wakeup(0.02, function () { server.log("named"); }, "n1");
+imp.wakeup(0.04, function () { server.log("cancelled name"); }, "n2");
+imp.wakeup(0, function () { server.log("zero"); });
+imp.cancelwakeup(h);
+imp.cancelwakeup(h);
+imp.cancelwakeup("n2");
+try { imp.cancelwakeup("never"); } catch (e) { server.log(e.name + ": " + e.message); }
+try { imp.wakeup(-1, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { imp.wakeup(1, 5); } catch (e) { server.log(e.name + ": " + e.message); }
+try { imp.wakeup(10737419, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a fired name is fine"); });
+`, agenttest.Options{})
+	wantAgent(t, out,
+		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
+		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
+		"TypeError: imp.wakeup: argument 'callback' must be a function or null, got number 5",
+		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737419",
+		"zero", "a 0.01", "named", "c 0.05", "cancelling a fired name is fine")
+}
+
+func TestWakeupTiming(t *testing.T) {
+	start := time.Now()
+	out := run(t, `
+const t0 = Date.now();
+imp.wakeup(0.2, function () { server.log("waited " + (Date.now() - t0 >= 200)); });
+`, agenttest.Options{})
+	wantAgent(t, out, "waited true")
+	if el := time.Since(start); el < 200*time.Millisecond {
+		t.Fatalf("a 0.2 s wakeup ended the run after %s", el)
+	}
+}
+
+func TestTimeAndDate(t *testing.T) {
+	out := run(t, `
+const d = date(86400 * 365 + 3600 * 5 + 61);
+server.log(JSON.stringify(d));
+const now = time();
+server.log(typeof now + " " + (Math.abs(now - Math.floor(Date.now() / 1000)) <= 1) + " " + Number.isInteger(now));
+const n = date();
+server.log(Object.keys(n).sort().join(","));
+`, agenttest.Options{})
+	wantAgent(t, out,
+		`{"sec":1,"min":1,"hour":5,"day":1,"month":0,"year":1971,"wday":5,"yday":0,"time":31554061,"usec":0}`,
+		"number true true",
+		"day,hour,min,month,sec,time,usec,wday,yday,year")
+}
+
+func TestBlobMethods(t *testing.T) {
+	out := run(t, `
+const b = blob(0);
+b.writestring("hello world");
+server.log(b.len() + " " + b.tell() + " " + b.eos());
+b.seek(0);
+server.log(b.readstring(5) + "|" + b.tell());
+b.seek(1, "c");
+const rest = b.readblob(100);
+server.log(rest.tostring() + " " + rest.len() + " " + b.eos());
+b.seek(-5, "e");
+server.log(b.readstring(5));
+server.log("x" + b);
+b[0] = 72;
+server.log(b.tostring() + " " + b[0] + " " + b[99]);
+const z = blob(3);
+server.log(z.len() + " " + JSON.stringify(Array.from(z.bytes())));
+try { b.seek(100); } catch (e) { server.log(e.name + ": " + e.message); }
+try { b.readstring("x"); } catch (e) { server.log(e.name + ": " + e.message); }
+`, agenttest.Options{})
+	wantAgent(t, out,
+		"11 11 true",
+		"hello|5",
+		"world 5 true",
+		"world",
+		"xhello world",
+		"Hello world 72 undefined",
+		"3 [0,0,0]",
+		"TypeError: blob.seek: position 100 is outside the blob (length 11)",
+		`TypeError: blob.readstring: argument 'n' must be a non-negative integer, got string "x"`)
+}
+
+func TestGlobalsAreTheDocumentedOnes(t *testing.T) {
+	out := run(t, `
+server.log(["blob","server","imp","mqtt","time","date"].map(function (n) { return n + ":" + typeof globalThis[n]; }).join(" "));
+server.log([mqtt.AT_MOST_ONCE, mqtt.AT_LEAST_ONCE, mqtt.EXACTLY_ONCE].join(","));
+server.log(typeof require + " " + typeof process + " " + typeof setTimeout);
+`, agenttest.Options{})
+	wantAgent(t, out,
+		"blob:function server:object imp:object mqtt:object time:function date:function",
+		"0,1,2",
+		"undefined undefined undefined")
+}

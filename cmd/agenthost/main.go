@@ -1,0 +1,313 @@
+// Command agenthost runs Electric-Imp-style agent scripts on this machine.
+//
+// The CLI only parses arguments, wires signals and maps errors to exit
+// codes; the work is done by package host.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/host"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module's build info.
+var version = ""
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+const mainUsage = `agenthost runs Electric Imp agent scripts (ported to JavaScript) on this machine,
+with the imp's MQTT, server and imp APIs, against an embedded MQTT broker or a real one.
+
+Usage:
+  agenthost run SCRIPT [flags]     run an agent script
+  agenthost broker [flags]         run the embedded MQTT broker alone
+  agenthost version                print the version
+  agenthost help [COMMAND]         show help
+
+Run 'agenthost help run' for the flags of a command.
+Exit codes: 0 ok, 1 script error, 2 usage or config error, 3 host error, 130 forced stop.
+`
+
+// run is main without the process: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return host.ExitUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		return runCmd(rest, stdout, stderr, getenv)
+	case "broker":
+		return brokerCmd(rest, stdout, stderr, getenv)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "agenthost", versionString())
+		return host.ExitOK
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			switch rest[0] {
+			case "run":
+				return runCmd([]string{"--help"}, stdout, stderr, getenv)
+			case "broker":
+				return brokerCmd([]string{"--help"}, stdout, stderr, getenv)
+			}
+		}
+		fmt.Fprint(stdout, mainUsage)
+		return host.ExitOK
+	default:
+		fmt.Fprintf(stderr, "agenthost: unknown command %q\n\n%s", cmd, mainUsage)
+		return host.ExitUsage
+	}
+}
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments ("run agent.js --for 5s"), returning the positionals.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// configFlags are the flags shared by run and broker.
+type configFlags struct {
+	config    string
+	logFormat string
+	stateDir  string
+	broker    string
+}
+
+// loadConfig builds the effective config: defaults < file < environment <
+// flags. scriptPath may be "" (broker command).
+func (f *configFlags) loadConfig(fs *flag.FlagSet, scriptPath string, getenv func(string) string) (*configparams.Config, error) {
+	path := f.config
+	if path == "" && getenv("AGENTHOST_CONFIG") != "" {
+		path = getenv("AGENTHOST_CONFIG")
+	}
+	if path == "" && scriptPath != "" {
+		path = configparams.FindDefault(scriptPath)
+	}
+	if path == "" {
+		// Then agenthost.yaml in the working directory.
+		if _, err := os.Stat(configparams.DefaultFileName); err == nil {
+			path = configparams.DefaultFileName
+		}
+	}
+	cfg := configparams.Default()
+	if path != "" {
+		var err error
+		if cfg, err = configparams.Load(path); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.ApplyEnv(getenv); err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	for _, s := range []struct{ flag, field, value string }{
+		{"broker", "broker", f.broker},
+		{"log-format", "log_format", f.logFormat},
+		{"state-dir", "state_dir", f.stateDir},
+	} {
+		if set[s.flag] {
+			if err := cfg.Set(s.field, s.value, "flag --"+s.flag); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cfg, cfg.Validate()
+}
+
+func (f *configFlags) register(fs *flag.FlagSet, withBroker bool) {
+	where := "agenthost.yaml in the working directory, if present"
+	if withBroker {
+		where = "agenthost.yaml beside the script, else in the working directory"
+	}
+	fs.StringVar(&f.config, "config", "", "config `FILE` (default: "+where+"; env AGENTHOST_CONFIG)")
+	fs.StringVar(&f.logFormat, "log-format", "", "log line `FORMAT`: text or json (default text; env AGENTHOST_LOG_FORMAT)")
+	if withBroker {
+		fs.StringVar(&f.broker, "broker", "", "where connects go: `BROKER` is embedded, script, or a URL such as tcp://127.0.0.1:1883 (default embedded; env AGENTHOST_BROKER)")
+		fs.StringVar(&f.stateDir, "state-dir", "", "`DIR` for server.save data and the generated deviceid (default .agenthost; env AGENTHOST_STATE_DIR)")
+	}
+}
+
+const runUsage = `Usage: agenthost run SCRIPT [flags]
+
+Runs an agent script until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
+--for has elapsed, or with --until-idle until nothing is pending (no timers,
+no connecting or connected client, no queued work). A second Ctrl-C exits at
+once with code 130.
+
+Agent lines go to stdout, errors to stderr.
+
+Flags:
+`
+
+func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	cf.register(fs, true)
+	forDur := fs.Duration("for", 0, "stop after `DURATION` (e.g. 30s, 5m); 0 runs until stopped")
+	untilIdle := fs.Bool("until-idle", false, "stop when nothing is pending")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), runUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return host.ExitOK
+	}
+	if err != nil {
+		return host.ExitUsage // flag has printed the error and usage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "agenthost run: want exactly one SCRIPT, got %d argument(s)\n", len(pos))
+		fs.Usage()
+		return host.ExitUsage
+	}
+	if *forDur < 0 {
+		fmt.Fprintf(stderr, "agenthost run: --for must not be negative, got %s\n", *forDur)
+		return host.ExitUsage
+	}
+	cfg, err := cf.loadConfig(fs, pos[0], getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost: %v\n", err)
+		return host.ExitUsage
+	}
+
+	ctx, stop := signalContext(stderr)
+	defer stop()
+	_, err = host.Run(ctx, host.Options{
+		Script:    pos[0],
+		Config:    cfg,
+		For:       *forDur,
+		UntilIdle: *untilIdle,
+		Stdout:    stdout,
+		Stderr:    stderr,
+	})
+	return report(err, stderr)
+}
+
+const brokerUsage = `Usage: agenthost broker [flags]
+
+Runs the embedded MQTT broker alone (the embedded: section of the config),
+until Ctrl-C/SIGTERM. Point mosquitto_pub/_sub or an agent run with
+--broker tcp://ADDR at it.
+
+Flags:
+`
+
+func brokerCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("broker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf configFlags
+	cf.register(fs, false)
+	listen := fs.String("listen", "", "TCP listen `ADDR` (default embedded.listen, else 127.0.0.1:1883; env AGENTHOST_EMBEDDED_LISTEN)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), brokerUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return host.ExitOK
+	}
+	if err != nil {
+		return host.ExitUsage
+	}
+	if len(pos) != 0 {
+		fmt.Fprintf(stderr, "agenthost broker: unexpected argument %q\n", pos[0])
+		return host.ExitUsage
+	}
+	cfg, err := cf.loadConfig(fs, "", getenv)
+	if err == nil && *listen != "" {
+		err = cfg.Set("embedded.listen", *listen, "flag --listen")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost: %v\n", err)
+		return host.ExitUsage
+	}
+	if cfg.Sources["embedded.listen"] == "default" {
+		// Alone, the broker is for other programs to find: a fixed port.
+		cfg.Embedded.Listen = "127.0.0.1:1883"
+	}
+	ctx, stop := signalContext(stderr)
+	defer stop()
+	return report(host.RunBroker(ctx, cfg, stdout, stderr), stderr)
+}
+
+// signalContext is cancelled by the first SIGINT/SIGTERM; a second one
+// exits the process at once with ExitForced.
+func signalContext(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			cancel()
+		case <-done:
+			return
+		}
+		select {
+		case <-ch:
+			fmt.Fprintln(stderr, "agenthost: second interrupt, exiting without cleanup")
+			os.Exit(host.ExitForced)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
+}
+
+// report prints err (if any) with its hint and returns the exit code.
+func report(err error, stderr io.Writer) int {
+	code := host.ExitCode(err)
+	if err == nil || code == host.ExitScriptError {
+		return code // script errors were logged as [Agent] ERROR lines
+	}
+	fmt.Fprintf(stderr, "agenthost: %v\n", err)
+	var he *host.Error
+	if errors.As(err, &he) && he.Hint != "" {
+		fmt.Fprintf(stderr, "Try: %s\n", strings.TrimSpace(he.Hint))
+	}
+	return code
+}

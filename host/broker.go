@@ -1,0 +1,36 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/scriptvm"
+)
+
+// RunBroker runs the embedded broker alone until ctx is cancelled, printing
+// a [Status] line with its addresses. Errors are *Error.
+func RunBroker(ctx context.Context, cfg *configparams.Config, stdout, stderr io.Writer) error {
+	handler := hostlog.NewHandler(stdout, stderr, cfg.LogFormat == "json", nil)
+	log := hostlog.NewClocked(handler, scriptvm.RealClock{}.Now)
+	b, err := broker.Start(brokerOptions(cfg, slog.New(handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
+	if err != nil {
+		return hostErr(err, "choose another address with --listen, e.g. --listen 127.0.0.1:1884")
+	}
+	log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
+	<-ctx.Done()
+	err = b.Close()
+	st := b.Stats()
+	log.Status("embedded broker stopped")
+	if st.MessagesDropped > 0 || st.InflightDropped > 0 {
+		log.StatusWarn(fmt.Sprintf("the broker dropped messages: %d deliveries, %d inflight", st.MessagesDropped, st.InflightDropped))
+	}
+	if err != nil {
+		return hostErr(err, "")
+	}
+	return nil
+}

@@ -1,0 +1,298 @@
+// Package host runs one agent script end to end: it loads the script,
+// starts the embedded broker when the config asks for it, installs the agent
+// API on a scriptvm loop, runs it until it stops, and shuts everything down
+// cleanly. The CLI is a thin layer over Run.
+package host
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/scriptvm"
+)
+
+// Exit codes of agenthost, documented in the README.
+const (
+	ExitOK          = 0   // the run ended normally (idle, --for elapsed, or a signal)
+	ExitScriptError = 1   // syntax error or uncaught exception in the script's top level
+	ExitUsage       = 2   // bad command line, config file or script path
+	ExitHost        = 3   // the host could not do its part: broker failed to start, state directory unusable
+	ExitForced      = 130 // a second interrupt ended the run without cleaning up
+)
+
+// Error is an error with the exit code it should end the process with.
+type Error struct {
+	Code int
+	Err  error
+	Hint string // a "Try:" suggestion, may be empty
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// ExitCode returns the exit code for err: 0 for nil, the code of an *Error,
+// ExitHost otherwise.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var he *Error
+	if errors.As(err, &he) {
+		return he.Code
+	}
+	var se *scriptvm.ScriptError
+	if errors.As(err, &se) {
+		return ExitScriptError
+	}
+	return ExitHost
+}
+
+func usageErr(err error, hint string) error { return &Error{Code: ExitUsage, Err: err, Hint: hint} }
+func hostErr(err error, hint string) error  { return &Error{Code: ExitHost, Err: err, Hint: hint} }
+
+// Options describe one run.
+type Options struct {
+	Script    string               // path of the agent script
+	Config    *configparams.Config // effective config (file, env and flags applied)
+	For       time.Duration        // stop after this long on the host clock; 0: no limit
+	UntilIdle bool                 // stop when nothing is pending
+	Stdout    io.Writer            // agent and status lines
+	Stderr    io.Writer            // error lines
+	Clock     scriptvm.Clock       // nil: the real clock
+	// ConnectTimeout bounds a connect attempt; 0 means 10 s.
+	ConnectTimeout time.Duration
+}
+
+// Result tells how a run that did not fail ended.
+type Result struct {
+	Reason scriptvm.StopReason
+}
+
+// Run runs the agent until ctx is cancelled, opts.For elapses or, with
+// UntilIdle, nothing is pending. Errors are *Error or *scriptvm.ScriptError
+// (use ExitCode). A script error has already been logged when Run returns.
+// Run returns only after every goroutine it started has ended.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = configparams.Default()
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = scriptvm.RealClock{}
+	}
+	handler := hostlog.NewHandler(opts.Stdout, opts.Stderr, cfg.LogFormat == "json", nil)
+	log := hostlog.NewClocked(handler, clock.Now)
+
+	src, err := os.ReadFile(opts.Script)
+	if err != nil {
+		return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
+	}
+	prg, err := scriptvm.Compile(filepath.Base(opts.Script), string(src))
+	if err != nil {
+		logScriptError(log, err)
+		return Result{}, err
+	}
+
+	params, err := configParams(cfg)
+	if err != nil {
+		return Result{}, err
+	}
+	clientTLS, err := clientTLSConfig(cfg)
+	if err != nil {
+		return Result{}, err
+	}
+
+	var resolve agentapi.Resolver
+	switch cfg.Broker {
+	case "", "embedded":
+		b, err := broker.Start(brokerOptions(cfg, slog.New(handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
+		if err != nil {
+			return Result{}, hostErr(err, "set embedded.listen to a free address, or 127.0.0.1:0 for any free port")
+		}
+		defer b.Close()
+		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
+		resolve = embeddedResolver(b, cfg, clientTLS)
+	case "script":
+		resolve = func(u *url.URL) (agentapi.Target, error) {
+			return agentapi.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
+		}
+	default:
+		fixed, err := agentapi.ParseURL(cfg.Broker)
+		if err != nil {
+			return Result{}, usageErr(fmt.Errorf("broker: %v", err), "")
+		}
+		resolve = func(u *url.URL) (agentapi.Target, error) {
+			t := agentapi.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
+			if u.String() != fixed.String() {
+				t.Note = u.String() + " -> " + fixed.String() + " (broker from config)"
+			}
+			return t, nil
+		}
+	}
+
+	loop := scriptvm.New(scriptvm.Options{
+		Clock:   clock,
+		OnError: func(se *scriptvm.ScriptError) { logScriptError(log, se) },
+	})
+	api, err := agentapi.Install(agentapi.Options{
+		Loop:           loop,
+		Log:            log,
+		ConfigParams:   params,
+		SaveFile:       filepath.Join(cfg.StateDir, "save-"+params["deviceid"].(string)+".json"),
+		Resolve:        resolve,
+		ConnectTimeout: opts.ConnectTimeout,
+	})
+	if err != nil {
+		return Result{}, hostErr(err, "")
+	}
+	defer api.Close()
+
+	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
+	if opts.For > 0 {
+		ro.Deadline = clock.Now().Add(opts.For)
+	}
+	reason, err := loop.Run(ctx, prg, ro)
+	if err != nil {
+		logScriptError(log, err)
+		return Result{}, err
+	}
+	log.Status("agent stopped: " + map[scriptvm.StopReason]string{
+		scriptvm.StoppedByContext:  "interrupted",
+		scriptvm.StoppedIdle:       "idle, nothing left to do",
+		scriptvm.StoppedAtDeadline: "--for " + opts.For.String() + " elapsed",
+	}[reason])
+	return Result{Reason: reason}, nil
+}
+
+func logScriptError(log *hostlog.Clocked, err error) {
+	for _, line := range scriptvm.AsScriptError(err).Lines() {
+		log.AgentError(line)
+	}
+}
+
+func tlsNote(b *broker.Broker) string {
+	if a := b.TLSAddr(); a != "" {
+		return ", TLS on " + a
+	}
+	return ""
+}
+
+func brokerOptions(cfg *configparams.Config, logger *slog.Logger) broker.Options {
+	e := cfg.Embedded
+	o := broker.Options{Listen: e.Listen, Users: e.Users, DenySubscribe: e.DenySubscribe, Logger: logger}
+	if e.TLS != nil {
+		o.TLS = &broker.TLSOptions{CertFile: e.TLS.Cert, KeyFile: e.TLS.Key, Listen: e.TLS.Listen}
+	}
+	return o
+}
+
+// embeddedResolver sends every connect to the embedded broker: ssl:// and
+// wss:// to its TLS listener when it has one, everything else to its TCP
+// listener.
+func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls.Config) agentapi.Resolver {
+	var embeddedTLS *tls.Config
+	if b.TLSAddr() != "" {
+		host, _, _ := net.SplitHostPort(b.TLSAddr())
+		embeddedTLS = tlsFor(clientTLS, host)
+		if cfg.TLS.CA == "" && cfg.Embedded.TLS != nil {
+			// Trust the embedded broker's own certificate (self-signed or a
+			// chain whose root is in the file) when no CA is configured.
+			if pem, err := os.ReadFile(cfg.Embedded.TLS.Cert); err == nil {
+				pool := x509.NewCertPool()
+				pool.AppendCertsFromPEM(pem)
+				embeddedTLS.RootCAs = pool
+			}
+		}
+	}
+	return func(u *url.URL) (agentapi.Target, error) {
+		secure := u.Scheme == "ssl" || u.Scheme == "wss"
+		if secure && embeddedTLS != nil {
+			return agentapi.Target{URL: "ssl://" + b.TLSAddr(), TLS: embeddedTLS,
+				Note: u.String() + " -> embedded broker " + b.TLSAddr() + " (TLS)"}, nil
+		}
+		note := u.String() + " -> embedded broker " + b.Addr()
+		if secure {
+			note += " (plain TCP: the embedded broker has no TLS; set embedded.tls to test TLS)"
+		}
+		return agentapi.Target{URL: "tcp://" + b.Addr(), Note: note}, nil
+	}
+}
+
+func clientTLSConfig(cfg *configparams.Config) (*tls.Config, error) {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLS.CA != "" {
+		pem, err := os.ReadFile(cfg.TLS.CA)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("tls.ca: %w", err), "")
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usageErr(fmt.Errorf("tls.ca: %s holds no PEM certificate", cfg.TLS.CA), "")
+		}
+		c.RootCAs = pool
+	}
+	return c, nil
+}
+
+// tlsFor returns a copy of base verifying the given server name.
+func tlsFor(base *tls.Config, serverName string) *tls.Config {
+	c := base.Clone()
+	c.ServerName = serverName
+	return c
+}
+
+var deviceIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// configParams returns the configparams with a deviceid: the configured
+// one, else the one kept in the state directory, else a new one saved there.
+func configParams(cfg *configparams.Config) (map[string]any, error) {
+	params := make(map[string]any, len(cfg.ConfigParams)+1)
+	for k, v := range cfg.ConfigParams {
+		params[k] = v
+	}
+	if id, ok := params["deviceid"].(string); ok && id != "" {
+		return params, nil
+	}
+	if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
+		return nil, hostErr(fmt.Errorf("state_dir: %w", err), "set state_dir (or --state-dir) to a writable directory")
+	}
+	path := filepath.Join(cfg.StateDir, "deviceid")
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil && deviceIDPattern.Match([]byte(strings.TrimSpace(string(data)))):
+		params["deviceid"] = strings.TrimSpace(string(data))
+		return params, nil
+	case err == nil:
+		return nil, hostErr(fmt.Errorf("%s: not a 16-hex-digit device id; delete it to get a new one", path), "")
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, hostErr(fmt.Errorf("state_dir: %w", err), "")
+	}
+	var raw [8]byte
+	_, _ = rand.Read(raw[:])
+	id := hex.EncodeToString(raw[:])
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o644); err != nil {
+		return nil, hostErr(fmt.Errorf("state_dir: %w", err), "set state_dir (or --state-dir) to a writable directory")
+	}
+	params["deviceid"] = id
+	return params, nil
+}

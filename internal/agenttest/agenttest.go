@@ -1,0 +1,160 @@
+// Package agenttest runs agent scripts in-process for tests, through the
+// same host.Run the CLI uses, with a real embedded broker, and returns what
+// the agent printed.
+package agenttest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/host"
+)
+
+// Output is what a run printed, with timestamps removed: each line is
+// "[Agent] text", "[Agent] ERROR: text", "[Status] text", ...
+type Output struct {
+	Stdout []string
+	Stderr []string
+	Err    error
+	Result host.Result
+}
+
+// Options tune Run.
+type Options struct {
+	Config    string        // YAML config text; "" for defaults
+	For       time.Duration // 0 with UntilIdle false means 10 s
+	UntilIdle bool
+	Timeout   time.Duration // context timeout; default 20 s
+	// OnLine, when set, sees each stdout line (timestamp removed) as it is
+	// written, on the writing goroutine: tests use it to act at a moment
+	// of the run, e.g. stop a broker once the agent says it is connected.
+	OnLine func(line string)
+	// Broker overrides the config's broker (e.g. a URL of a broker the
+	// test controls).
+	Broker string
+}
+
+// lineWriter buffers output and passes each complete line to onLine.
+type lineWriter struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	partial []byte
+	onLine  func(string)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.onLine == nil {
+		return len(p), nil
+	}
+	w.partial = append(w.partial, p...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := string(w.partial[:i])
+		w.partial = w.partial[i+1:]
+		if ls := StripTimes(line); len(ls) == 1 {
+			w.onLine(ls[0])
+		}
+	}
+	return len(p), nil
+}
+
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// Run writes script to a temp dir as agent.js (and the config as
+// agenthost.yaml beside it, if any) and runs it.
+func Run(t testing.TB, script string, opts Options) Output {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "agent.js")
+	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := configparams.Default()
+	if opts.Config != "" {
+		cpath := filepath.Join(dir, "agenthost.yaml")
+		if err := os.WriteFile(cpath, []byte(opts.Config), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if cfg, err = configparams.Load(cpath); err != nil {
+			t.Fatalf("config: %v", err)
+		}
+	}
+	if cfg.Sources["state_dir"] == "default" {
+		cfg.StateDir = filepath.Join(dir, ".agenthost")
+	}
+	if opts.Broker != "" {
+		cfg.Broker = opts.Broker
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	if opts.For == 0 && !opts.UntilIdle {
+		opts.For = 10 * time.Second
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 20 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opts.Timeout)
+	defer cancel()
+	out := &lineWriter{onLine: opts.OnLine}
+	var errOut lineWriter
+	res, err := host.Run(ctx, host.Options{Script: path, Config: cfg, For: opts.For, UntilIdle: opts.UntilIdle,
+		Stdout: out, Stderr: &errOut})
+	if ctx.Err() != nil {
+		t.Fatalf("run did not finish within %s; stdout:\n%s\nstderr:\n%s", opts.Timeout, out.String(), errOut.String())
+	}
+	return Output{Stdout: StripTimes(out.String()), Stderr: StripTimes(errOut.String()), Err: err, Result: res}
+}
+
+// StripTimes splits log text into lines and drops the leading timestamp
+// ("2026-11-23 18:14:00.123 +00:00 ") of each.
+func StripTimes(s string) []string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		if len(l) > 31 && l[4] == '-' && l[30] == ' ' {
+			l = l[31:]
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// Agent returns the "[Agent] " lines of stdout without that prefix.
+func (o Output) Agent() []string { return withPrefix(o.Stdout, "[Agent] ") }
+
+// AgentErrors returns the "[Agent] ERROR: " lines of stderr without that prefix.
+func (o Output) AgentErrors() []string { return withPrefix(o.Stderr, "[Agent] ERROR: ") }
+
+// Status returns the "[Status] " lines of stdout without that prefix.
+func (o Output) Status() []string { return withPrefix(o.Stdout, "[Status] ") }
+
+func withPrefix(lines []string, p string) []string {
+	var out []string
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(l, p); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
