@@ -1,0 +1,189 @@
+package tests
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+func TestVersionAndHelp(t *testing.T) {
+	r := runBin(t, "", "version")
+	if r.code != 0 || len(r.stdout) != 1 || !strings.HasPrefix(r.stdout[0], "agenthost ") {
+		t.Fatalf("version: %d %q", r.code, r.stdout)
+	}
+	r = runBin(t, "", "help")
+	if r.code != 0 || !strings.Contains(r.rawOut, "agenthost run SCRIPT") || !strings.Contains(r.rawOut, "agenthost broker") {
+		t.Fatalf("help: %d %q", r.code, r.rawOut)
+	}
+	for _, args := range [][]string{{"run", "--help"}, {"help", "run"}} {
+		r = runBin(t, "", args...)
+		for _, flag := range []string{"-config", "-broker", "-for", "-until-idle", "-log-format", "-state-dir"} {
+			if !strings.Contains(r.rawOut, flag) {
+				t.Fatalf("%v: exit %d, no %s in %q", args, r.code, flag, r.rawOut)
+			}
+		}
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d", args, r.code)
+		}
+	}
+	r = runBin(t, "", "broker", "--help")
+	if r.code != 0 || !strings.Contains(r.rawOut, "-listen") {
+		t.Fatalf("broker --help: %d %q", r.code, r.rawOut)
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("x");`)
+	writeFile(t, filepath.Join(dir, "bad.yaml"), "broker: embedded\nstate_dir: .st\nbrokr: x\n")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run"}, "want exactly one SCRIPT"},
+		{[]string{"run", "missing.js"}, "missing.js"},
+		{[]string{"run", "a.js", "--for", "soon"}, `invalid value "soon" for flag -for`},
+		{[]string{"run", "a.js", "--config", "bad.yaml"}, `bad.yaml:3:1: unknown key "brokr" (did you mean "broker"?)`},
+		{[]string{"run", "a.js", "--config", "nope.yaml"}, "nope.yaml"},
+		{[]string{"run", "a.js", "--log-format", "xml"}, "log_format"},
+		{[]string{"run", "a.js", "--broker", "http://x"}, "broker"},
+	} {
+		r := runBin(t, dir, tc.args...)
+		if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want code 2 and %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+}
+
+func TestBusyListenAddressExit3(t *testing.T) {
+	dir := t.TempDir()
+	port := freePort(t)
+	b := startBin(t, dir, "broker", "--listen", fmt.Sprintf("127.0.0.1:%d", port))
+	b.waitLine(func(l string) bool { return strings.Contains(l, "embedded broker listening") }, "broker start")
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("x");`)
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), fmt.Sprintf("embedded: {listen: 127.0.0.1:%d}\n", port))
+	r := runBin(t, dir, "run", "a.js", "--until-idle")
+	if r.code != 3 || !strings.Contains(strings.Join(r.stderr, "\n"), "address already in use") ||
+		!strings.Contains(strings.Join(r.stderr, "\n"), "Try: ") {
+		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestLogLineFormatAndJSON(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("hello " + 5.1);`)
+	r := runBin(t, dir, "run", "a.js", "--until-idle")
+	re := regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[Agent\] hello 5\.1$`)
+	if r.code != 0 || !re.MatchString(r.rawOut) {
+		t.Fatalf("exit %d output %q", r.code, r.rawOut)
+	}
+	r = runBin(t, dir, "run", "a.js", "--until-idle", "--log-format", "json")
+	if r.code != 0 || !strings.Contains(r.rawOut, `"msg":"hello 5.1"`) || !strings.Contains(r.rawOut, `"source":"Agent"`) {
+		t.Fatalf("json: exit %d output %q", r.code, r.rawOut)
+	}
+}
+
+func TestEnvironmentAndFlagPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log(imp.configparams.deviceid);`)
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "state_dir: from-file\n")
+	r := runBin(t, dir, "run", "a.js", "--until-idle")
+	fileID := r.agent()
+	r = runBin(t, dir, "run", "a.js", "--until-idle", "--state-dir", "from-flag")
+	flagID := r.agent()
+	if len(fileID) != 1 || len(flagID) != 1 || fileID[0] == flagID[0] {
+		t.Fatalf("state dirs from file and flag gave ids %q and %q", fileID, flagID)
+	}
+	r = runBin(t, dir, "run", "a.js", "--until-idle", "--state-dir", "from-file")
+	if !slices.Equal(r.agent(), fileID) {
+		t.Fatalf("same state dir, different id: %q vs %q", r.agent(), fileID)
+	}
+}
+
+// TestSignalDisconnectsCleanly checks that SIGTERM ends a connected agent
+// with exit 0 and a clean DISCONNECT, so the broker does not publish its
+// will; as a control, a SIGKILLed agent's will is published.
+func TestSignalDisconnectsCleanly(t *testing.T) {
+	dir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	b := startBin(t, dir, "broker", "--listen", addr)
+	b.waitLine(func(l string) bool { return strings.Contains(l, "embedded broker listening") }, "broker start")
+
+	wills := make(chan string, 2)
+	watcher := connectPaho(t, "tcp://"+addr, "watcher", nil)
+	tok := watcher.Subscribe("wills/#", 1, func(_ paho.Client, m paho.Message) { wills <- string(m.Payload()) })
+	if !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatalf("subscribe: %v", tok.Error())
+	}
+	writeFile(t, filepath.Join(dir, "a.js"), `
+const c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("connected " + rc); });
+c.connect("tcp://h", "will-" + imp.configparams.deviceid, {willtopic: "wills/agent", willmessage: "died"});
+`)
+
+	// Control: an agent killed without a chance to disconnect leaves a will.
+	killed := startBin(t, dir, "run", "a.js", "--broker", "tcp://"+addr, "--state-dir", "k")
+	killed.waitExact("[Agent] connected 0")
+	_ = killed.cmd.Process.Kill()
+	select {
+	case w := <-wills:
+		if w != "died" {
+			t.Fatalf("will %q", w)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("the control's will never arrived: the watcher cannot see wills")
+	}
+
+	p := startBin(t, dir, "run", "a.js", "--broker", "tcp://"+addr, "--state-dir", "s")
+	p.waitExact("[Agent] connected 0")
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, p.stderr())
+	}
+	if out := p.output(); !slices.Contains(out, "[Status] agent stopped: interrupted") {
+		t.Fatalf("output %q", out)
+	}
+	// The broker sends a will as soon as it sees a connection end without
+	// DISCONNECT (as the control showed); a round trip through the broker
+	// after the agent has exited proves it has processed that end.
+	ping := make(chan struct{}, 1)
+	watcher.Subscribe("ping", 1, func(paho.Client, paho.Message) { ping <- struct{}{} }).WaitTimeout(waitLimit)
+	watcher.Publish("ping", 1, false, "x").WaitTimeout(waitLimit)
+	select {
+	case <-ping:
+	case <-time.After(waitLimit):
+		t.Fatal("no ping round trip")
+	}
+	select {
+	case w := <-wills:
+		t.Fatalf("the broker published the will %q: the agent did not disconnect cleanly", w)
+	default:
+	}
+}
+
+// connectPaho connects a plain paho client for a test to drive or watch a broker.
+func connectPaho(t *testing.T, url, id string, tune func(*paho.ClientOptions)) paho.Client {
+	t.Helper()
+	o := paho.NewClientOptions().AddBroker(url).SetClientID(id).SetProtocolVersion(4).
+		SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(waitLimit)
+	if tune != nil {
+		tune(o)
+	}
+	c := paho.NewClient(o)
+	tok := c.Connect()
+	if !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatalf("connect %s: %v", url, tok.Error())
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	return c
+}

@@ -1,0 +1,164 @@
+package tests
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+func example(name string) string { return filepath.Join(repo, "examples", name) }
+
+func TestExampleHello(t *testing.T) {
+	r := runBin(t, "", "run", example("hello/hello.js"), "--until-idle")
+	got := r.agent()
+	if r.code != 0 || len(got) != 5 {
+		t.Fatalf("exit %d lines %q stderr %q", r.code, got, r.stderr)
+	}
+	id := strings.TrimPrefix(got[0], "connected as hello-")
+	if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(id) {
+		t.Fatalf("first line %q", got[0])
+	}
+	middle := slices.Clone(got[2:4])
+	slices.Sort(middle)
+	want := []string{"received 'hello, imp' on hello/" + id + " (qos 1)", "sent: result 0"}
+	if got[1] != "subscribed: result 0, granted QoS 1" || !slices.Equal(middle, want) || got[4] != "disconnected" {
+		t.Fatalf("lines %q", got)
+	}
+	if st := r.status(); len(st) < 2 || !strings.HasPrefix(st[1], "tcp://broker.example.com:1883 -> embedded broker 127.0.0.1:") {
+		t.Fatalf("status lines %q", st)
+	}
+}
+
+// fixedBroker writes an agenthost.yaml with the embedded broker on a free
+// port and returns the directory and the broker URL.
+func fixedBroker(t *testing.T, extra string) (string, string) {
+	dir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "embedded:\n  listen: "+addr+"\n"+extra)
+	return dir, "tcp://" + addr
+}
+
+// TestExampleOnconnect runs the seed document's example, ported: it
+// connects with credentials, subscribes with callback(qosMode), and logs a
+// ping published by another client. Ctrl-C ends it with exit 0.
+func TestExampleOnconnect(t *testing.T) {
+	dir, url := fixedBroker(t, "  users: {generalgrugger: gaztakh1ghc0mmand}\n")
+	p := startBin(t, dir, "run", example("onconnect/onconnect.js"))
+	p.waitExact("[Agent] Connected to tcp://test.mosquitto.org:1883")
+	pub := connectPaho(t, url, "pinger", func(o *paho.ClientOptions) {
+		o.SetUsername("generalgrugger").SetPassword("gaztakh1ghc0mmand")
+	})
+	// The subscription is made after the connect line: publish until the
+	// agent has it (QoS 0 pings before the SUBACK are simply not delivered).
+	got := make(chan struct{})
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-got:
+				return
+			case <-time.After(20 * time.Millisecond):
+				pub.Publish("imp.mqtt.test.pings", 0, false, "hello")
+			}
+		}
+	}()
+	p.waitExact("[Agent] Message 'hello' received under topic 'imp.mqtt.test.pings'")
+	close(got)
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d stderr %q", code, p.stderr())
+	}
+}
+
+func TestExampleOnconnectBadPassword(t *testing.T) {
+	dir, _ := fixedBroker(t, "  users: {generalgrugger: another-password}\n")
+	r := runBin(t, dir, "run", example("onconnect/onconnect.js"), "--until-idle")
+	want := []string{"[Agent] ERROR: Failed to connect to tcp://test.mosquitto.org:1883. Error: Invalid username/password"}
+	if r.code != 0 || !slices.Equal(r.stderr, want) {
+		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestExampleOnconnectResultcodeDenied(t *testing.T) {
+	dir, _ := fixedBroker(t, "  deny_subscribe: [\"imp.mqtt.test.pings\"]\n")
+	r := runBin(t, dir, "run", example("onconnect/onconnect_resultcode.js"), "--for", "2s")
+	if r.code != 0 || !slices.Equal(r.agent(), []string{"Connected to tcp://test.mosquitto.org:1883"}) ||
+		!slices.Equal(r.stderr, []string{"[Agent] ERROR: Not subscribed to 'imp.mqtt.test.pings'."}) {
+		t.Fatalf("exit %d agent %q stderr %q", r.code, r.agent(), r.stderr)
+	}
+}
+
+func TestExampleEcho(t *testing.T) {
+	dir, url := fixedBroker(t, "")
+	p := startBin(t, dir, "run", example("echo/echo.js"))
+	p.waitExact("[Agent] ready: subscribed to requests/# (result 0, QoS 2)")
+	replies := make(chan paho.Message, 10)
+	c := connectPaho(t, url, "requester", nil)
+	if tok := c.Subscribe("replies/#", 2, func(_ paho.Client, m paho.Message) { replies <- m }); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	payload := []byte{0xff, 0x00, 'h', 'i', 0x80}
+	if tok := c.Publish("requests/a/b", 1, false, payload); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	select {
+	case m := <-replies:
+		if m.Topic() != "replies/a/b" || !bytes.Equal(m.Payload(), payload) || m.Qos() != 1 {
+			t.Fatalf("reply %s %x qos %d", m.Topic(), m.Payload(), m.Qos())
+		}
+	case <-time.After(waitLimit):
+		t.Fatalf("no reply; agent said %q", p.output())
+	}
+	p.waitExact("[Agent] echo requests/a/b -> replies/a/b (5 bytes)")
+}
+
+func TestExamplePeriodic(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "configparams: {interval: 0.05}\n")
+	p := startBin(t, dir, "run", example("periodic/periodic.js"))
+	p.waitExact("[Agent] connected; publishing every 0.05 s")
+	re := regexp.MustCompile(`^\[Agent\] sent \{"n":(\d+),"t":\d+\} result 0$`)
+	for n := 1; n <= 3; n++ {
+		p.waitLine(func(l string) bool {
+			m := re.FindStringSubmatch(l)
+			return m != nil && m[1] == fmt.Sprint(n)
+		}, fmt.Sprintf("send %d", n))
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// TestExamplePeriodicReconnects kills the broker under the periodic
+// publisher: it sees onconnectionlost(-1) and connects again to a broker
+// started on the same address.
+func TestExamplePeriodicReconnects(t *testing.T) {
+	dir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	b := startBin(t, dir, "broker", "--listen", addr)
+	b.waitLine(func(l string) bool { return strings.Contains(l, "listening") }, "broker start")
+	p := startBin(t, dir, "run", example("periodic/periodic.js"), "--broker", "tcp://"+addr)
+	p.waitExact("[Agent] connected; publishing every 10 s")
+	_ = b.cmd.Process.Kill()
+	b.wait()
+	p.waitExact("[Agent] ERROR: connection lost (-1), reconnecting in 10 s")
+}
+
+func TestExampleCounter(t *testing.T) {
+	dir := t.TempDir()
+	for i := 1; i <= 2; i++ {
+		r := runBin(t, dir, "run", example("counter/counter.js"), "--until-idle")
+		got := r.agent()
+		if r.code != 0 || len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("run %d (device ", i)) {
+			t.Fatalf("run %d: exit %d lines %q stderr %q", i, r.code, got, r.stderr)
+		}
+	}
+}
