@@ -18,7 +18,7 @@ import (
 // mosquitto is a real mosquitto 2.x broker started for one test, with a
 // password file and a TLS listener whose CA the test generated.
 type mosquitto struct {
-	port, tlsPort int
+	port, tlsPort, wsPort int
 	pki           *testpki.PKI
 	dir           string
 }
@@ -62,7 +62,7 @@ func startMosquitto(t *testing.T) *mosquitto {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &mosquitto{port: freePort(t), tlsPort: freePort(t), pki: pki, dir: dir}
+	m := &mosquitto{port: freePort(t), tlsPort: freePort(t), wsPort: freePort(t), pki: pki, dir: dir}
 	pwFile := filepath.Join(dir, "passwd")
 	if out, err := exec.Command(passwd, "-c", "-b", pwFile, mqUser, mqPass).CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v: %s", err, out)
@@ -78,10 +78,12 @@ log_type notice
 log_type information
 listener %d 127.0.0.1
 listener %d 127.0.0.1
+protocol websockets
+listener %d 127.0.0.1
 cafile %s
 certfile %s
 keyfile %s
-`, pwFile, m.port, m.tlsPort, pki.CAFile, pki.CertFile, pki.KeyFile)
+`, pwFile, m.port, m.wsPort, m.tlsPort, pki.CAFile, pki.CertFile, pki.KeyFile)
 	confFile := writeFile(t, filepath.Join(dir, "mosquitto.conf"), conf)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -171,6 +173,17 @@ func TestMosquittoConnectAndBadPassword(t *testing.T) {
 	p := startBin(t, dir, "run", "agent.js")
 	p.waitExact("[Agent] rc 0")
 	p.waitExact("[Agent] subscribed 0 1")
+}
+
+// TestMosquittoWebsocket: ws:// (a host extension) reaches a websocket
+// listener.
+func TestMosquittoWebsocket(t *testing.T) {
+	m := startMosquitto(t)
+	dir := t.TempDir()
+	m.config(t, dir, fmt.Sprintf("ws://127.0.0.1:%d", m.wsPort), mqPass, "")
+	p := startBin(t, dir, "run", "agent.js")
+	p.waitExact("[Agent] rc 0")
+	p.waitExact("[Agent] published 0")
 }
 
 func TestMosquittoClosedPort(t *testing.T) {
