@@ -19,8 +19,8 @@ import (
 // password file and a TLS listener whose CA the test generated.
 type mosquitto struct {
 	port, tlsPort, wsPort int
-	pki           *testpki.PKI
-	dir           string
+	pki                   *testpki.PKI
+	dir                   string
 }
 
 const (
