@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -31,7 +32,8 @@ const (
 	codeDisconnected = -3
 	codeNoMessageIDs = -10
 
-	lostSocket = -1
+	lostSocket    = -1 // onconnectionlost: socket failed or broker closed the connection
+	lostBadPacket = -4 // onconnectionlost: badly framed MQTT packet from the broker
 
 	subscribeRefused = 0x80
 )
@@ -70,7 +72,7 @@ func newMQTT(a *API) *mqttModule {
 
 // open is paho's connection opener: a context-aware dial whose connections
 // closeAll can close. Called on paho's goroutines.
-func (m *mqttModule) open(uri *url.URL, o paho.ClientOptions) (net.Conn, error) {
+func (m *mqttModule) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) {
 	d := &net.Dialer{Timeout: o.ConnectTimeout}
 	var conn net.Conn
 	var err error
@@ -99,11 +101,41 @@ func (m *mqttModule) open(uri *url.URL, o paho.ClientOptions) (net.Conn, error) 
 	return tc, nil
 }
 
-// trackedConn removes itself from the module's set when closed.
+// trackedConn removes itself from the module's set when closed, and
+// remembers whether the socket itself ever failed, which tells a broken
+// connection (-1) from a badly framed packet (-4) when paho reports a loss.
 type trackedConn struct {
 	net.Conn
-	m    *mqttModule
-	once sync.Once
+	m      *mqttModule
+	once   sync.Once
+	failed atomic.Bool // a Read or Write returned an error
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.failed.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if err != nil {
+		c.failed.Store(true)
+	}
+	return n, err
+}
+
+// lostReason is the onconnectionlost code for a loss paho reported with
+// err on conn: -4 when the socket worked but paho could not decode what
+// the broker sent, -1 for everything else (closed socket, keepalive
+// timeout, write failure).
+func lostReason(conn *trackedConn, err error) int {
+	if conn == nil || err == nil || conn.failed.Load() || strings.Contains(err.Error(), "pingresp") {
+		return lostSocket
+	}
+	return lostBadPacket
 }
 
 func (c *trackedConn) Close() error {
@@ -352,13 +384,22 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 	po.SetAutoReconnect(false)
 	po.SetConnectRetry(false)
 	po.SetConnectTimeout(a.opts.ConnectTimeout)
-	po.SetCustomOpenConnectionFn(c.m.open)
+	var conn atomic.Pointer[trackedConn]
+	po.SetCustomOpenConnectionFn(func(uri *url.URL, o paho.ClientOptions) (net.Conn, error) {
+		tc, err := c.m.open(uri, o)
+		if err != nil {
+			return nil, err
+		}
+		conn.Store(tc)
+		return tc, nil
+	})
 	po.SetOrderMatters(true) // handlers run in paho's router goroutine; they only enqueue
 	po.SetDefaultPublishHandler(func(_ paho.Client, msg paho.Message) {
 		a.loop.Enqueue(func() { c.deliverMessage(gen, msg) })
 	})
 	po.SetConnectionLostHandler(func(_ paho.Client, err error) {
-		a.loop.Enqueue(func() { c.deliverLost(gen, lostSocket) })
+		reason := lostReason(conn.Load(), err)
+		a.loop.Enqueue(func() { c.deliverLost(gen, reason) })
 	})
 
 	pc := paho.NewClient(po)

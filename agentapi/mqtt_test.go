@@ -2,6 +2,7 @@ package agentapi_test
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"slices"
 	"strings"
@@ -271,4 +272,77 @@ func TestDisconnectThenReconnect(t *testing.T) {
 		c.connect("tcp://h", "again");
 	});`), agenttest.Options{})
 	wantAgent(t, out, "closed false args=0", "again 0 true", "bye")
+}
+
+// fakeBroker accepts one MQTT connection, answers its CONNECT with CONNACK
+// 0, then writes after (raw bytes of the test's choosing), or with nil
+// after closes the connection.
+func fakeBroker(t *testing.T, after []byte) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		// CONNECT: one type byte, a remaining length of up to 4 bytes, the rest.
+		hdr := make([]byte, 1)
+		if _, err := io.ReadFull(conn, hdr); err != nil {
+			return
+		}
+		length, mult := 0, 1
+		for {
+			b := make([]byte, 1)
+			if _, err := io.ReadFull(conn, b); err != nil {
+				return
+			}
+			length += int(b[0]&127) * mult
+			mult *= 128
+			if b[0]&128 == 0 {
+				break
+			}
+		}
+		if _, err := io.ReadFull(conn, make([]byte, length)); err != nil {
+			return
+		}
+		conn.Write([]byte{0x20, 0x02, 0x00, 0x00}) // CONNACK accepted
+		if after == nil {
+			return // close the socket
+		}
+		conn.Write(after)
+		io.Copy(io.Discard, conn) // until the client closes
+	}()
+	return ln.Addr().String()
+}
+
+// TestBadlyFramedPacketGivesMinus4: a broker that sends a packet of the
+// reserved type 0 makes the host drop the connection with -4; one that just
+// closes the socket gives -1.
+func TestBadlyFramedPacketGivesMinus4(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		bytes []byte
+		want  string
+	}{
+		{"reserved packet type", []byte{0x00, 0x00}, "lost -4"},
+		{"socket closed", nil, "lost -1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := fakeBroker(t, tc.bytes)
+			out := run(t, `
+const c = mqtt.createclient();
+c.onconnectionlost(function (reason) { server.log("lost " + reason); });
+c.onconnect(function (rc) { server.log("connected " + rc); });
+c.connect("tcp://`+addr+`", "framing");
+`, agenttest.Options{Broker: "script"})
+			wantAgent(t, out, "connected 0", tc.want)
+		})
+	}
 }
