@@ -1,6 +1,8 @@
 package agentapi
 
 import (
+	"github.com/agenthost/agenthost/mqtttopic"
+
 	"context"
 	"crypto/tls"
 	"errors"
@@ -459,8 +461,11 @@ func (c *mqttClient) applyOptions(po *paho.ClientOptions, v goja.Value) {
 			po.SetKeepAlive(time.Duration(n) * time.Second)
 		case "willtopic":
 			s, ok := val.Export().(string)
-			if !ok || s == "" || strings.ContainsAny(s, "+#") {
-				a.throwf("mqttclient.connect: options.willtopic must be a non-empty topic without wildcards, got %s", describe(val))
+			if !ok {
+				a.throwf("mqttclient.connect: options.willtopic must be a string, got %s", describe(val))
+			}
+			if err := mqtttopic.CheckName(s); err != nil {
+				a.throwf("mqttclient.connect: options.willtopic: %v", err)
 			}
 			willTopic = s
 		case "willmessage":
@@ -587,7 +592,7 @@ func (c *mqttClient) requireConnected(method string) {
 func (c *mqttClient) topicList(method string, v goja.Value) ([]string, bool) {
 	a := c.m.a
 	if s, ok := v.Export().(string); ok {
-		if err := ValidateFilter(s); err != nil {
+		if err := mqtttopic.CheckFilter(s); err != nil {
 			a.throwf("mqttclient.%s: argument 'topics': %v", method, err)
 		}
 		return []string{s}, false
@@ -607,32 +612,12 @@ func (c *mqttClient) topicList(method string, v goja.Value) ([]string, bool) {
 		if !ok {
 			a.throwf("mqttclient.%s: argument 'topics'[%d] must be a string, got %s", method, i, describe(e))
 		}
-		if err := ValidateFilter(s); err != nil {
+		if err := mqtttopic.CheckFilter(s); err != nil {
 			a.throwf("mqttclient.%s: argument 'topics'[%d]: %v", method, i, err)
 		}
 		out[i] = s
 	}
 	return out, true
-}
-
-// ValidateFilter checks an MQTT topic filter.
-func ValidateFilter(f string) error {
-	if f == "" {
-		return errors.New("a topic filter must not be empty")
-	}
-	if len(f) > 65535 {
-		return errors.New("a topic filter must be at most 65535 bytes")
-	}
-	levels := strings.Split(f, "/")
-	for i, l := range levels {
-		if strings.Contains(l, "#") && (l != "#" || i != len(levels)-1) {
-			return fmt.Errorf("%q: '#' must be alone in the last level", f)
-		}
-		if strings.Contains(l, "+") && l != "+" {
-			return fmt.Errorf("%q: '+' must be alone in its level", f)
-		}
-	}
-	return nil
 }
 
 func (c *mqttClient) subscribe(call goja.FunctionCall) goja.Value {
@@ -834,8 +819,11 @@ func (c *mqttClient) createmessage(call goja.FunctionCall) goja.Value {
 	tv := call.Argument(0)
 	tb, ok := a.bytesOf(tv)
 	topic := string(tb)
-	if !ok || topic == "" || strings.ContainsAny(topic, "+#") || !utf8.ValidString(topic) {
-		a.throwf("mqttclient.createmessage: argument 'topic' must be a non-empty UTF-8 string or blob without wildcards, got %s", describe(tv))
+	if !ok {
+		a.throwf("mqttclient.createmessage: argument 'topic' must be a string or blob, got %s", describe(tv))
+	}
+	if err := mqtttopic.CheckName(topic); err != nil {
+		a.throwf("mqttclient.createmessage: argument 'topic': %v", err)
 	}
 	pv := call.Argument(1)
 	payload, ok := a.bytesOf(pv)

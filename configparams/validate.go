@@ -1,6 +1,8 @@
 package configparams
 
 import (
+	"github.com/agenthost/agenthost/mqtttopic"
+
 	"errors"
 	"fmt"
 	"net"
@@ -170,26 +172,11 @@ func validPort(p string, lo int) bool {
 	return n >= lo && n <= 65535
 }
 
-// checkTopicFilter describes what makes f an invalid MQTT topic filter:
-// it must be non-empty, at most 65535 bytes, free of NUL, with '#' only as
-// a whole last level and '+' only as a whole level.
+// checkTopicFilter describes what makes f an invalid MQTT topic filter,
+// "" when it is valid.
 func checkTopicFilter(f string) string {
-	switch {
-	case f == "":
-		return "topic filter must not be empty"
-	case len(f) > 65535:
-		return "topic filter is longer than 65535 bytes"
-	case strings.ContainsRune(f, 0):
-		return fmt.Sprintf("topic filter %q contains a NUL character", f)
-	}
-	levels := strings.Split(f, "/")
-	for i, l := range levels {
-		if strings.Contains(l, "#") && (l != "#" || i != len(levels)-1) {
-			return fmt.Sprintf("topic filter %q: '#' must be a whole level, and the last", f)
-		}
-		if strings.Contains(l, "+") && l != "+" {
-			return fmt.Sprintf("topic filter %q: '+' must be a whole level", f)
-		}
+	if err := mqtttopic.CheckFilter(f); err != nil {
+		return err.Error()
 	}
 	return ""
 }

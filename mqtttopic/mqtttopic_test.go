@@ -1,0 +1,38 @@
+package mqtttopic
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckFilter(t *testing.T) {
+	for _, f := range []string{"#", "+", "a/#", "a/+/b", "+/+", "/", "a//b", "$SYS/#", "héllo/+"} {
+		if err := CheckFilter(f); err != nil {
+			t.Errorf("CheckFilter(%q) = %v", f, err)
+		}
+	}
+	for f, want := range map[string]string{
+		"":                         "must not be empty",
+		"a/#/b":                    "'#' must be a whole level, and the last",
+		"a#":                       "'#' must be a whole level",
+		"a+/b":                     "'+' must be a whole level",
+		"a\x00b":                   "NUL",
+		"\xff":                     "not valid UTF-8",
+		strings.Repeat("x", 65536): "longer than 65535",
+	} {
+		if err := CheckFilter(f); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckFilter(%.20q) = %v, want %q", f, err, want)
+		}
+	}
+}
+
+func TestCheckName(t *testing.T) {
+	if err := CheckName("a/b c/d"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"", "a/#", "a/+/b", "a\x00"} {
+		if CheckName(n) == nil {
+			t.Errorf("CheckName(%q) accepted", n)
+		}
+	}
+}
