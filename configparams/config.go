@@ -24,6 +24,14 @@
 //	  ca: ca.crt             # PEM CA bundle; default: system roots
 //	state_dir: .agenthost
 //	log_format: text         # text | json
+//	limits:                  # rates are N/s, N/min or N/h (N may be a decimal)
+//	  log: {rate: 100/min, burst: 6000}
+//	  mqtt_outbound: {rate: 10/s, burst: 100, buffer: 100}  # buffer 0: fail at once
+//	  mqtt_inbound: {rate: 100/s, burst: 1000}
+//	  message_size: 256KiB   # bytes, or with B, KiB, MiB; 1 byte to 256MiB
+//
+// A limiter or its rate may be off (log: off, or rate: off), and so may
+// message_size.
 //
 // Unknown keys are errors at every level, so typos do not silently fall back
 // to defaults.
@@ -84,8 +92,13 @@ type Config struct {
 	// LogFormat is "text" (the default) or "json".
 	LogFormat string
 
+	// Limits holds the rate limiters and the message size limit; see
+	// [Config.FormatLimits] for a description of the effective values.
+	Limits Limits
+
 	// Sources maps each dotted field name ("broker", "embedded.listen",
-	// "embedded.tls", "configparams", ...) to where its value came from:
+	// "embedded.tls", "configparams", "limits.log.rate", ...) to where its
+	// value came from:
 	// "default", "FILE:LINE", "env AGENTHOST_BROKER" or e.g. "flag --broker".
 	Sources map[string]string
 
@@ -140,6 +153,7 @@ func Default() *Config {
 		Embedded:     Embedded{Listen: DefaultListen},
 		StateDir:     DefaultStateDir,
 		LogFormat:    DefaultLogFormat,
+		Limits:       defaultLimits(),
 	}
 	for _, p := range trackedFields(rootKeys, "") {
 		c.record(p, origin{source: SourceDefault}, SourceDefault)
@@ -229,7 +243,8 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 // checked like a value from the file; on error (an *Error naming source and
 // field) the Config is unchanged. Setting an embedded.tls field enables the
 // TLS listener; [Config.Validate] then requires both cert and key. Relative
-// paths stay relative to the working directory.
+// paths stay relative to the working directory. Limits take the text the
+// file accepts: Set("limits.log.rate", "2/s", ...), "off", "256KiB".
 func (c *Config) Set(field, value, source string) error {
 	f := lookupString(field)
 	if f == nil {

@@ -55,7 +55,9 @@ func TestDefault(t *testing.T) {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
-		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "state_dir", "log_format"}
+		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "state_dir", "log_format",
+		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
+		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size"}
 	if len(c.Sources) != len(want) {
 		t.Errorf("Sources = %v, want exactly %v", c.Sources, want)
 	}
@@ -116,6 +118,7 @@ func TestLoadFullExample(t *testing.T) {
 		TLS:       ClientTLS{CA: filepath.Join(dir, "ca.crt")},
 		StateDir:  filepath.Join(dir, ".agenthost"),
 		LogFormat: "text",
+		Limits:    defaultLimits(),
 		Sources: map[string]string{
 			"configparams":            at("1"),
 			"broker":                  at("3"),
@@ -130,6 +133,9 @@ func TestLoadFullExample(t *testing.T) {
 			"state_dir":               at("11"),
 			"log_format":              at("12"),
 		},
+	}
+	for _, f := range trackedFields(limitsKeys, "limits") {
+		want.Sources[f] = "default"
 	}
 	got := *c
 	got.origins = nil
@@ -229,7 +235,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown tls key", "tls:\n  caa: x\n", 2, 3, "tls", `unknown key "caa" (did you mean "ca"?)`},
 		{"dash for underscore", "state-dir: x\n", 1, 1, "", `(did you mean "state_dir"?)`},
 		{"nothing close", "log_format: json\nverbosity: 3\n", 2, 1, "",
-			`unknown key "verbosity" (valid keys: broker, configparams, embedded, log_format, state_dir, tls)`},
+			`unknown key "verbosity" (valid keys: broker, configparams, embedded, limits, log_format, state_dir, tls)`},
 		{"misplaced key", "listen: 127.0.0.1:1\n", 1, 1, "", `(did you mean "embedded.listen"?)`},
 		{"misplaced deviceid", "deviceid: abc\n", 1, 1, "", `(did you mean "configparams.deviceid"?)`},
 		{"users list", "embedded:\n  users: [a, b]\n", 2, 10, "embedded.users",

@@ -72,7 +72,7 @@ func (d *decoder) parse(data []byte) {
 		d.errorAt(root, "", root.Value, "the file must be a mapping of settings (key: value), not "+describe(root))
 		return
 	}
-	d.section("", root, d.root)
+	d.section("", root, d.root, "a mapping")
 }
 
 // syntaxError records a yaml.v3 parse error, keeping its line.
@@ -101,9 +101,10 @@ func (d *decoder) note(field string, k, v *yaml.Node) {
 	d.cfg.record(field, d.origin(deref(v)), fmt.Sprintf("%s:%d", d.file, k.Line))
 }
 
-// section decodes mapping n, whose dotted name is path, against keys.
-func (d *decoder) section(path string, n *yaml.Node, keys []entry) {
-	pairs, _ := d.mapPairs(path, n, "a mapping")
+// section decodes mapping n, whose dotted name is path, against keys,
+// describing what n must be as want.
+func (d *decoder) section(path string, n *yaml.Node, keys []entry, want string) {
+	pairs, _ := d.mapPairs(path, n, want)
 	for _, p := range pairs {
 		e := findEntry(keys, p.key)
 		if e == nil {
@@ -114,8 +115,14 @@ func (d *decoder) section(path string, n *yaml.Node, keys []entry) {
 		if e.decode != nil {
 			e.decode(d, sub, p.k, p.v)
 		}
-		if e.keys != nil {
-			d.section(sub, p.v, e.keys)
+		switch {
+		case e.keys == nil:
+		case e.off == "":
+			d.section(sub, p.v, e.keys, "a mapping")
+		case isOff(p.v):
+			d.switchOff(sub, p.k, p.v, e)
+		default:
+			d.section(sub, p.v, e.keys, "a mapping or off")
 		}
 	}
 }

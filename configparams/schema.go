@@ -19,6 +19,10 @@ type entry struct {
 	// keys, when non-nil, makes the entry a section: its value must be a
 	// mapping of these keys, walked after decode (if any) has run.
 	keys []entry
+	// off, when set for a section, also accepts the value off in place of
+	// the mapping: the key named off (a stringFields entry) is set to off,
+	// and every field of the section is recorded as set on that line.
+	off string
 }
 
 var rootKeys = []entry{
@@ -28,6 +32,7 @@ var rootKeys = []entry{
 	{name: "tls", keys: clientTLSKeys},
 	{name: "state_dir", decode: (*decoder).stringValue},
 	{name: "log_format", decode: (*decoder).stringValue},
+	{name: "limits", keys: limitsKeys},
 }
 
 var embeddedKeys = []entry{
@@ -47,12 +52,35 @@ var clientTLSKeys = []entry{
 	{name: "ca", decode: (*decoder).stringValue},
 }
 
+// limitsKeys is the limits: section; its values are checked as decoded
+// (see scalarValue) and described in stringFields by limitFields.
+var limitsKeys = []entry{
+	{name: "log", keys: bucketKeys(false), off: "rate"},
+	{name: "mqtt_outbound", keys: bucketKeys(true), off: "rate"},
+	{name: "mqtt_inbound", keys: bucketKeys(false), off: "rate"},
+	{name: "message_size", decode: (*decoder).scalarValue},
+}
+
+// bucketKeys returns the keys of a limiter, with buffer when it has one.
+func bucketKeys(buffer bool) []entry {
+	keys := []entry{
+		{name: "rate", decode: (*decoder).scalarValue},
+		{name: "burst", decode: (*decoder).scalarValue},
+	}
+	if buffer {
+		keys = append(keys, entry{name: "buffer", decode: (*decoder).scalarValue})
+	}
+	return keys
+}
+
 // hintPaths are dotted names, beyond the schema's, worth suggesting when a
 // key is misplaced (a top-level "deviceid" belongs under configparams).
 var hintPaths = []string{"configparams.deviceid"}
 
-// stringField describes a string-valued field settable from the file, the
-// environment and flags. Every entry decoded by stringValue has one.
+// stringField describes a field settable from the file, the environment
+// and flags as text. Every entry decoded by stringValue or scalarValue has
+// one; for fields that are not strings (limits), get formats the value as
+// text that check accepts and set parses it.
 type stringField struct {
 	name string // dotted name, as in Sources
 	get  func(*Config) string
@@ -66,7 +94,7 @@ type stringField struct {
 }
 
 // stringFields is in validation order.
-var stringFields = []stringField{
+var stringFields = append([]stringField{
 	{
 		name:  "broker",
 		get:   func(c *Config) string { return c.Broker },
@@ -116,7 +144,7 @@ var stringFields = []stringField{
 		set:   func(c *Config, v string) { c.LogFormat = v },
 		check: checkLogFormat,
 	},
-}
+}, limitFields()...)
 
 // lookupString returns the string field with the dotted name, or nil.
 func lookupString(name string) *stringField {

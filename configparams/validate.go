@@ -19,7 +19,9 @@ import (
 // json; state_dir is not empty; user names are not empty; deny_subscribe
 // entries are valid MQTT topic filters; embedded.tls, when present, has
 // both cert and key; configparams.deviceid, when present, is a non-empty
-// string. Files named by the configuration are not opened.
+// string; limits rates are positive (or the limiter off), bursts at least
+// 1, buffers at least 0 and message_size 0 (off) or 1 byte to 256MiB.
+// Files named by the configuration are not opened.
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(field, base, value, msg string) {
