@@ -78,6 +78,8 @@ type Loop struct {
 	timers  timerHeap
 	seq     uint64
 	holds   int
+	busy    int
+	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
 }
 
@@ -92,9 +94,11 @@ func New(opts Options) *Loop {
 	rt := goja.New()
 	rt.SetTimeSource(opts.Clock.Now)
 	rt.SetMaxCallStackSize(opts.MaxCallStackSize)
+	vc, _ := opts.Clock.(*VirtualClock)
 	return &Loop{
 		rt:      rt,
 		clock:   opts.Clock,
+		virtual: vc,
 		onError: opts.OnError,
 		wake:    make(chan struct{}, 1),
 	}
@@ -133,6 +137,25 @@ func (l *Loop) Hold() (release func()) {
 	return func() {
 		if !done {
 			done = true
+			l.holds--
+		}
+	}
+}
+
+// Busy marks a network operation in flight (a connect, a publish waiting
+// for its acknowledgement) until the returned release is called. Like Hold
+// it keeps an UntilIdle run alive; in addition, on a virtual clock, time
+// stands still while anything is busy: the loop waits for the operation's
+// completion instead of jumping to its next timer. release is idempotent.
+// Loop only, both Busy and release.
+func (l *Loop) Busy() (release func()) {
+	l.busy++
+	l.holds++
+	done := false
+	return func() {
+		if !done {
+			done = true
+			l.busy--
 			l.holds--
 		}
 	}
@@ -275,6 +298,15 @@ func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
 		next := opts.Deadline
 		if len(l.timers) > 0 && (next.IsZero() || l.timers[0].when.Before(next)) {
 			next = l.timers[0].when
+		}
+		if l.virtual != nil {
+			// Virtual time: jump to the next event when idle; while the
+			// network is busy, or with nothing scheduled, wait for work.
+			if l.busy == 0 && !next.IsZero() && l.queueEmpty() {
+				l.virtual.AdvanceTo(next)
+				continue
+			}
+			next = time.Time{}
 		}
 		if !next.IsZero() {
 			d := next.Sub(l.clock.Now())

@@ -190,3 +190,61 @@ func TestStackOverflowIsAScriptError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestVirtualClockJumpsToTimers(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	vc := NewVirtualClock(start)
+	h := newHarness(t, vc)
+	wall := time.Now()
+	reason, err := h.run(t, `
+		let n = 0;
+		function tick() { n++; if (n < 8640) after(10000, tick); else log("ticks " + n + " at " + new Date().toISOString()); }
+		after(10000, tick);
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if reason != StoppedIdle || len(h.lines) != 1 || h.lines[0] != "ticks 8640 at 2026-01-02T00:00:00.000Z" {
+		t.Fatalf("reason %v lines %v", reason, h.lines)
+	}
+	if !vc.Now().Equal(start.Add(24 * time.Hour)) {
+		t.Fatalf("clock at %v", vc.Now())
+	}
+	if el := time.Since(wall); el > 10*time.Second {
+		t.Fatalf("a virtual day took %v of wall time", el)
+	}
+}
+
+func TestVirtualClockStandsStillWhileBusy(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	vc := NewVirtualClock(start)
+	h := newHarness(t, vc)
+	must(t, h.loop.Runtime().Set("slowNetworkOp", func() {
+		release := h.loop.Busy()
+		go func() {
+			time.Sleep(20 * time.Millisecond) // a broker taking its time
+			h.loop.Enqueue(func() {
+				h.lines = append(h.lines, "op done at +"+vc.Now().Sub(start).String())
+				release()
+			})
+		}()
+	}))
+	_, err := h.run(t, `
+		after(3600000, function () { log("timer at +1h"); });
+		slowNetworkOp();
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if strings.Join(h.lines, ",") != "op done at +0s,timer at +1h" {
+		t.Fatalf("lines %v", h.lines)
+	}
+}
+
+func TestVirtualDeadline(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	vc := NewVirtualClock(start)
+	h := newHarness(t, vc)
+	reason, err := h.run(t, `after(100000000, function () { log("after deadline"); });`,
+		RunOptions{Deadline: start.Add(24 * time.Hour)})
+	must(t, err)
+	if reason != StoppedAtDeadline || len(h.lines) != 0 || !vc.Now().Equal(start.Add(24*time.Hour)) {
+		t.Fatalf("reason %v lines %v clock %v", reason, h.lines, vc.Now())
+	}
+}
