@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/dop251/goja"
 )
@@ -49,6 +50,10 @@ type Options struct {
 	Resolve Resolver
 	// ConnectTimeout bounds a connect attempt (TCP, TLS and CONNACK); 0 means 10 s.
 	ConnectTimeout time.Duration
+	// Limits are the rate limits; the zero value switches them all off.
+	Limits Limits
+	// Record, when set, receives every limiter decision (on the loop goroutine).
+	Record func(report.Decision)
 }
 
 // API is the installed API of one agent. Loop-only unless a method says otherwise.
@@ -61,6 +66,7 @@ type API struct {
 	imp    *impModule
 	blobs  *blobClass
 	server *serverModule
+	lim    *limiters
 }
 
 // Install creates the globals in the loop's runtime. Call it before the
@@ -74,6 +80,7 @@ func Install(opts Options) (*API, error) {
 	}
 	a := &API{opts: opts, rt: opts.Loop.Runtime(), loop: opts.Loop, log: opts.Log}
 	a.blobs = newBlobClass(a.rt)
+	a.lim = newLimiters(a, opts.Limits)
 	// The one explicit table of globals scripts see.
 	globals := []struct {
 		name  string
@@ -105,6 +112,7 @@ func (a *API) Close() {
 	if a.mqtt != nil {
 		a.mqtt.closeAll()
 	}
+	a.lim.flushLogNotice()
 }
 
 // throwf throws a TypeError with a formatted message.

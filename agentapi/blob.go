@@ -7,6 +7,9 @@ import (
 	"github.com/dop251/goja"
 )
 
+// maxBlob is the largest blob a script may create: the largest MQTT payload.
+const maxBlob = 256 * 1024 * 1024
+
 // Blob is a byte buffer with a read/write pointer, as the imp's blob.
 // Inbound MQTT payloads are blobs; non-UTF-8 bytes survive untouched.
 type Blob struct {
@@ -56,8 +59,8 @@ func newBlobClass(rt *goja.Runtime) *blobClass {
 		size := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
 			n, ok := intArg(a)
-			if !ok || n < 0 || n > maxPayload*4 {
-				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxPayload*4) + ", got " + describe(a)))
+			if !ok || n < 0 || n > maxBlob {
+				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + describe(a)))
 			}
 			size = int(n)
 		}
@@ -211,8 +214,8 @@ func (c *blobClass) writeblob(b *Blob, call goja.FunctionCall) goja.Value {
 func (c *blobClass) resize(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
 	n, ok := intArg(a)
-	if !ok || n < 0 || n > maxPayload*4 {
-		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxPayload*4) + ", got " + describe(a)))
+	if !ok || n < 0 || n > maxBlob {
+		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + describe(a)))
 	}
 	if int(n) <= len(b.data) {
 		b.data = b.data[:n]

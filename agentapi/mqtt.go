@@ -22,7 +22,7 @@ import (
 
 // Limits and codes of the MQTT API (IMP_API.md).
 const (
-	maxPayload       = 256 * 1024 // bytes, outbound and inbound
+	maxPayload       = 256 * 1024 // bytes: the default message size limit
 	maxTopics        = 10         // per subscribe / unsubscribe call
 	maxClientID      = 255        // characters
 	minKeepalive     = 30         // seconds, or 0 for off
@@ -208,6 +208,10 @@ type mqttClient struct {
 	id    string
 	url   string
 	hold  func()
+	// connecting marks the connect in flight (virtual time stands still).
+	connecting func()
+	// conn is the current network connection (set on paho's goroutine).
+	conn atomic.Pointer[trackedConn]
 
 	onConnect           goja.Callable
 	onLost              goja.Callable
@@ -365,14 +369,29 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 	c.id, c.url = id, raw
 	c.gen++
 	gen := c.gen
+	c.state = stateConnecting
+	c.m.active = c
+	c.hold = a.loop.Hold()
+	if code := a.lim.outbound("connect "+raw, func() { c.startConnect(gen, u, po) }); code != codeSuccess {
+		a.log.StatusWarn("connect " + raw + " refused: the outbound rate limit buffer is full (onconnect -1)")
+		a.loop.SetTimer(0, func() { c.deliverConnect(gen, codeFailure) })
+	}
+	return goja.Undefined()
+}
+
+// startConnect opens the connection for connect(), once the outbound
+// limiter lets it through. Loop only.
+func (c *mqttClient) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
+	a := c.m.a
+	if gen != c.gen || c.state != stateConnecting {
+		return // disconnect() was called while the connect waited
+	}
+	raw := c.url
 	target, err := a.opts.Resolve(u)
 	if err != nil {
 		a.log.StatusError(fmt.Sprintf("connect %s: %v", raw, err))
-		c.state = stateConnecting
-		c.m.active = c
-		c.hold = a.loop.Hold()
 		a.loop.SetTimer(0, func() { c.deliverConnect(gen, codeFailure) })
-		return goja.Undefined()
+		return
 	}
 	if target.Note != "" {
 		a.log.Status(target.Note)
@@ -386,13 +405,13 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 	po.SetAutoReconnect(false)
 	po.SetConnectRetry(false)
 	po.SetConnectTimeout(a.opts.ConnectTimeout)
-	var conn atomic.Pointer[trackedConn]
+	c.conn.Store(nil)
 	po.SetCustomOpenConnectionFn(func(uri *url.URL, o paho.ClientOptions) (net.Conn, error) {
 		tc, err := c.m.open(uri, o)
 		if err != nil {
 			return nil, err
 		}
-		conn.Store(tc)
+		c.conn.Store(tc)
 		return tc, nil
 	})
 	po.SetOrderMatters(true) // handlers run in paho's router goroutine; they only enqueue
@@ -400,16 +419,14 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 		a.loop.Enqueue(func() { c.deliverMessage(gen, msg) })
 	})
 	po.SetConnectionLostHandler(func(_ paho.Client, err error) {
-		reason := lostReason(conn.Load(), err)
+		reason := lostReason(c.conn.Load(), err)
 		a.loop.Enqueue(func() { c.deliverLost(gen, reason) })
 	})
 
 	pc := paho.NewClient(po)
 	c.pc = pc
-	c.state = stateConnecting
-	c.m.active = c
 	c.m.clients[c] = true
-	c.hold = a.loop.Hold()
+	c.connecting = a.loop.Busy()
 	tok := pc.Connect()
 	c.m.wg.Add(1)
 	go func() {
@@ -426,7 +443,6 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 			pc.Disconnect(0) // the loop has ended: nobody will use this connection
 		}
 	}()
-	return goja.Undefined()
 }
 
 func (c *mqttClient) applyOptions(po *paho.ClientOptions, v goja.Value) {
@@ -504,7 +520,16 @@ func (a *API) bytesOf(v goja.Value) ([]byte, bool) {
 }
 
 // release ends the client's connection state on the loop.
+// endConnecting ends the busy mark of a connect in flight, if any.
+func (c *mqttClient) endConnecting() {
+	if c.connecting != nil {
+		c.connecting()
+		c.connecting = nil
+	}
+}
+
 func (c *mqttClient) release() {
+	c.endConnecting()
 	c.state = stateIdle
 	if c.hold != nil {
 		c.hold()
@@ -520,6 +545,7 @@ func (c *mqttClient) deliverConnect(gen, code int) {
 	if gen != c.gen || c.state != stateConnecting {
 		return
 	}
+	c.endConnecting()
 	if code == codeSuccess {
 		c.state = stateConnected
 	} else {
@@ -547,6 +573,11 @@ func (c *mqttClient) deliverLost(gen, reason int) {
 	default:
 		return
 	}
+	c.lostConnection(reason)
+}
+
+// lostConnection ends the connected state and calls onconnectionlost.
+func (c *mqttClient) lostConnection(reason int) {
 	c.release()
 	delete(c.m.clients, c)
 	c.pc = nil
@@ -561,10 +592,17 @@ func (c *mqttClient) deliverLost(gen, reason int) {
 }
 
 func (c *mqttClient) deliverMessage(gen int, msg paho.Message) {
-	if gen != c.gen || c.state != stateConnected || c.onMessage == nil {
+	if gen != c.gen || c.state != stateConnected {
 		return
 	}
 	a := c.m.a
+	if reason := a.lim.inbound(len(msg.Payload()), msg.Topic()); reason != 0 {
+		c.drop(reason)
+		return
+	}
+	if c.onMessage == nil {
+		return
+	}
 	o := a.rt.NewObject()
 	_ = o.Set("topic", msg.Topic())
 	_ = o.Set("message", a.blobs.wrap(msg.Payload()))
@@ -572,6 +610,25 @@ func (c *mqttClient) deliverMessage(gen int, msg paho.Message) {
 	_ = o.Set("retain", b2i(msg.Retained()))
 	_ = o.Set("dup", b2i(msg.Duplicate()))
 	a.loop.Call(c.onMessage, c.obj, o)
+}
+
+// drop ends the connection from the host's side (a limit was exceeded):
+// the socket is closed abruptly, as a platform that cuts a client off would,
+// and onconnectionlost gets reason. Loop only, while connected.
+func (c *mqttClient) drop(reason int) {
+	conn, pc := c.conn.Load(), c.pc
+	c.gen++ // paho's own report of the loss, and later messages, are ignored
+	if conn != nil {
+		conn.Close()
+	}
+	// paho takes a socket closed under it for a deliberate disconnect and
+	// waits to be told: end its goroutines.
+	c.m.wg.Add(1)
+	go func() {
+		defer c.m.wg.Done()
+		pc.Disconnect(0)
+	}()
+	c.lostConnection(reason)
 }
 
 func b2i(b bool) int {
@@ -645,17 +702,11 @@ func (c *mqttClient) subscribe(call goja.FunctionCall) goja.Value {
 	for i, t := range topics {
 		filters[t] = qos[i]
 	}
-	tok := c.pc.SubscribeMultiple(filters, nil)
-	c.complete(tok, func(err error) {
+	done := func(code int, res map[string]byte) {
 		if cb == nil {
 			return
 		}
-		code := errCode(err)
 		granted := make([]any, len(topics))
-		res := map[string]byte{}
-		if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
-			res = st.Result()
-		}
 		for i, t := range topics {
 			g, ok := res[t]
 			if !ok || code != codeSuccess {
@@ -674,8 +725,23 @@ func (c *mqttClient) subscribe(call goja.FunctionCall) goja.Value {
 		} else {
 			a.loop.Call(cb, c.obj, mode)
 		}
+	}
+	gen := c.gen
+	code := a.lim.outbound("subscribe "+strings.Join(topics, ","), func() {
+		if gen != c.gen || c.state != stateConnected {
+			done(codeDisconnected, nil)
+			return
+		}
+		tok := c.pc.SubscribeMultiple(filters, nil)
+		c.complete(tok, func(err error) {
+			var res map[string]byte
+			if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
+				res = st.Result()
+			}
+			done(errCode(err), res)
+		})
 	})
-	return a.rt.ToValue(codeSuccess)
+	return a.rt.ToValue(code)
 }
 
 func (c *mqttClient) qosArg(method, what string, v goja.Value) byte {
@@ -691,26 +757,32 @@ func (c *mqttClient) unsubscribe(call goja.FunctionCall) goja.Value {
 	topics, _ := c.topicList("unsubscribe", call.Argument(0))
 	cb, _ := a.callback(call.Argument(1), "mqttclient.unsubscribe: argument 'callback'")
 	c.requireConnected("unsubscribe")
-	tok := c.pc.Unsubscribe(topics...)
-	c.complete(tok, func(err error) {
+	done := func(code int) {
 		if cb != nil {
-			code := codeSuccess
-			if err != nil {
+			if code != codeSuccess {
 				code = codeFailure
 			}
 			a.loop.Call(cb, c.obj, a.rt.ToValue(code))
 		}
+	}
+	gen := c.gen
+	code := a.lim.outbound("unsubscribe "+strings.Join(topics, ","), func() {
+		if gen != c.gen || c.state != stateConnected {
+			done(codeDisconnected)
+			return
+		}
+		c.complete(c.pc.Unsubscribe(topics...), func(err error) { done(errCode(err)) })
 	})
-	return goja.Undefined()
+	return a.rt.ToValue(code)
 }
 
 // complete hands tok to the module's completion pump, which waits for
 // tokens in the order they were issued and runs done(err) on the loop for
 // each, so callbacks fire in request order (as the broker answers). The loop
-// is held (an UntilIdle run does not end) until done has run. Loop only.
+// is busy (an UntilIdle run does not end, virtual time stands still) until done has run. Loop only.
 func (c *mqttClient) complete(tok paho.Token, done func(err error)) {
 	m := c.m
-	op := pendingOp{tok: tok, done: done, release: m.a.loop.Hold()}
+	op := pendingOp{tok: tok, done: done, release: m.a.loop.Busy()}
 	m.opMu.Lock()
 	m.ops = append(m.ops, op)
 	start := !m.pumping
@@ -835,8 +907,8 @@ func (c *mqttClient) createmessage(call goja.FunctionCall) goja.Value {
 	if !ok {
 		a.throwf("mqttclient.createmessage: argument 'payload' must be a string, blob, ArrayBuffer or Uint8Array, got %s", describe(pv))
 	}
-	if len(payload) > maxPayload {
-		a.throwRange("mqttclient.createmessage: the payload is %d bytes, more than the limit of %d (256 KiB)", len(payload), maxPayload)
+	if limit := a.lim.payloadLimit(); int64(len(payload)) > limit {
+		a.throwRange("mqttclient.createmessage: the payload is %d bytes, more than the limit of %d (limits.message_size)", len(payload), limit)
 	}
 	msg := &mqttMessage{client: c, topic: topic, payload: append([]byte(nil), payload...)}
 	if ov := call.Argument(2); !goja.IsUndefined(ov) && !goja.IsNull(ov) {
@@ -880,12 +952,22 @@ func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 	a := c.m.a
 	cb, _ := a.callback(call.Argument(0), "mqttmessage.sendasync: argument 'callback'")
 	c.requireConnected("sendasync")
-	tok := c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload)
-	c.complete(tok, func(err error) {
+	done := func(code int) {
 		if cb != nil {
-			a.loop.Call(cb, goja.Undefined(), a.rt.ToValue(errCode(err)))
+			a.loop.Call(cb, goja.Undefined(), a.rt.ToValue(code))
 		}
+	}
+	gen := c.gen
+	code := a.lim.outbound("publish "+msg.topic, func() {
+		if gen != c.gen || c.state != stateConnected {
+			done(codeDisconnected)
+			return
+		}
+		c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), func(err error) { done(errCode(err)) })
 	})
+	if code != codeSuccess {
+		a.loop.SetTimer(0, func() { done(code) })
+	}
 	return goja.Undefined()
 }
 
@@ -893,6 +975,10 @@ func (c *mqttClient) disconnect(call goja.FunctionCall) goja.Value {
 	a := c.m.a
 	cb, _ := a.callback(call.Argument(0), "mqttclient.disconnect: argument 'callback'")
 	pc := c.pc
+	if pc == nil && c.state == stateConnecting {
+		c.gen++ // the connect waiting in the outbound buffer will not start
+		c.release()
+	}
 	if pc == nil || c.state == stateIdle || c.state == stateDisconnecting {
 		if cb != nil {
 			a.loop.SetTimer(0, func() { a.loop.Call(cb, c.obj) })
@@ -901,7 +987,8 @@ func (c *mqttClient) disconnect(call goja.FunctionCall) goja.Value {
 	}
 	c.state = stateDisconnecting
 	c.gen++ // events of the closed connection are ignored from now on
-	release := a.loop.Hold()
+	c.endConnecting()
+	release := a.loop.Busy()
 	c.m.wg.Add(1)
 	go func() {
 		defer c.m.wg.Done()

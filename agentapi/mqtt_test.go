@@ -201,7 +201,7 @@ tryit("clientId 255 keepalive 30", function () { c.connect("tcp://h", "i".repeat
 `, agenttest.Options{})
 	wantAgent(t, out,
 		"payload 256KiB: ok",
-		"payload 256KiB+1: RangeError: mqttclient.createmessage: the payload is 262145 bytes, more than the limit of 262144 (256 KiB)",
+		"payload 256KiB+1: RangeError: mqttclient.createmessage: the payload is 262145 bytes, more than the limit of 262144 (limits.message_size)",
 		"clientId empty: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"\"",
 		"clientId 256: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii...\"",
 		"keepalive 29: RangeError: mqttclient.connect: options.keepalive must be 0 (off) or an integer from 30 to 65535 seconds, got number 29",

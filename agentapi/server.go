@@ -24,11 +24,11 @@ func (s *serverModule) object() *goja.Object {
 	rt := s.a.rt
 	o := rt.NewObject()
 	_ = o.Set("log", func(call goja.FunctionCall) goja.Value {
-		s.a.log.Agent(s.text(call, "server.log"))
+		s.a.lim.logLine(s.text(call, "server.log"), false)
 		return goja.Undefined()
 	})
 	_ = o.Set("error", func(call goja.FunctionCall) goja.Value {
-		s.a.log.AgentError(s.text(call, "server.error"))
+		s.a.lim.logLine(s.text(call, "server.error"), true)
 		return goja.Undefined()
 	})
 	_ = o.Set("save", s.save)

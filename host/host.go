@@ -27,6 +27,8 @@ import (
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/ratelimit"
+	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
 )
 
@@ -77,7 +79,13 @@ type Options struct {
 	UntilIdle bool                 // stop when nothing is pending
 	Stdout    io.Writer            // agent and status lines
 	Stderr    io.Writer            // error lines
-	Clock     scriptvm.Clock       // nil: the real clock
+	Clock     scriptvm.Clock       // nil: the real clock; a *scriptvm.VirtualClock runs on virtual time
+	// Report, when set, is where the limiter decisions are written: JSON,
+	// or CSV when it ends in ".csv". ReportSVG is where their chart goes.
+	Report, ReportSVG string
+	// Summary, when set, gets the limiter summary table at exit if any
+	// limiter queued or refused something, or a report was asked for.
+	Summary io.Writer
 	// ConnectTimeout bounds a connect attempt; 0 means 10 s.
 	ConnectTimeout time.Duration
 }
@@ -150,6 +158,15 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		}
 	}
 
+	_, virtual := clock.(*scriptvm.VirtualClock)
+	limits := limitsFrom(cfg.Limits)
+	keep := 0
+	if opts.Report != "" || opts.ReportSVG != "" {
+		keep = report.DefaultMaxDecisions
+	}
+	rec := report.NewRecorder(reportLimits(cfg.Limits), virtual, clock.Now())
+	rec.SetMaxDecisions(keep)
+
 	loop := scriptvm.New(scriptvm.Options{
 		Clock:   clock,
 		OnError: func(se *scriptvm.ScriptError) { logScriptError(log, se) },
@@ -161,19 +178,30 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		SaveFile:       filepath.Join(cfg.StateDir, "save-"+params["deviceid"].(string)+".json"),
 		Resolve:        resolve,
 		ConnectTimeout: opts.ConnectTimeout,
+		Limits:         limits,
+		Record:         rec.Record,
 	})
 	if err != nil {
 		return Result{}, hostErr(err, "")
 	}
-	defer api.Close()
-
 	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
 	if opts.For > 0 {
 		ro.Deadline = clock.Now().Add(opts.For)
 	}
 	reason, err := loop.Run(ctx, prg, ro)
+	api.Close()
+	rec.Finish(clock.Now())
+	if rerr := writeReports(rec, opts); rerr != nil {
+		log.StatusError(rerr.Error())
+		if err == nil {
+			err = hostErr(rerr, "check that the report's directory exists and is writable")
+		}
+	}
 	if err != nil {
-		logScriptError(log, err)
+		var se *scriptvm.ScriptError
+		if errors.As(err, &se) {
+			logScriptError(log, err)
+		}
 		return Result{}, err
 	}
 	log.Status("agent stopped: " + map[scriptvm.StopReason]string{
@@ -181,7 +209,51 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		scriptvm.StoppedIdle:       "idle, nothing left to do",
 		scriptvm.StoppedAtDeadline: "--for " + opts.For.String() + " elapsed",
 	}[reason])
+	if opts.Summary != nil && (opts.Report != "" || opts.ReportSVG != "" || eventful(rec)) {
+		fmt.Fprint(opts.Summary, rec.SummaryTable())
+	}
 	return Result{Reason: reason}, nil
+}
+
+// eventful reports whether any limiter queued or refused anything.
+func eventful(rec *report.Recorder) bool {
+	for _, s := range rec.Summaries() {
+		if s.Queued > 0 || s.Refused > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func writeReports(rec *report.Recorder, opts Options) error {
+	var errs []error
+	if opts.Report != "" {
+		errs = append(errs, rec.WriteFile(opts.Report))
+	}
+	if opts.ReportSVG != "" {
+		errs = append(errs, rec.WriteSVGFile(opts.ReportSVG))
+	}
+	return errors.Join(errs...)
+}
+
+func spec(b configparams.Bucket) ratelimit.Spec {
+	return ratelimit.Spec{Off: b.Off, Rate: b.Rate, Burst: b.Burst, Buffer: b.Buffer, Text: b.RateText}
+}
+
+func limitsFrom(l configparams.Limits) agentapi.Limits {
+	return agentapi.Limits{Log: spec(l.Log), Outbound: spec(l.MQTTOutbound), Inbound: spec(l.MQTTInbound), MessageSize: l.MessageSize}
+}
+
+func reportLimits(l configparams.Limits) []report.Limit {
+	lim := func(name string, b configparams.Bucket) report.Limit {
+		return report.Limit{Name: name, Rate: b.Rate, Burst: b.Burst, Buffer: b.Buffer, Off: b.Off}
+	}
+	return []report.Limit{
+		lim(agentapi.LimitLog, l.Log),
+		lim(agentapi.LimitOutbound, l.MQTTOutbound),
+		lim(agentapi.LimitInbound, l.MQTTInbound),
+		{Name: agentapi.LimitMessageSize, Size: l.MessageSize, Off: l.MessageSize == 0},
+	}
 }
 
 func logScriptError(log *hostlog.Clocked, err error) {

@@ -15,9 +15,11 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/host"
+	"github.com/agenthost/agenthost/scriptvm"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
@@ -34,6 +36,7 @@ with the imp's MQTT, server and imp APIs, against an embedded MQTT broker or a r
 Usage:
   agenthost run SCRIPT [flags]     run an agent script
   agenthost broker [flags]         run the embedded MQTT broker alone
+  agenthost limits [flags]         print the effective rate limits and where each value came from
   agenthost version                print the version
   agenthost help [COMMAND]         show help
 
@@ -52,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runCmd(rest, stdout, stderr, getenv)
 	case "broker":
 		return brokerCmd(rest, stdout, stderr, getenv)
+	case "limits":
+		return limitsCmd(rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "agenthost", versionString())
 		return host.ExitOK
@@ -62,6 +67,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 				return runCmd([]string{"--help"}, stdout, stderr, getenv)
 			case "broker":
 				return brokerCmd([]string{"--help"}, stdout, stderr, getenv)
+			case "limits":
+				return limitsCmd([]string{"--help"}, stdout, stderr, getenv)
 			}
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -180,6 +187,9 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 	cf.register(fs, true)
 	forDur := fs.Duration("for", 0, "stop after `DURATION` (e.g. 30s, 5m); 0 runs until stopped")
 	untilIdle := fs.Bool("until-idle", false, "stop when nothing is pending")
+	clockName := fs.String("clock", "real", "`CLOCK`: real, or virtual to jump over idle time (timers, time(), date(), Date, limiters and --for all follow it)")
+	reportFile := fs.String("report", "", "write every rate-limiter decision and a summary to `FILE` (JSON, or CSV when FILE ends in .csv)")
+	reportSVG := fs.String("report-svg", "", "draw the rate limiters' requests over time (allowed, queued, refused) to `FILE` (SVG)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), runUsage)
 		fs.PrintDefaults()
@@ -202,6 +212,15 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 		fmt.Fprintf(stderr, "agenthost run: --for must not be negative, got %s\n", *forDur)
 		return host.ExitUsage
 	}
+	var clock scriptvm.Clock
+	switch *clockName {
+	case "real":
+	case "virtual":
+		clock = scriptvm.NewVirtualClock(time.Now().Truncate(time.Millisecond))
+	default:
+		fmt.Fprintf(stderr, "agenthost run: --clock must be real or virtual, got %q\n", *clockName)
+		return host.ExitUsage
+	}
 	cfg, err := cf.loadConfig(fs, pos[0], getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost: %v\n", err)
@@ -217,6 +236,10 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 		UntilIdle: *untilIdle,
 		Stdout:    stdout,
 		Stderr:    stderr,
+		Clock:     clock,
+		Report:    *reportFile,
+		ReportSVG: *reportSVG,
+		Summary:   stdout,
 	})
 	return report(err, stderr)
 }
@@ -268,6 +291,45 @@ func brokerCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	ctx, stop := signalContext(stderr)
 	defer stop()
 	return report(host.RunBroker(ctx, cfg, stdout, stderr), stderr)
+}
+
+const limitsUsage = `Usage: agenthost limits [flags]
+
+Prints the effective rate limits (the limits: section of the config over the
+defaults) and where each value came from: "default" or FILE:LINE.
+
+Flags:
+`
+
+func limitsCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("limits", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", "", "config `FILE` (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), limitsUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return host.ExitOK
+	}
+	if err != nil {
+		return host.ExitUsage
+	}
+	if len(pos) != 0 {
+		fmt.Fprintf(stderr, "agenthost limits: unexpected argument %q\n", pos[0])
+		return host.ExitUsage
+	}
+	cf := configFlags{config: *config}
+	cfg, err := cf.loadConfig(fs, "", getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost: %v\n", err)
+		return host.ExitUsage
+	}
+	fmt.Fprint(stdout, cfg.FormatLimits())
+	return host.ExitOK
 }
 
 // signalContext is cancelled by the first SIGINT/SIGTERM; a second one

@@ -15,6 +15,7 @@ import (
 
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/host"
+	"github.com/agenthost/agenthost/scriptvm"
 )
 
 // Output is what a run printed, with timestamps removed: each line is
@@ -24,6 +25,8 @@ type Output struct {
 	Stderr []string
 	Err    error
 	Result host.Result
+	// Summary is the rate-limit summary table printed at exit, if any.
+	Summary string
 }
 
 // Options tune Run.
@@ -36,6 +39,12 @@ type Options struct {
 	// written, on the writing goroutine: tests use it to act at a moment
 	// of the run, e.g. stop a broker once the agent says it is connected.
 	OnLine func(line string)
+	// Virtual runs on a virtual clock starting at VirtualStart (default
+	// 2026-01-01T00:00:00Z).
+	Virtual      bool
+	VirtualStart time.Time
+	// Report and ReportSVG are passed to host.Options.
+	Report, ReportSVG string
 	// Broker overrides the config's broker (e.g. a URL of a broker the
 	// test controls).
 	Broker string
@@ -116,12 +125,21 @@ func Run(t testing.TB, script string, opts Options) Output {
 	defer cancel()
 	out := &lineWriter{onLine: opts.OnLine}
 	var errOut lineWriter
+	var clock scriptvm.Clock
+	if opts.Virtual {
+		if opts.VirtualStart.IsZero() {
+			opts.VirtualStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		clock = scriptvm.NewVirtualClock(opts.VirtualStart)
+	}
+	var summary bytes.Buffer
 	res, err := host.Run(ctx, host.Options{Script: path, Config: cfg, For: opts.For, UntilIdle: opts.UntilIdle,
-		Stdout: out, Stderr: &errOut})
+		Stdout: out, Stderr: &errOut, Clock: clock, Report: opts.Report, ReportSVG: opts.ReportSVG, Summary: &summary})
 	if ctx.Err() != nil {
 		t.Fatalf("run did not finish within %s; stdout:\n%s\nstderr:\n%s", opts.Timeout, out.String(), errOut.String())
 	}
-	return Output{Stdout: StripTimes(out.String()), Stderr: StripTimes(errOut.String()), Err: err, Result: res}
+	return Output{Stdout: StripTimes(out.String()), Stderr: StripTimes(errOut.String()), Err: err, Result: res,
+		Summary: summary.String()}
 }
 
 // StripTimes splits log text into lines and drops the leading timestamp

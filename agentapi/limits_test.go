@@ -1,0 +1,184 @@
+package agentapi_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/broker"
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/agenthost/agenthost/internal/agenttest"
+)
+
+// waitLimit bounds waits on a test's own MQTT client.
+const waitLimit = 10 * time.Second
+
+// These tests pin the limiters' behaviour on the virtual clock, where it is
+// exact: time moves only when the agent is idle, so every token and every
+// release time is known.
+
+// TestOutboundBurstQueueAndRefusal: with burst B=5, rate R=10/s and a
+// buffer of 3, the connect takes one token, the next 4 publishes pass at
+// once, 3 are queued and released every 1/R = 100 ms, and the rest get -12.
+func TestOutboundBurstQueueAndRefusal(t *testing.T) {
+	out := run(t, `
+const c = mqtt.createclient();
+let t0, done = 0;
+c.onconnect(function (rc) {
+	t0 = Date.now();
+	for (let i = 1; i <= 10; i++) {
+		c.createmessage("out/" + i, "m").sendasync(function (code) {
+			server.log("msg " + i + " rc " + code + " at +" + (Date.now() - t0) + "ms");
+			if (++done == 10) c.disconnect();
+		});
+	}
+});
+c.connect("tcp://h", "burst");
+`, agenttest.Options{Virtual: true, UntilIdle: true,
+		Config: "limits:\n  mqtt_outbound: {rate: 10/s, burst: 5, buffer: 3}\n"})
+	got := out.Agent()
+	slices.Sort(got)
+	want := []string{
+		"msg 1 rc 0 at +0ms", "msg 10 rc -12 at +0ms", "msg 2 rc 0 at +0ms", "msg 3 rc 0 at +0ms",
+		"msg 4 rc 0 at +0ms", "msg 5 rc 0 at +100ms", "msg 6 rc 0 at +200ms", "msg 7 rc 0 at +300ms",
+		"msg 8 rc -12 at +0ms", "msg 9 rc -12 at +0ms",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	for _, row := range []string{"mqtt_outbound", "log"} {
+		if !strings.Contains(out.Summary, row) {
+			t.Fatalf("summary lacks %s:\n%s", row, out.Summary)
+		}
+	}
+}
+
+// TestSubscribeReturnsMinus12WhenBufferFull: subscribe returns -12 and its
+// callback is not called when the request cannot be queued.
+func TestSubscribeReturnsMinus12WhenBufferFull(t *testing.T) {
+	out := run(t, connected(`
+	server.log("first " + c.subscribe("a", 0, function (rc, q) { server.log("suback a " + rc + " " + q); }));
+	server.log("second " + c.subscribe("b", 0, function (rc, q) { server.log("suback b " + rc); }));
+	imp.wakeup(5, finish);`), agenttest.Options{Virtual: true,
+		Config: "limits:\n  mqtt_outbound: {rate: 1/min, burst: 2, buffer: 0}\n"})
+	wantAgent(t, out, "first 0", "second -12", "suback a 0 0", "bye")
+}
+
+// TestThrottledConnect: a connect that finds the buffer full gets
+// onconnect(-1) and a notice.
+func TestThrottledConnect(t *testing.T) {
+	out := run(t, `
+const c = mqtt.createclient();
+let n = 0;
+c.onconnect(function (rc) {
+	server.log("connect " + (++n) + ": " + rc);
+	if (n == 1) c.disconnect(function () { c.connect("tcp://h", "again"); });
+});
+c.connect("tcp://h", "first");
+`, agenttest.Options{Virtual: true, Config: "limits:\n  mqtt_outbound: {rate: 1/h, burst: 1, buffer: 0}\n"})
+	wantAgent(t, out, "connect 1: 0", "connect 2: -1")
+	if !slices.ContainsFunc(out.Status(), func(s string) bool {
+		return strings.Contains(s, "connect tcp://h refused: the outbound rate limit buffer is full")
+	}) {
+		t.Fatalf("no notice in %q", out.Status())
+	}
+}
+
+// TestInboundFloodDropsConnectionExactly: with burst 50 the 51st message
+// drops the connection with -2; exactly 50 reach onmessage.
+func TestInboundFloodDropsConnectionExactly(t *testing.T) {
+	out := run(t, `
+const c = mqtt.createclient();
+let got = 0;
+c.onmessage(function () { got++; });
+c.onconnectionlost(function (reason) { server.log("lost " + reason + " after " + got + " messages"); });
+c.onconnect(function () {
+	c.subscribe("flood", 0, function () {
+		for (let i = 0; i < 80; i++) c.createmessage("flood", "x" + i).sendasync();
+	});
+});
+c.connect("tcp://h", "flood");
+`, agenttest.Options{Virtual: true, UntilIdle: true,
+		Config: "limits:\n  mqtt_outbound: off\n  mqtt_inbound: {rate: 100/s, burst: 50}\n"})
+	wantAgent(t, out, "lost -2 after 50 messages")
+	if !slices.ContainsFunc(out.Status(), func(s string) bool { return strings.Contains(s, "onconnectionlost -2") }) {
+		t.Fatalf("no notice in %q", out.Status())
+	}
+}
+
+// TestLogStormNoticeCountsDrops: with burst 10 and 1/min, 25 lines at once
+// print 10; the next line allowed (a minute later) is preceded by one
+// notice saying exactly 15 were dropped.
+func TestLogStormNoticeCountsDrops(t *testing.T) {
+	out := run(t, `
+for (let i = 1; i <= 25; i++) server.log("line " + i);
+imp.wakeup(60, function () { server.log("a minute later"); });
+`, agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/min, burst: 10}\n"})
+	var got []string
+	for _, l := range out.Stdout {
+		if strings.HasPrefix(l, "[Agent] ") || strings.Contains(l, "dropped") {
+			got = append(got, l)
+		}
+	}
+	want := []string{}
+	for i := 1; i <= 10; i++ {
+		want = append(want, fmt.Sprintf("[Agent] line %d", i))
+	}
+	want = append(want, "[Status] WARNING: 15 log line(s) dropped: more than 1/min (burst 10)", "[Agent] a minute later")
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestLogNoticeAtExit: lines dropped at the end are counted at exit.
+func TestLogNoticeAtExit(t *testing.T) {
+	out := run(t, `for (let i = 0; i < 7; i++) server.log("x");`,
+		agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/h, burst: 3}\n"})
+	if n := len(out.Agent()); n != 3 || !slices.Contains(out.Status(), "WARNING: 4 log line(s) dropped: more than 1/h (burst 3)") {
+		t.Fatalf("%d agent lines, status %q", n, out.Status())
+	}
+}
+
+// TestOversizeInboundDropsWithMinus3: a message over message_size, sent by
+// another client, drops the agent's connection with -3.
+func TestOversizeInboundDropsWithMinus3(t *testing.T) {
+	b, err := broker.Start(broker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pub := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub").SetProtocolVersion(4))
+	if tok := pub.Connect(); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pub.Disconnect(100)
+	out := run(t, `
+const c = mqtt.createclient();
+c.onmessage(function (m) { server.log("got " + m.message.len()); });
+c.onconnectionlost(function (reason) { server.log("lost " + reason); });
+c.onconnect(function () { c.subscribe("big", 0, function () { server.log("subscribed"); }); });
+c.connect("tcp://h", "oversize");
+`, agenttest.Options{UntilIdle: true, Broker: "tcp://" + b.Addr(), Config: "limits:\n  message_size: 1KiB\n",
+		OnLine: func(l string) {
+			if l == "[Agent] subscribed" {
+				pub.Publish("big", 0, false, make([]byte, 1024))
+				pub.Publish("big", 0, false, make([]byte, 1025))
+			}
+		}})
+	wantAgent(t, out, "subscribed", "got 1024", "lost -3")
+}
+
+func TestOutboundSizeFollowsConfig(t *testing.T) {
+	out := run(t, `
+const c = mqtt.createclient();
+try { c.createmessage("t", blob(1025)); } catch (e) { server.log(e.name + ": " + e.message); }
+c.createmessage("t", blob(1024));
+server.log("1024 ok");
+`, agenttest.Options{Config: "limits:\n  message_size: 1KiB\n"})
+	wantAgent(t, out,
+		"RangeError: mqttclient.createmessage: the payload is 1025 bytes, more than the limit of 1024 (limits.message_size)",
+		"1024 ok")
+}

@@ -1,0 +1,15 @@
+// log_storm.js: a log storm. It logs 7,000 lines at once; the log limit
+// (100/min sustained, burst 6,000) prints the first 6,000 and drops the
+// rest. A minute later it logs once more: that line is preceded by one
+// [Status] notice saying exactly how many lines were dropped (1,000, as no
+// token came back between them on the virtual clock).
+//
+// Run it (the output is long; the tail shows the notice):
+//   go run ./cmd/agenthost run examples/ratelimit/log_storm/log_storm.js --clock virtual --until-idle | tail -4
+
+for (let i = 1; i <= 7000; i++) {
+    server.log("storm line " + i);
+}
+imp.wakeup(60, function () {
+    server.log("a minute later, the storm has passed");
+});
