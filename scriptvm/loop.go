@@ -36,7 +36,8 @@ type RunOptions struct {
 	// UntilIdle ends the run when nothing is pending: no queued work, no
 	// timers and no holds (see Hold).
 	UntilIdle bool
-	// Deadline, when not zero, ends the run once the loop's clock reaches it.
+	// Deadline, when not zero, ends the run once the loop's clock reaches
+	// it and the work due at that instant has run.
 	Deadline time.Time
 }
 
@@ -282,13 +283,19 @@ func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
 		if ctx.Err() != nil {
 			return StoppedByContext
 		}
-		if !opts.Deadline.IsZero() && !l.clock.Now().Before(opts.Deadline) {
+		if !opts.Deadline.IsZero() && l.clock.Now().After(opts.Deadline) {
 			return StoppedAtDeadline
 		}
 		ran := l.runQueued(ctx)
 		ran = l.runDueTimers(ctx) || ran
 		if ran {
 			continue
+		}
+		// Work due at the deadline itself has run: a 24h run sees the
+		// timer that falls at exactly 24h. On a virtual clock the answers
+		// to operations in flight belong to that same instant: wait for them.
+		if !opts.Deadline.IsZero() && !l.clock.Now().Before(opts.Deadline) && (l.virtual == nil || l.busy == 0) {
+			return StoppedAtDeadline
 		}
 		if opts.UntilIdle && l.holds == 0 && len(l.timers) == 0 && l.queueEmpty() {
 			return StoppedIdle

@@ -241,10 +241,12 @@ func TestVirtualDeadline(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	vc := NewVirtualClock(start)
 	h := newHarness(t, vc)
-	reason, err := h.run(t, `after(100000000, function () { log("after deadline"); });`,
+	reason, err := h.run(t, `
+		after(86400000, function () { log("at the deadline"); });
+		after(86400001, function () { log("after the deadline"); });`,
 		RunOptions{Deadline: start.Add(24 * time.Hour)})
 	must(t, err)
-	if reason != StoppedAtDeadline || len(h.lines) != 0 || !vc.Now().Equal(start.Add(24*time.Hour)) {
+	if reason != StoppedAtDeadline || strings.Join(h.lines, ",") != "at the deadline" || !vc.Now().Equal(start.Add(24*time.Hour)) {
 		t.Fatalf("reason %v lines %v clock %v", reason, h.lines, vc.Now())
 	}
 }
