@@ -182,3 +182,42 @@ server.log("1024 ok");
 		"RangeError: mqttclient.createmessage: the payload is 1025 bytes, more than the limit of 1024 (limits.message_size)",
 		"1024 ok")
 }
+
+// TestDroppedConnectionLeavesWill: a connection the host drops for a limit
+// ends without DISCONNECT, so the broker publishes the agent's will.
+func TestDroppedConnectionLeavesWill(t *testing.T) {
+	b, err := broker.Start(broker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	wills := make(chan string, 1)
+	w := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("watch").SetProtocolVersion(4))
+	if tok := w.Connect(); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer w.Disconnect(100)
+	if tok := w.Subscribe("wills/#", 1, func(_ paho.Client, m paho.Message) { wills <- string(m.Payload()) }); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	out := run(t, `
+const c = mqtt.createclient();
+c.onconnectionlost(function (reason) { server.log("lost " + reason); });
+c.onconnect(function () {
+	c.subscribe("flood", 0, function () {
+		for (let i = 0; i < 10; i++) c.createmessage("flood", "x").sendasync();
+	});
+});
+c.connect("tcp://h", "will-agent", {willtopic: "wills/agent", willmessage: "cut off"});
+`, agenttest.Options{Virtual: true, UntilIdle: true, Broker: "tcp://" + b.Addr(),
+		Config: "limits:\n  mqtt_outbound: off\n  mqtt_inbound: {rate: 1/h, burst: 3}\n"})
+	wantAgent(t, out, "lost -2")
+	select {
+	case got := <-wills:
+		if got != "cut off" {
+			t.Fatalf("will %q", got)
+		}
+	case <-time.After(waitLimit):
+		t.Fatal("no will published after the host dropped the connection")
+	}
+}

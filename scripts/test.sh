@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: go vet, then every test (unit, in-process API,
-# end-to-end against the built binary, the embedded broker and a real
-# mosquitto) with the race detector.
+# Runs the whole test suite: gofmt and go vet, then every test (unit,
+# in-process API, end-to-end against the built binary, the embedded broker
+# and a real mosquitto) with the race detector, then each benchmark once.
 #
 # mosquitto and its clients are installed with apt-get when missing (as root,
 # or through sudo). Without them the mosquitto tests are skipped on a
@@ -32,3 +32,5 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -race -count=1 "$@" ./...
+# Benchmarks run once so they cannot rot; their speed is not asserted.
+go test -run '^$' -bench . -benchtime 1x ./...
