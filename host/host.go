@@ -120,70 +120,18 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		logScriptError(log, err)
 		return Result{}, err
 	}
-
-	params, err := configParams(cfg)
-	if err != nil {
-		return Result{}, err
-	}
-	clientTLS, err := clientTLSConfig(cfg)
-	if err != nil {
-		return Result{}, err
-	}
-
-	var resolve agentapi.Resolver
-	switch cfg.Broker {
-	case "", "embedded":
-		b, err := broker.Start(brokerOptions(cfg, slog.New(handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
-		if err != nil {
-			return Result{}, hostErr(err, "set embedded.listen to a free address, or 127.0.0.1:0 for any free port")
-		}
-		defer b.Close()
-		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
-		resolve = embeddedResolver(b, cfg, clientTLS)
-	case "script":
-		resolve = func(u *url.URL) (agentapi.Target, error) {
-			return agentapi.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
-		}
-	default:
-		fixed, err := agentapi.ParseURL(cfg.Broker)
-		if err != nil {
-			return Result{}, usageErr(fmt.Errorf("broker: %v", err), "")
-		}
-		resolve = func(u *url.URL) (agentapi.Target, error) {
-			t := agentapi.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
-			if u.String() != fixed.String() {
-				t.Note = u.String() + " -> " + fixed.String() + " (broker from config)"
-			}
-			return t, nil
-		}
-	}
-
-	_, virtual := clock.(*scriptvm.VirtualClock)
-	limits := limitsFrom(cfg.Limits)
 	keep := 0
 	if opts.Report != "" || opts.ReportSVG != "" {
 		keep = report.DefaultMaxDecisions
 	}
-	rec := report.NewRecorder(reportLimits(cfg.Limits), virtual, clock.Now())
-	rec.SetMaxDecisions(keep)
-
-	loop := scriptvm.New(scriptvm.Options{
-		Clock:   clock,
-		OnError: func(se *scriptvm.ScriptError) { logScriptError(log, se) },
-	})
-	api, err := agentapi.Install(agentapi.Options{
-		Loop:           loop,
-		Log:            log,
-		ConfigParams:   params,
-		SaveFile:       filepath.Join(cfg.StateDir, "save-"+params["deviceid"].(string)+".json"),
-		Resolve:        resolve,
-		ConnectTimeout: opts.ConnectTimeout,
-		Limits:         limits,
-		Record:         rec.Record,
-	})
+	sess, err := NewSession(SessionOptions{Config: cfg, Clock: clock, Handler: handler,
+		ConnectTimeout: opts.ConnectTimeout, KeepDecisions: keep})
 	if err != nil {
-		return Result{}, hostErr(err, "")
+		return Result{}, err
 	}
+	defer sess.closeBroker()
+	loop, api, rec := sess.Loop, sess.API, sess.Recorder
+
 	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
 	if opts.For > 0 {
 		ro.Deadline = clock.Now().Add(opts.For)
@@ -191,6 +139,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	reason, err := loop.Run(ctx, prg, ro)
 	api.Close()
 	rec.Finish(clock.Now())
+
 	if rerr := writeReports(rec, opts); rerr != nil {
 		log.StatusError(rerr.Error())
 		if err == nil {
@@ -213,6 +162,111 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		fmt.Fprint(opts.Summary, rec.SummaryTable())
 	}
 	return Result{Reason: reason}, nil
+}
+
+// SessionOptions configure NewSession.
+type SessionOptions struct {
+	Config         *configparams.Config // effective config; must be validated
+	Clock          scriptvm.Clock       // nil: the real clock
+	Handler        slog.Handler         // where agent and status lines go (a hostlog.Handler, or a test's collector)
+	ConnectTimeout time.Duration        // 0: 10 s
+	KeepDecisions  int                  // limiter decisions kept in detail for reports; 0 keeps only the counts
+}
+
+// Session is one agent's wiring, ready to run: the embedded broker (when
+// the config's broker is "embedded"), the loop and the installed API.
+// Create it, run programs on Loop from one goroutine, then Close.
+type Session struct {
+	Config   *configparams.Config
+	Clock    scriptvm.Clock
+	Log      *hostlog.Clocked
+	Loop     *scriptvm.Loop
+	API      *agentapi.API
+	Broker   *broker.Broker // nil unless the broker is embedded
+	Recorder *report.Recorder
+}
+
+// NewSession starts the broker (if embedded), creates the loop and installs
+// the API. Errors are *Error.
+func NewSession(o SessionOptions) (*Session, error) {
+	cfg, clock := o.Config, o.Clock
+	if clock == nil {
+		clock = scriptvm.RealClock{}
+	}
+	s := &Session{Config: cfg, Clock: clock, Log: hostlog.NewClocked(o.Handler, clock.Now)}
+	log := s.Log
+	params, err := configParams(cfg)
+	if err != nil {
+		return nil, err
+	}
+	clientTLS, err := clientTLSConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+
+	var resolve agentapi.Resolver
+	switch cfg.Broker {
+	case "", "embedded":
+		b, err := broker.Start(brokerOptions(cfg, slog.New(o.Handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
+		if err != nil {
+			return nil, hostErr(err, "set embedded.listen to a free address, or 127.0.0.1:0 for any free port")
+		}
+		s.Broker = b
+		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
+		resolve = embeddedResolver(b, cfg, clientTLS)
+	case "script":
+		resolve = func(u *url.URL) (agentapi.Target, error) {
+			return agentapi.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
+		}
+	default:
+		fixed, err := agentapi.ParseURL(cfg.Broker)
+		if err != nil {
+			return nil, usageErr(fmt.Errorf("broker: %v", err), "")
+		}
+		resolve = func(u *url.URL) (agentapi.Target, error) {
+			t := agentapi.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
+			if u.String() != fixed.String() {
+				t.Note = u.String() + " -> " + fixed.String() + " (broker from config)"
+			}
+			return t, nil
+		}
+	}
+
+	_, virtual := clock.(*scriptvm.VirtualClock)
+	s.Recorder = report.NewRecorder(reportLimits(cfg.Limits), virtual, clock.Now())
+	s.Recorder.SetMaxDecisions(o.KeepDecisions)
+	s.Loop = scriptvm.New(scriptvm.Options{
+		Clock:   clock,
+		OnError: func(se *scriptvm.ScriptError) { logScriptError(log, se) },
+	})
+	s.API, err = agentapi.Install(agentapi.Options{
+		Loop:           s.Loop,
+		Log:            log,
+		ConfigParams:   params,
+		SaveFile:       filepath.Join(cfg.StateDir, "save-"+params["deviceid"].(string)+".json"),
+		Resolve:        resolve,
+		ConnectTimeout: o.ConnectTimeout,
+		Limits:         limitsFrom(cfg.Limits),
+		Record:         s.Recorder.Record,
+	})
+	if err != nil {
+		s.closeBroker()
+		return nil, hostErr(err, "")
+	}
+	return s, nil
+}
+
+// Close disconnects the agent's clients and stops the embedded broker.
+// Call it after the loop has stopped, from the goroutine that ran it.
+func (s *Session) Close() {
+	s.API.Close()
+	s.closeBroker()
+}
+
+func (s *Session) closeBroker() {
+	if s.Broker != nil {
+		s.Broker.Close()
+	}
 }
 
 // eventful reports whether any limiter queued or refused anything.
