@@ -67,7 +67,20 @@ type API struct {
 	blobs  *blobClass
 	server *serverModule
 	lim    *limiters
+	// onInbound sees the topic of every message that reaches the agent's
+	// loop, before limits and handlers (see SetInboundHook).
+	onInbound func(topic string)
+	onLost    func()
 }
+
+// SetLostHook makes fn run whenever an agent connection ends without the
+// script asking (onconnectionlost). Loop only.
+func (a *API) SetLostHook(fn func()) { a.onLost = fn }
+
+// SetInboundHook makes fn see the topic of every message that reaches the
+// loop from the broker, before the limits and the script's handler. Test
+// drivers use it to know a message has arrived. Loop only.
+func (a *API) SetInboundHook(fn func(topic string)) { a.onInbound = fn }
 
 // Install creates the globals in the loop's runtime. Call it before the
 // loop runs (or on the loop).
@@ -181,4 +194,25 @@ func describe(v goja.Value) string {
 		}
 	}
 	return "object"
+}
+
+// Format renders v as server.log would print it. Loop only.
+func (a *API) Format(v goja.Value) string { return a.format(v) }
+
+// NewBlob returns a script blob holding data (not copied). Loop only.
+func (a *API) NewBlob(data []byte) goja.Value { return a.blobs.wrap(data) }
+
+// MessageSizeLimit is the message size limit in force (bytes; 0: off).
+func (a *API) MessageSizeLimit() int64 { return a.lim.cfg.MessageSize }
+
+// BytesOf returns the bytes of a string, blob, ArrayBuffer or Uint8Array
+// value, and whether it was one of those. Loop only.
+func (a *API) BytesOf(v goja.Value) ([]byte, bool) {
+	if b, ok := a.bytesOf(v); ok {
+		return b, true
+	}
+	if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Uint8Array" {
+		return typedBytes(a, obj)
+	}
+	return nil, false
 }

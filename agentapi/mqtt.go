@@ -578,6 +578,9 @@ func (c *mqttClient) deliverLost(gen, reason int) {
 
 // lostConnection ends the connected state and calls onconnectionlost.
 func (c *mqttClient) lostConnection(reason int) {
+	if c.m.a.onLost != nil {
+		c.m.a.onLost()
+	}
 	c.release()
 	delete(c.m.clients, c)
 	c.pc = nil
@@ -592,10 +595,13 @@ func (c *mqttClient) lostConnection(reason int) {
 }
 
 func (c *mqttClient) deliverMessage(gen int, msg paho.Message) {
+	a := c.m.a
+	if a.onInbound != nil {
+		a.onInbound(msg.Topic())
+	}
 	if gen != c.gen || c.state != stateConnected {
 		return
 	}
-	a := c.m.a
 	if reason := a.lim.inbound(len(msg.Payload()), msg.Topic()); reason != 0 {
 		c.drop(reason)
 		return

@@ -9,7 +9,10 @@
 //     under load, and reports mochi's drop counters in Stats;
 //   - refuses bad credentials with the MQTT 3.1.1 return code 4;
 //   - refuses subscriptions to configured filters with SUBACK code 0x80;
-//   - on Close, waits for the goroutines it started.
+//   - on Close, waits for the goroutines it started;
+//   - offers fault injection for tests (faults.go): refusing connections,
+//     denying subscriptions at run time, dropping clients, and stopping
+//     and restarting the listeners on the same addresses.
 //
 // Start may be called any number of times; brokers share no state.
 package broker
@@ -96,16 +99,36 @@ const (
 
 // Broker is a running embedded MQTT broker. Its methods may be called from
 // any goroutine, concurrently.
+//
+// One mochi server lives from Start to Close; Stop and Restart only close
+// and reopen its listeners, so sessions, retained messages and Stats
+// survive a Stop/Restart cycle.
 type Broker struct {
 	srv        *mqtt.Server
 	log        *slog.Logger
-	tcp        *trackedListener
-	tls        *trackedListener // nil without Options.TLS
+	policy     *policyHook
+	observe    *observeHook
+	tlsCfg     *tls.Config // nil without Options.TLS
+	addr       string      // actual TCP listen address, fixed at Start
+	tlsAddr    string      // actual TLS listen address, "" without TLS
 	loopHalted *signal
 
-	closeOnce sync.Once
-	closeErr  error
+	mu       sync.Mutex // serialises Stop, Restart and Close
+	state    runState   // guarded by mu
+	closeErr error      // guarded by mu
+
+	lnMu sync.RWMutex     // guards tcp and tls; held only briefly
+	tcp  *trackedListener // current (possibly closed) listeners
+	tls  *trackedListener // nil without Options.TLS
 }
+
+type runState int
+
+const (
+	running runState = iota
+	stopped          // by Stop; Restart reopens the listeners
+	closed           // by Close; final
+)
 
 // Start validates opts, binds the listeners and starts serving. When it
 // returns a nil error both listeners accept connections. On error nothing
@@ -118,7 +141,7 @@ func Start(opts Options) (*Broker, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	for _, f := range opts.DenySubscribe {
-		if !mqtt.IsValidFilter(f, false) {
+		if !validFilter(f) {
 			return nil, fmt.Errorf("embedded broker: invalid DenySubscribe filter %q", f)
 		}
 	}
@@ -135,28 +158,23 @@ func Start(opts Options) (*Broker, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	tcpLn, err := listen(addr)
-	if err != nil {
-		return nil, err
+	tlsAddr := ""
+	if tlsCfg != nil {
+		tlsAddr = opts.TLS.Listen
 	}
 	b := &Broker{
 		log:        log,
-		tcp:        newTrackedListener("tcp", tcpLn, nil, log),
+		tlsCfg:     tlsCfg,
 		loopHalted: newSignal(),
 	}
-	if tlsCfg != nil {
-		tlsAddr := opts.TLS.Listen
-		if tlsAddr == "" {
-			host, _, _ := net.SplitHostPort(tcpLn.Addr().String())
-			tlsAddr = net.JoinHostPort(host, "0")
-		}
-		tlsLn, err := listen(tlsAddr)
-		if err != nil {
-			b.tcp.closeRaw()
-			return nil, err
-		}
-		wrap := func(c net.Conn) net.Conn { return tls.Server(c, tlsCfg) }
-		b.tls = newTrackedListener("tls", tlsLn, wrap, log)
+	var err error
+	b.tcp, b.tls, err = b.openListeners(addr, tlsAddr)
+	if err != nil {
+		return nil, err
+	}
+	b.addr = b.tcp.Address()
+	if b.tls != nil {
+		b.tlsAddr = b.tls.Address()
 	}
 
 	caps := mqtt.NewDefaultServerCapabilities()
@@ -178,39 +196,89 @@ func Start(opts Options) (*Broker, error) {
 		InlineClient: false,
 	})
 
-	err = b.srv.AddHook(&policyHook{users: users, deny: append([]string(nil), opts.DenySubscribe...)}, nil)
+	b.policy = newPolicyHook(users, opts.DenySubscribe)
+	b.observe = &observeHook{observers: map[int]func(Message){}}
+	err = b.srv.AddHook(b.policy, nil)
 	if err == nil {
-		err = b.srv.AddListener(b.tcp)
+		err = b.srv.AddHook(b.observe, nil)
 	}
-	if err == nil && b.tls != nil {
-		err = b.srv.AddListener(b.tls)
+	if err == nil {
+		err = b.addListeners(b.tcp, b.tls)
 	}
 	if err == nil {
 		err = b.srv.Serve() // fails only before starting any goroutine
 	}
 	if err != nil {
-		b.tcp.closeRaw()
-		if b.tls != nil {
-			b.tls.closeRaw()
-		}
+		closeRaw(b.tcp, b.tls)
 		return nil, fmt.Errorf("embedded broker: start: %w", err)
 	}
 	log.Debug("embedded broker: started", "addr", b.Addr(), "tls_addr", b.TLSAddr())
 	return b, nil
 }
 
+// openListeners binds the TCP listener on tcpAddr and, if the broker has
+// TLS, the TLS listener on tlsAddr ("" means a free port on the host of
+// the TCP listener's actual address). On error nothing is left bound.
+func (b *Broker) openListeners(tcpAddr, tlsAddr string) (tcpL, tlsL *trackedListener, err error) {
+	tcpLn, err := listen(tcpAddr)
+	if err != nil {
+		return nil, nil, err
+	}
+	tcpL = newTrackedListener("tcp", tcpLn, nil, b.log)
+	if b.tlsCfg == nil {
+		return tcpL, nil, nil
+	}
+	if tlsAddr == "" {
+		host, _, _ := net.SplitHostPort(tcpLn.Addr().String())
+		tlsAddr = net.JoinHostPort(host, "0")
+	}
+	tlsLn, err := listen(tlsAddr)
+	if err != nil {
+		tcpL.closeRaw()
+		return nil, nil, err
+	}
+	cfg := b.tlsCfg
+	wrap := func(c net.Conn) net.Conn { return tls.Server(c, cfg) }
+	return tcpL, newTrackedListener("tls", tlsLn, wrap, b.log), nil
+}
+
+// addListeners registers the listeners (tlsL may be nil) with mochi.
+func (b *Broker) addListeners(tcpL, tlsL *trackedListener) error {
+	if err := b.srv.AddListener(tcpL); err != nil {
+		return err
+	}
+	if tlsL != nil {
+		if err := b.srv.AddListener(tlsL); err != nil {
+			b.srv.Listeners.Delete(tcpL.ID())
+			return err
+		}
+	}
+	return nil
+}
+
+// closeRaw closes listeners that mochi is not serving (tlsL may be nil).
+func closeRaw(tcpL, tlsL *trackedListener) {
+	tcpL.closeRaw()
+	if tlsL != nil {
+		tlsL.closeRaw()
+	}
+}
+
+// listeners returns the current listeners; tls is nil without TLS.
+func (b *Broker) listeners() (tcpL, tlsL *trackedListener) {
+	b.lnMu.RLock()
+	defer b.lnMu.RUnlock()
+	return b.tcp, b.tls
+}
+
 // Addr returns the actual "host:port" of the TCP listener, e.g.
-// "127.0.0.1:41234". It stays valid (but unusable) after Close.
-func (b *Broker) Addr() string { return b.tcp.Address() }
+// "127.0.0.1:41234". It stays the same across Stop and Restart, and valid
+// (but unusable) after Close.
+func (b *Broker) Addr() string { return b.addr }
 
 // TLSAddr returns the actual "host:port" of the TLS listener, or "" if
-// the broker has none.
-func (b *Broker) TLSAddr() string {
-	if b.tls == nil {
-		return ""
-	}
-	return b.tls.Address()
-}
+// the broker has none. Like Addr it does not change.
+func (b *Broker) TLSAddr() string { return b.tlsAddr }
 
 // Close stops the listeners, disconnects all clients (MQTT 5 clients get
 // DISCONNECT "server shutting down", all sockets are closed, forcibly after
@@ -219,25 +287,32 @@ func (b *Broker) TLSAddr() string {
 // loop have returned. The only goroutines that may outlive Close are
 // mochi's per-client writers, which are told to stop before Close returns
 // and exit without blocking. Close is idempotent; concurrent callers all
-// wait for the first to finish. The error is currently always nil.
+// wait for the first to finish. Close after Stop only ends what Stop left
+// running (mochi's housekeeping loop). The error is currently always nil.
 func (b *Broker) Close() error {
-	b.closeOnce.Do(func() {
-		b.closeErr = b.srv.Close()
-		t := time.NewTimer(eventLoopExitLimit)
-		defer t.Stop()
-		select {
-		case <-b.loopHalted.ch:
-		case <-t.C:
-			// Only if a mochi upgrade changed the log line we rely on.
-			b.log.Warn("embedded broker: mochi event loop exit not observed", "waited", eventLoopExitLimit)
-		}
-		b.log.Debug("embedded broker: closed", "addr", b.Addr())
-	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.state == closed {
+		return b.closeErr
+	}
+	b.state = closed
+	// mochi closes the listeners still registered: none after Stop.
+	b.closeErr = b.srv.Close()
+	t := time.NewTimer(eventLoopExitLimit)
+	defer t.Stop()
+	select {
+	case <-b.loopHalted.ch:
+	case <-t.C:
+		// Only if a mochi upgrade changed the log line we rely on.
+		b.log.Warn("embedded broker: mochi event loop exit not observed", "waited", eventLoopExitLimit)
+	}
+	b.log.Debug("embedded broker: closed", "addr", b.Addr())
 	return b.closeErr
 }
 
 // Stats returns a snapshot of the broker's counters. It may be called
-// before and after Close.
+// before and after Stop, Restart and Close; the counters continue across
+// a Stop/Restart cycle.
 func (b *Broker) Stats() Stats {
 	i := b.srv.Info
 	return Stats{

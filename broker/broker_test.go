@@ -56,6 +56,8 @@ type clientOpts struct {
 	tls        *tls.Config
 	onLost     func(error)
 	onMessage  func(mqtt.Message) // messages not claimed by a Subscribe callback
+	willTopic  string             // if set, a QoS 1 will with willPayload
+	willMsg    string
 }
 
 // dial connects a paho MQTT 3.1.1 client and returns it with its connect
@@ -81,6 +83,9 @@ func dial(t *testing.T, o clientOpts) (mqtt.Client, *mqtt.ConnectToken, error) {
 	}
 	if o.onLost != nil {
 		po.SetConnectionLostHandler(func(_ mqtt.Client, err error) { o.onLost(err) })
+	}
+	if o.willTopic != "" {
+		po.SetWill(o.willTopic, o.willMsg, 1, false)
 	}
 	if o.onMessage != nil {
 		po.SetDefaultPublishHandler(func(_ mqtt.Client, m mqtt.Message) { o.onMessage(m) })

@@ -31,8 +31,14 @@ type trackedListener struct {
 	mu      sync.Mutex
 	closed  bool
 	serving bool
-	conns   map[net.Conn]struct{} // raw sockets of live connections
+	conns   map[net.Conn]*trackedConn // live connections, keyed by raw socket
 	connWG  sync.WaitGroup
+}
+
+// trackedConn is a live connection of a trackedListener.
+type trackedConn struct {
+	conn net.Conn      // as handed to mochi (the TLS side for the TLS listener)
+	done chan struct{} // closed once mochi is done with the connection
 }
 
 var _ listeners.Listener = (*trackedListener)(nil)
@@ -45,7 +51,7 @@ func newTrackedListener(id string, ln net.Listener, wrap func(net.Conn) net.Conn
 		log:        log,
 		quit:       make(chan struct{}),
 		acceptDone: make(chan struct{}),
-		conns:      make(map[net.Conn]struct{}),
+		conns:      make(map[net.Conn]*trackedConn),
 	}
 }
 
@@ -87,20 +93,21 @@ func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 		}
 		backoff = 5 * time.Millisecond
 
+		conn := raw
+		if l.wrap != nil {
+			conn = l.wrap(raw)
+		}
+		tc := &trackedConn{conn: conn, done: make(chan struct{})}
 		l.mu.Lock()
 		if l.closed {
 			l.mu.Unlock()
 			_ = raw.Close()
 			return
 		}
-		l.conns[raw] = struct{}{}
+		l.conns[raw] = tc
 		l.connWG.Add(1)
 		l.mu.Unlock()
 
-		conn := raw
-		if l.wrap != nil {
-			conn = l.wrap(raw)
-		}
 		go func() {
 			defer l.connWG.Done()
 			err := establish(l.id, conn)
@@ -110,6 +117,7 @@ func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 			l.mu.Lock()
 			delete(l.conns, raw)
 			l.mu.Unlock()
+			close(tc.done)
 		}()
 	}
 }
@@ -167,4 +175,20 @@ func (l *trackedListener) closeConns() {
 	for c := range l.conns {
 		_ = c.Close()
 	}
+}
+
+// drop closes the raw socket of the live connection that was handed to
+// mochi as conn, without any goodbye (no DISCONNECT, no TLS close_notify).
+// It returns a channel closed once mochi is done with the connection, or
+// nil if conn is not a live connection of this listener.
+func (l *trackedListener) drop(conn net.Conn) <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for raw, tc := range l.conns {
+		if tc.conn == conn {
+			_ = raw.Close()
+			return tc.done
+		}
+	}
+	return nil
 }

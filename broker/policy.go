@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -18,13 +21,68 @@ var errBadCredentials = errors.New("embedded broker: client refused: bad user na
 // connackBadUserNameOrPassword is the MQTT 3.1 / 3.1.1 CONNACK return code 4.
 const connackBadUserNameOrPassword = 0x04
 
+// errRefusedByFault is returned from the OnConnect hook after the CONNACK
+// of a connection refused by Broker.RefuseNext has been written.
+var errRefusedByFault = errors.New("embedded broker: client refused by RefuseNext")
+
+// v5ConnackCodes maps the MQTT 3.x CONNACK return codes 1..5 to the MQTT 5
+// reason codes with the same meaning.
+var v5ConnackCodes = [...]byte{1: 0x84, 2: 0x85, 3: 0x88, 4: 0x86, 5: 0x87}
+
 // policyHook implements Options.Users and Options.DenySubscribe as a mochi
-// hook. It is immutable after construction, so mochi may call it from any
-// connection goroutine concurrently.
+// hook, plus the run-time faults of Broker.RefuseNext and
+// Broker.DenySubscribe. mochi may call it from any connection goroutine
+// concurrently.
 type policyHook struct {
 	mqtt.HookBase
-	users map[string]string // nil or empty: everybody may connect
-	deny  []string          // validated topic filters
+	users map[string]string // nil or empty: everybody may connect; read-only
+
+	deny   atomic.Pointer[[]string] // validated topic filters; the slice is never modified, only replaced
+	denyMu sync.Mutex               // serialises replacements of deny
+
+	refuseMu sync.Mutex
+	refuse   []byte // CONNACK return codes for the next CONNECTs, oldest first
+}
+
+func newPolicyHook(users map[string]string, deny []string) *policyHook {
+	h := &policyHook{users: users}
+	d := append([]string(nil), deny...)
+	h.deny.Store(&d)
+	return h
+}
+
+// addDeny adds a validated filter to the deny list.
+func (h *policyHook) addDeny(filter string) {
+	h.denyMu.Lock()
+	defer h.denyMu.Unlock()
+	old := *h.deny.Load()
+	for _, d := range old {
+		if d == filter {
+			return
+		}
+	}
+	d := append(append(make([]string, 0, len(old)+1), old...), filter)
+	h.deny.Store(&d)
+}
+
+// queueRefusal makes a later CONNECT be refused with the MQTT 3.x return
+// code code (1..5).
+func (h *policyHook) queueRefusal(code byte) {
+	h.refuseMu.Lock()
+	defer h.refuseMu.Unlock()
+	h.refuse = append(h.refuse, code)
+}
+
+// nextRefusal dequeues the oldest queued refusal code, if any.
+func (h *policyHook) nextRefusal() (byte, bool) {
+	h.refuseMu.Lock()
+	defer h.refuseMu.Unlock()
+	if len(h.refuse) == 0 {
+		return 0, false
+	}
+	code := h.refuse[0]
+	h.refuse = h.refuse[1:]
+	return code, true
 }
 
 func (h *policyHook) ID() string { return "agenthost-policy" }
@@ -40,17 +98,33 @@ func (h *policyHook) Provides(b byte) bool {
 // connection without sending anything, so the CONNACK is written first.
 // MQTT 5 clients are left to OnConnectAuthenticate, whose refusal (0x86)
 // is already right for v5.
+//
+// A refusal queued by Broker.RefuseNext comes first: it is applied to the
+// next CONNECT whatever its credentials (v5 clients get the equivalent
+// reason code).
 func (h *policyHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
+	if code, ok := h.nextRefusal(); ok {
+		if cl.Properties.ProtocolVersion >= 5 {
+			code = v5ConnackCodes[code]
+		}
+		writeConnack(cl, code)
+		return fmt.Errorf("%w (CONNACK code %#x)", errRefusedByFault, code)
+	}
 	if cl.Properties.ProtocolVersion >= 5 || h.authenticate(pk) {
 		return nil
 	}
-	// Nothing is queued for this client yet, so WritePacket writes to the
-	// socket synchronously, before mochi closes it.
+	writeConnack(cl, connackBadUserNameOrPassword)
+	return errBadCredentials
+}
+
+// writeConnack sends a refusing CONNACK. Nothing is queued for the client
+// yet, so WritePacket writes to the socket synchronously, before mochi
+// closes it.
+func writeConnack(cl *mqtt.Client, code byte) {
 	_ = cl.WritePacket(packets.Packet{
 		FixedHeader: packets.FixedHeader{Type: packets.Connack},
-		ReasonCode:  connackBadUserNameOrPassword,
+		ReasonCode:  code,
 	})
-	return errBadCredentials
 }
 
 func (h *policyHook) OnConnectAuthenticate(_ *mqtt.Client, pk packets.Packet) bool {
@@ -81,12 +155,27 @@ func (h *policyHook) authenticate(pk packets.Packet) bool {
 }
 
 func (h *policyHook) denied(filter string) bool {
-	for _, d := range h.deny {
+	for _, d := range *h.deny.Load() {
 		if filterCovers(d, filter) {
 			return true
 		}
 	}
 	return false
+}
+
+// validFilter reports whether f is a valid MQTT topic filter for
+// DenySubscribe. It is stricter than mochi's IsValidFilter, which lets a
+// wildcard share a level with other characters ("a/b#", "a+/b").
+func validFilter(f string) bool {
+	if !mqtt.IsValidFilter(f, false) {
+		return false
+	}
+	for _, level := range strings.Split(f, "/") {
+		if len(level) > 1 && strings.ContainsAny(level, "+#") {
+			return false
+		}
+	}
+	return true
 }
 
 // filterCovers reports whether every topic matched by filter f is also

@@ -44,3 +44,18 @@ func TestFilterCovers(t *testing.T) {
 		}
 	}
 }
+
+func TestValidFilter(t *testing.T) {
+	valid := []string{"a", "a/b", "a/+", "a/#", "+/+/#", "#", "/", "$share/g/a/#"}
+	invalid := []string{"", "a/#/b", "a/b#", "a+/b", "a/+b", "$share/g"}
+	for _, f := range valid {
+		if !validFilter(f) {
+			t.Errorf("validFilter(%q) = false, want true", f)
+		}
+	}
+	for _, f := range invalid {
+		if validFilter(f) {
+			t.Errorf("validFilter(%q) = true, want false", f)
+		}
+	}
+}

@@ -56,3 +56,26 @@ func checkCommon(what, s string) error {
 	}
 	return nil
 }
+
+// Match reports whether topic matches filter (both assumed valid). As MQTT
+// specifies, wildcards at the first level do not match topics starting
+// with '$'.
+func Match(filter, topic string) bool {
+	if strings.HasPrefix(topic, "$") && (strings.HasPrefix(filter, "+") || strings.HasPrefix(filter, "#")) {
+		return false
+	}
+	fl := strings.Split(filter, "/")
+	tl := strings.Split(topic, "/")
+	for i, f := range fl {
+		if f == "#" {
+			return true
+		}
+		if i >= len(tl) {
+			return false
+		}
+		if f != "+" && f != tl[i] {
+			return false
+		}
+	}
+	return len(fl) == len(tl)
+}

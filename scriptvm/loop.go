@@ -80,6 +80,7 @@ type Loop struct {
 	seq     uint64
 	holds   int
 	busy    int
+	noop    goja.Callable // for RunJobs
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
 }
@@ -220,6 +221,22 @@ func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja
 		return nil, false
 	}
 	return v, true
+}
+
+// RunJobs runs the promise reactions queued by Go code that resolved or
+// rejected a promise outside any JS call (goja runs them only when the
+// outermost JS call returns). Call it after such a resolve. Loop only.
+func (l *Loop) RunJobs() {
+	if l.noop == nil {
+		v, err := l.rt.RunString("(function () {})")
+		if err != nil {
+			panic(err)
+		}
+		l.noop, _ = goja.AssertFunction(v)
+	}
+	if _, err := l.noop(goja.Undefined()); err != nil {
+		l.report(err)
+	}
 }
 
 // Report passes err, converted to a *ScriptError, to OnError. Loop only.

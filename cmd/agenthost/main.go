@@ -19,6 +19,7 @@ import (
 
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/host"
+	"github.com/agenthost/agenthost/scripttest"
 	"github.com/agenthost/agenthost/scriptvm"
 )
 
@@ -37,6 +38,7 @@ Usage:
   agenthost run SCRIPT [flags]     run an agent script
   agenthost broker [flags]         run the embedded MQTT broker alone
   agenthost limits [flags]         print the effective rate limits and where each value came from
+  agenthost test [flags] [PATH...] run impUnit-style *.test.js files against agent scripts
   agenthost version                print the version
   agenthost help [COMMAND]         show help
 
@@ -57,6 +59,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return brokerCmd(rest, stdout, stderr, getenv)
 	case "limits":
 		return limitsCmd(rest, stdout, stderr, getenv)
+	case "test":
+		return testCmd(rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "agenthost", versionString())
 		return host.ExitOK
@@ -69,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 				return brokerCmd([]string{"--help"}, stdout, stderr, getenv)
 			case "limits":
 				return limitsCmd([]string{"--help"}, stdout, stderr, getenv)
+			case "test":
+				return testCmd([]string{"--help"}, stdout, stderr, getenv)
 			}
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -329,6 +335,93 @@ func limitsCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		return host.ExitUsage
 	}
 	fmt.Fprint(stdout, cfg.FormatLimits())
+	return host.ExitOK
+}
+
+const testUsage = `Usage: agenthost test [flags] [PATH...]
+
+Runs the *.test.js files under PATH (directories searched recursively;
+default .). Each file runs in a fresh VM with a fresh embedded broker, on the
+virtual clock: first the agent script (--agent, else X.js beside X.test.js
+if it exists), then the test file, whose classes extending ImpTestCase are
+run: setUp(), the test* methods in sorted order, tearDown().
+
+Exit codes: 0 all passed, 1 a test failed, 2 usage or load error.
+
+Flags:
+`
+
+func testCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", "", "config `FILE` for every test file (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG); its broker setting is ignored")
+	agent := fs.String("agent", "", "agent `SCRIPT` loaded before every test file (default: X.js beside X.test.js, if present)")
+	timeout := fs.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown (on the test clock)")
+	junit := fs.String("junit", "", "also write JUnit XML to `FILE`")
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of text")
+	filter := fs.String("filter", "", "run only the tests whose Case.method contains `TEXT`")
+	stopOnFail := fs.Bool("stop-on-fail", false, "stop at the first failing test")
+	clockName := fs.String("clock", "virtual", "`CLOCK` the tests run on: virtual (default) or real")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), testUsage)
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return host.ExitOK
+	}
+	if err != nil {
+		return host.ExitUsage
+	}
+	if *clockName != "virtual" && *clockName != "real" {
+		fmt.Fprintf(stderr, "agenthost test: --clock must be virtual or real, got %q\n", *clockName)
+		return host.ExitUsage
+	}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "agenthost test: --timeout must be positive, got %s\n", *timeout)
+		return host.ExitUsage
+	}
+	cf := configFlags{config: *config}
+	cfg, err := cf.loadConfig(fs, "", getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost: %v\n", err)
+		return host.ExitUsage
+	}
+	ctx, stop := signalContext(stderr)
+	defer stop()
+	opts := scripttest.Options{Paths: pos, Agent: *agent, Config: cfg, Timeout: *timeout, Filter: *filter,
+		StopOnFail: *stopOnFail, RealClock: *clockName == "real"}
+	var progress func(scripttest.FileResult)
+	if !*asJSON {
+		progress = func(f scripttest.FileResult) { scripttest.WriteFileResult(stdout, f) }
+	}
+	res, err := scripttest.Run(ctx, opts, progress)
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost test: %v\n", err)
+		return host.ExitUsage
+	}
+	if *asJSON {
+		if err := scripttest.WriteJSON(stdout, res); err != nil {
+			fmt.Fprintf(stderr, "agenthost test: %v\n", err)
+			return host.ExitHost
+		}
+	} else {
+		scripttest.WriteSummary(stdout, res)
+	}
+	if *junit != "" {
+		if err := scripttest.WriteJUnitFile(*junit, res); err != nil {
+			fmt.Fprintf(stderr, "agenthost test: %v\n", err)
+			return host.ExitHost
+		}
+	}
+	if res.LoadErrors() {
+		return host.ExitUsage
+	}
+	if _, _, failures, errs := res.Counts(); failures+errs > 0 {
+		return host.ExitScriptError
+	}
 	return host.ExitOK
 }
 

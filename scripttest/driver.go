@@ -1,0 +1,499 @@
+package scripttest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/mqtttopic"
+	"github.com/dop251/goja"
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// driverID is the client id of the test's own connection to the broker;
+// the broker neither lists it, drops it, nor refuses it.
+const driverID = broker.ExemptPrefix + "driver"
+
+// driver is this.broker: a real MQTT client of the embedded broker that
+// publishes into the agent, plus the broker's fault controls. Its methods
+// run on the loop; network waits run on goroutines that enqueue results.
+type driver struct {
+	r  *fileRun
+	b  *broker.Broker
+	pc paho.Client
+	wg sync.WaitGroup
+
+	// Loop only:
+	seen    []broker.Message // published by the agent, not yet taken by nextMessage
+	waiters []*waiter
+	unwatch func()
+	arrive  []*arrival // messages sent to the agent, not yet arrived
+	// lostWaiters run when the agent next sees its connection end.
+	lostWaiters []func()
+}
+
+// afterAgentLoss runs work off the loop and returns a Promise of its
+// result that settles only once the agent has also seen its connection
+// end (when work reports it cut one), so no timer fires in between on the
+// virtual clock. A connection that the agent never sees end (it was not
+// connected) settles after 5 s of wall time at most. Loop only.
+func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.Value {
+	rt := d.r.rt
+	p, resolve, reject := rt.NewPromise()
+	release := d.r.sess.Loop.Busy()
+	var (
+		lostSeen, workDone, settled bool
+		cut                         bool
+		val                         any
+		werr                        error
+		guard                       *time.Timer
+	)
+	settle := func() {
+		if settled || !workDone || cut && !lostSeen {
+			return
+		}
+		settled = true
+		if guard != nil {
+			guard.Stop()
+		}
+		release()
+		if werr != nil {
+			_ = reject(rt.NewGoError(werr))
+		} else {
+			_ = resolve(val)
+		}
+		d.r.sess.Loop.RunJobs()
+	}
+	d.lostWaiters = append(d.lostWaiters, func() { lostSeen = true; settle() })
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		c, v, err := work()
+		d.r.sess.Loop.Enqueue(func() {
+			cut, val, werr, workDone = c, v, err, true
+			if cut && !lostSeen {
+				guard = time.AfterFunc(5*time.Second, func() {
+					d.r.sess.Loop.Enqueue(func() { lostSeen = true; settle() })
+				})
+			}
+			settle()
+		})
+	}()
+	return rt.ToValue(p)
+}
+
+// arrival waits for n messages on topic to reach the agent's loop.
+type arrival struct {
+	topic string
+	n     int64
+	done  func()
+}
+
+type waiter struct {
+	filter  string
+	resolve func(any)
+	timer   interface{ Pending() bool }
+	cancel  func()
+}
+
+func newDriver(r *fileRun) (*driver, error) {
+	d := &driver{r: r, b: r.sess.Broker}
+	d.unwatch = d.b.OnPublish(func(m broker.Message) {
+		if strings.HasPrefix(m.ClientID, broker.ExemptPrefix) {
+			return
+		}
+		r.sess.Loop.Enqueue(func() { d.observe(m) })
+	})
+	if err := d.connect(); err != nil {
+		d.unwatch()
+		return nil, err
+	}
+	r.sess.API.SetInboundHook(d.arrived)
+	// Messages still in transit to a connection that has ended never arrive.
+	r.sess.API.SetLostHook(func() {
+		pending := d.arrive
+		d.arrive = nil
+		for _, a := range pending {
+			a.done()
+		}
+		lost := d.lostWaiters
+		d.lostWaiters = nil
+		for _, fn := range lost {
+			fn()
+		}
+	})
+	return d, nil
+}
+
+// arrived counts a message that reached the agent. Loop only.
+func (d *driver) arrived(topic string) {
+	for i, a := range d.arrive {
+		if a.topic == topic {
+			if a.n--; a.n == 0 {
+				d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
+				a.done()
+			}
+			return
+		}
+	}
+}
+
+// agentSubscribed reports whether an agent client holds a subscription
+// matching topic, so a message published there will reach it.
+func (d *driver) agentSubscribed(topic string) bool {
+	for _, id := range d.b.Clients() {
+		for _, f := range d.b.Subscriptions(id) {
+			if mqtttopic.Match(f, topic) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sendToAgent publishes n messages on topic (payload(i) each) and settles
+// the returned Promise once they are written and, when the agent is
+// subscribed, once all n have reached the agent's loop: on the virtual
+// clock no timer fires while they are in transit. Loop only.
+func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, payload func(i int64) []byte) goja.Value {
+	rt := d.r.rt
+	p, resolve, reject := rt.NewPromise()
+	release := d.r.sess.Loop.Busy()
+	pending := 1 // the writes
+	var failure error
+	settle := func() {
+		if pending--; pending > 0 {
+			return
+		}
+		release()
+		if failure != nil {
+			_ = reject(rt.NewGoError(failure))
+		} else {
+			_ = resolve(goja.Undefined())
+		}
+		d.r.sess.Loop.RunJobs()
+	}
+	if d.agentSubscribed(topic) {
+		pending++
+		a := &arrival{topic: topic, n: n}
+		// A message the broker cannot deliver (the agent's connection
+		// dropped meanwhile) must not hold the test forever.
+		var guard *time.Timer
+		a.done = func() {
+			if guard != nil {
+				guard.Stop()
+			}
+			settle()
+		}
+		guard = time.AfterFunc(5*time.Second, func() {
+			d.r.sess.Loop.Enqueue(func() {
+				for i, x := range d.arrive {
+					if x == a {
+						d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
+						settle()
+					}
+				}
+			})
+		})
+		d.arrive = append(d.arrive, a)
+	}
+	pc := d.pc
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		var err error
+		if pc == nil || !pc.IsConnected() {
+			err = errors.New("the test's broker connection is down (after broker.stop(), call broker.start())")
+		} else {
+			var last paho.Token
+			for i := int64(0); i < n; i++ {
+				last = pc.Publish(topic, qos, retain, payload(i))
+			}
+			last.Wait()
+			err = last.Error()
+		}
+		d.r.sess.Loop.Enqueue(func() {
+			failure = err
+			settle()
+		})
+	}()
+	return rt.ToValue(p)
+}
+
+// connect (re)connects the driver's client. Any goroutine.
+func (d *driver) connect() error {
+	o := paho.NewClientOptions().AddBroker("tcp://" + d.b.Addr()).SetClientID(driverID).
+		SetProtocolVersion(4).SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(10 * time.Second)
+	pc := paho.NewClient(o)
+	tok := pc.Connect()
+	tok.Wait()
+	if err := tok.Error(); err != nil {
+		return fmt.Errorf("connect to the embedded broker: %w", err)
+	}
+	d.pc = pc
+	return nil
+}
+
+func (d *driver) close() {
+	d.unwatch()
+	d.wg.Wait()
+	if d.pc != nil {
+		d.pc.Disconnect(100)
+	}
+}
+
+// observe takes one message the agent published. Loop only.
+func (d *driver) observe(m broker.Message) {
+	for i, w := range d.waiters {
+		if mqtttopic.Match(w.filter, m.Topic) {
+			d.waiters = append(d.waiters[:i], d.waiters[i+1:]...)
+			w.cancel()
+			w.resolve(d.messageValue(m))
+			d.r.sess.Loop.RunJobs()
+			return
+		}
+	}
+	d.seen = append(d.seen, m)
+}
+
+func (d *driver) messageValue(m broker.Message) goja.Value {
+	o := d.r.rt.NewObject()
+	_ = o.Set("topic", m.Topic)
+	_ = o.Set("message", d.r.sess.API.NewBlob(m.Payload))
+	_ = o.Set("qos", int(m.QoS))
+	_ = o.Set("retain", m.Retain)
+	return o
+}
+
+func (d *driver) throw(format string, args ...any) {
+	panic(d.r.rt.NewTypeError(fmt.Sprintf("broker."+format, args...)))
+}
+
+// async runs work off the loop and settles the returned Promise with its
+// result on the loop; virtual time stands still meanwhile.
+func (d *driver) async(work func() (any, error)) goja.Value {
+	rt := d.r.rt
+	p, resolve, reject := rt.NewPromise()
+	release := d.r.sess.Loop.Busy()
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		v, err := work()
+		d.r.sess.Loop.Enqueue(func() {
+			release()
+			if err != nil {
+				_ = reject(rt.NewGoError(err))
+			} else {
+				_ = resolve(v)
+			}
+			d.r.sess.Loop.RunJobs()
+		})
+	}()
+	return rt.ToValue(p)
+}
+
+func (d *driver) publishWait(topic string, qos byte, retain bool, payload []byte) error {
+	pc := d.pc
+	if pc == nil || !pc.IsConnected() {
+		return errors.New("the test's broker connection is down (after broker.stop(), call broker.start())")
+	}
+	tok := pc.Publish(topic, qos, retain, payload)
+	tok.Wait()
+	return tok.Error()
+}
+
+func (d *driver) object() *goja.Object {
+	rt := d.r.rt
+	o := rt.NewObject()
+
+	// publish(topic, payload[, {qos, retain}]) → Promise, resolved once sent.
+	_ = o.Set("publish", func(call goja.FunctionCall) goja.Value {
+		topic := call.Argument(0).String()
+		if err := mqtttopic.CheckName(topic); err != nil {
+			d.throw("publish: argument 'topic': %v", err)
+		}
+		payload, ok := d.r.sess.API.BytesOf(call.Argument(1))
+		if !ok {
+			d.throw("publish: argument 'payload' must be a string, blob or Uint8Array")
+		}
+		payload = append([]byte(nil), payload...)
+		var qos byte
+		retain := false
+		if opt, ok := call.Argument(2).(*goja.Object); ok {
+			if q := opt.Get("qos"); q != nil && !goja.IsUndefined(q) {
+				n := q.ToInteger()
+				if n < 0 || n > 2 {
+					d.throw("publish: options.qos must be 0, 1 or 2, got %s", q.String())
+				}
+				qos = byte(n)
+			}
+			if r := opt.Get("retain"); r != nil {
+				retain = r.ToBoolean()
+			}
+		}
+		return d.sendToAgent(topic, 1, qos, retain, func(int64) []byte { return payload })
+	})
+
+	// nextMessage(filter[, timeoutSeconds]) → Promise of the next message
+	// the agent publishes on a matching topic (already published and not
+	// yet taken, or still to come).
+	_ = o.Set("nextMessage", func(call goja.FunctionCall) goja.Value {
+		filter := call.Argument(0).String()
+		if err := mqtttopic.CheckFilter(filter); err != nil {
+			d.throw("nextMessage: argument 'filter': %v", err)
+		}
+		timeout := d.r.opts.Timeout
+		if t := call.Argument(1); !goja.IsUndefined(t) {
+			sec := t.ToFloat()
+			if sec != sec || sec <= 0 {
+				d.throw("nextMessage: argument 'timeout' must be a number of seconds > 0, got %s", t.String())
+			}
+			timeout = time.Duration(sec * float64(time.Second))
+		}
+		p, resolve, reject := rt.NewPromise()
+		for i, m := range d.seen {
+			if mqtttopic.Match(filter, m.Topic) {
+				d.seen = append(d.seen[:i], d.seen[i+1:]...)
+				_ = resolve(d.messageValue(m))
+				return rt.ToValue(p)
+			}
+		}
+		w := &waiter{filter: filter, resolve: func(v any) { _ = resolve(v) }}
+		t := d.r.sess.Loop.SetTimer(timeout, func() {
+			for i, x := range d.waiters {
+				if x == w {
+					d.waiters = append(d.waiters[:i], d.waiters[i+1:]...)
+				}
+			}
+			_ = reject(rt.NewGoError(fmt.Errorf("broker.nextMessage: the agent published nothing on %s within %s", filter, timeout)))
+			d.r.sess.Loop.RunJobs()
+		})
+		w.cancel = func() { d.r.sess.Loop.CancelTimer(t) }
+		d.waiters = append(d.waiters, w)
+		return rt.ToValue(p)
+	})
+
+	_ = o.Set("clients", func() []any {
+		ids := d.b.Clients()
+		out := make([]any, len(ids))
+		for i, id := range ids {
+			out[i] = id
+		}
+		return out
+	})
+
+	_ = o.Set("subscriptions", func(id string) []any {
+		subs := d.b.Subscriptions(id)
+		out := make([]any, len(subs))
+		for i, f := range subs {
+			out[i] = f
+		}
+		return out
+	})
+
+	_ = o.Set("refuseNext", func(call goja.FunctionCall) goja.Value {
+		n := call.Argument(0).ToInteger()
+		if n < 1 || n > 5 {
+			d.throw("refuseNext: argument 'code' must be a CONNACK refusal code 1 to 5, got %s", call.Argument(0).String())
+		}
+		if err := d.b.RefuseNext(byte(n)); err != nil {
+			d.throw("refuseNext: %v", err)
+		}
+		return goja.Undefined()
+	})
+
+	_ = o.Set("denySubscribe", func(filter string) {
+		if err := d.b.DenySubscribe(filter); err != nil {
+			d.throw("denySubscribe: %v", err)
+		}
+	})
+
+	// dropClient([id]) → Promise of the number dropped: closes the agent's
+	// connection (every agent client when no id is given) without
+	// DISCONNECT; the agent sees onconnectionlost(-1) before it settles.
+	_ = o.Set("dropClient", func(call goja.FunctionCall) goja.Value {
+		id := ""
+		if a := call.Argument(0); !goja.IsUndefined(a) && !goja.IsNull(a) {
+			id = a.String()
+		}
+		return d.afterAgentLoss(func() (bool, any, error) {
+			n := d.b.DropClient(id)
+			return n > 0, n, nil
+		})
+	})
+
+	// stop() → Promise: the broker closes its listeners and connections;
+	// it settles once the agent has seen its connection end.
+	_ = o.Set("stop", func() goja.Value {
+		connected := len(d.b.Clients()) > 0
+		return d.afterAgentLoss(func() (bool, any, error) {
+			err := d.b.Stop()
+			return connected && err == nil, nil, err
+		})
+	})
+
+	// start() → Promise: the broker listens again on the same port.
+	_ = o.Set("start", func() goja.Value {
+		return d.async(func() (any, error) {
+			if err := d.b.Restart(); err != nil {
+				return nil, err
+			}
+			return nil, d.connect()
+		})
+	})
+
+	// sendOversize([topic]) → Promise: publishes a message one byte over
+	// limits.message_size on topic (default: a topic matching the agent's
+	// first subscription); the agent sees onconnectionlost(-3).
+	_ = o.Set("sendOversize", func(call goja.FunctionCall) goja.Value {
+		limit := d.r.sess.API.MessageSizeLimit()
+		if limit == 0 {
+			d.throw("sendOversize: limits.message_size is off, so no message is oversize")
+		}
+		topic := ""
+		if a := call.Argument(0); !goja.IsUndefined(a) {
+			topic = a.String()
+		} else {
+			for _, id := range d.b.Clients() {
+				if subs := d.b.Subscriptions(id); len(subs) > 0 {
+					topic = concreteTopic(subs[0])
+					break
+				}
+			}
+			if topic == "" {
+				d.throw("sendOversize: the agent has no subscription to send to; name a topic")
+			}
+		}
+		payload := make([]byte, limit+1)
+		return d.sendToAgent(topic, 1, 0, false, func(int64) []byte { return payload })
+	})
+
+	// flood(topic, n) → Promise: publishes n QoS 0 messages as fast as the
+	// broker takes them.
+	_ = o.Set("flood", func(call goja.FunctionCall) goja.Value {
+		topic := call.Argument(0).String()
+		if err := mqtttopic.CheckName(topic); err != nil {
+			d.throw("flood: argument 'topic': %v", err)
+		}
+		n := call.Argument(1).ToInteger()
+		if n < 1 || n > 10_000_000 {
+			d.throw("flood: argument 'n' must be from 1 to 10000000, got %s", call.Argument(1).String())
+		}
+		return d.sendToAgent(topic, n, 0, false, func(i int64) []byte { return []byte(fmt.Sprintf("flood %d", i)) })
+	})
+	return o
+}
+
+// concreteTopic turns a filter into a topic it matches.
+func concreteTopic(filter string) string {
+	levels := strings.Split(filter, "/")
+	for i, l := range levels {
+		if l == "+" || l == "#" {
+			levels[i] = "x"
+		}
+	}
+	return strings.Join(levels, "/")
+}
