@@ -71,7 +71,13 @@ type API struct {
 	// loop, before limits and handlers (see SetInboundHook).
 	onInbound func(topic string)
 	onLost    func()
+	onSent    func(topic string)
 }
+
+// SetSentHook makes fn see the topic of every publish the agent completed
+// successfully (sendasync's result 0), on the loop, before the script's
+// callback. Loop only.
+func (a *API) SetSentHook(fn func(topic string)) { a.onSent = fn }
 
 // SetLostHook makes fn run whenever an agent connection ends without the
 // script asking (onconnectionlost). Loop only.

@@ -969,7 +969,12 @@ func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected)
 			return
 		}
-		c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), func(err error) { done(errCode(err)) })
+		c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), func(err error) {
+			if err == nil && a.onSent != nil {
+				a.onSent(msg.topic)
+			}
+			done(errCode(err))
+		})
 	})
 	if code != codeSuccess {
 		a.loop.SetTimer(0, func() { done(code) })

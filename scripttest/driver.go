@@ -33,6 +33,26 @@ type driver struct {
 	arrive  []*arrival // messages sent to the agent, not yet arrived
 	// lostWaiters run when the agent next sees its connection end.
 	lostWaiters []func()
+	// The agent's publishes in transit to the broker: sent but not yet
+	// seen by it (virtual time stands still for them), and seen by the
+	// broker before the agent's send completed.
+	inTransit map[string][]func()
+	early     map[string]int
+}
+
+// sent notes a publish the agent completed: until the broker has it, the
+// agent is busy (no timer fires on the virtual clock). Loop only.
+func (d *driver) sent(topic string) {
+	if d.early[topic] > 0 {
+		d.early[topic]--
+		return
+	}
+	release := d.r.sess.Loop.Busy()
+	var once sync.Once
+	done := func() { once.Do(release) }
+	// A broker that never reports it must not hold the test forever.
+	guard := time.AfterFunc(5*time.Second, func() { d.r.sess.Loop.Enqueue(done) })
+	d.inTransit[topic] = append(d.inTransit[topic], func() { guard.Stop(); done() })
 }
 
 // afterAgentLoss runs work off the loop and returns a Promise of its
@@ -100,7 +120,7 @@ type waiter struct {
 }
 
 func newDriver(r *fileRun) (*driver, error) {
-	d := &driver{r: r, b: r.sess.Broker}
+	d := &driver{r: r, b: r.sess.Broker, inTransit: map[string][]func(){}, early: map[string]int{}}
 	d.unwatch = d.b.OnPublish(func(m broker.Message) {
 		if strings.HasPrefix(m.ClientID, broker.ExemptPrefix) {
 			return
@@ -112,6 +132,7 @@ func newDriver(r *fileRun) (*driver, error) {
 		return nil, err
 	}
 	r.sess.API.SetInboundHook(d.arrived)
+	r.sess.API.SetSentHook(d.sent)
 	// Messages still in transit to a connection that has ended never arrive.
 	r.sess.API.SetLostHook(func() {
 		pending := d.arrive
@@ -247,6 +268,12 @@ func (d *driver) close() {
 
 // observe takes one message the agent published. Loop only.
 func (d *driver) observe(m broker.Message) {
+	if q := d.inTransit[m.Topic]; len(q) > 0 {
+		q[0]()
+		d.inTransit[m.Topic] = q[1:]
+	} else {
+		d.early[m.Topic]++
+	}
 	for i, w := range d.waiters {
 		if mqtttopic.Match(w.filter, m.Topic) {
 			d.waiters = append(d.waiters[:i], d.waiters[i+1:]...)
@@ -345,7 +372,7 @@ func (d *driver) object() *goja.Object {
 		if err := mqtttopic.CheckFilter(filter); err != nil {
 			d.throw("nextMessage: argument 'filter': %v", err)
 		}
-		timeout := d.r.opts.Timeout
+		var timeout time.Duration // 0: only the test's own timeout applies
 		if t := call.Argument(1); !goja.IsUndefined(t) {
 			sec := t.ToFloat()
 			if sec != sec || sec <= 0 {
@@ -361,7 +388,11 @@ func (d *driver) object() *goja.Object {
 				return rt.ToValue(p)
 			}
 		}
-		w := &waiter{filter: filter, resolve: func(v any) { _ = resolve(v) }}
+		w := &waiter{filter: filter, resolve: func(v any) { _ = resolve(v) }, cancel: func() {}}
+		d.waiters = append(d.waiters, w)
+		if timeout == 0 {
+			return rt.ToValue(p)
+		}
 		t := d.r.sess.Loop.SetTimer(timeout, func() {
 			for i, x := range d.waiters {
 				if x == w {
@@ -372,7 +403,6 @@ func (d *driver) object() *goja.Object {
 			d.r.sess.Loop.RunJobs()
 		})
 		w.cancel = func() { d.r.sess.Loop.CancelTimer(t) }
-		d.waiters = append(d.waiters, w)
 		return rt.ToValue(p)
 	})
 

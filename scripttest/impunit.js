@@ -125,7 +125,7 @@ class ImpTestCase {
 }
 
 // __impunitGuard calls fn and settles with {ok}, {error} or {timeout}:
-// a returned Promise is awaited, at most `seconds` on the host clock.
+// a returned Promise is awaited, at most `seconds` of wall time.
 function __impunitGuard(fn, seconds) {
     let value;
     try {
@@ -135,9 +135,11 @@ function __impunitGuard(fn, seconds) {
     }
     if (!value || typeof value.then !== "function") return Promise.resolve({ ok: true });
     return new Promise(function (resolve) {
-        const timer = imp.wakeup(seconds, function () { resolve({ timeout: true }); });
-        value.then(function () { imp.cancelwakeup(timer); resolve({ ok: true }); },
-                   function (e) { imp.cancelwakeup(timer); resolve({ error: e }); });
+        // The limit is wall time: on the virtual clock a test may span
+        // hours of agent time in milliseconds.
+        const cancel = __impunit.wallTimer(seconds, function () { resolve({ timeout: true }); });
+        value.then(function () { cancel(); resolve({ ok: true }); },
+                   function (e) { cancel(); resolve({ error: e }); });
     });
 }
 

@@ -270,7 +270,8 @@ func (r *fileRun) checkLogWaiters() {
 
 // waitForLog(pattern[, timeout]) → Promise of the next agent log line
 // (after those already matched) containing pattern, or matching it when
-// pattern is a RegExp.
+// pattern is a RegExp; timeout, in seconds on the test's clock, rejects
+// it (without one, only the test's own timeout applies).
 func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
 	rt := r.rt
 	pat := call.Argument(0)
@@ -286,17 +287,20 @@ func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
 		s := pat.String()
 		match = func(l string) bool { return strings.Contains(l, s) }
 	}
-	timeout := r.opts.Timeout
-	if t := call.Argument(1); !goja.IsUndefined(t) {
-		sec := t.ToFloat()
-		if sec != sec || sec <= 0 {
-			panic(rt.NewTypeError("waitForLog: argument 'timeout' must be a number of seconds > 0, got " + t.String()))
-		}
-		timeout = time.Duration(sec * float64(time.Second))
-	}
 	p, resolve, reject := rt.NewPromise()
-	w := &logWaiter{match: match, resolve: func(v any) { _ = resolve(v) }}
-	t := r.sess.Loop.SetTimer(timeout, func() {
+	w := &logWaiter{match: match, resolve: func(v any) { _ = resolve(v) }, cancel: func() {}}
+	r.logWaiters = append(r.logWaiters, w)
+	defer r.checkLogWaiters()
+	t := call.Argument(1)
+	if goja.IsUndefined(t) {
+		return rt.ToValue(p) // no limit of its own: the test's timeout applies
+	}
+	sec := t.ToFloat()
+	if sec != sec || sec <= 0 {
+		panic(rt.NewTypeError("waitForLog: argument 'timeout' must be a number of seconds > 0, got " + t.String()))
+	}
+	timeout := time.Duration(sec * float64(time.Second))
+	timer := r.sess.Loop.SetTimer(timeout, func() {
 		for i, x := range r.logWaiters {
 			if x == w {
 				r.logWaiters = append(r.logWaiters[:i], r.logWaiters[i+1:]...)
@@ -305,9 +309,7 @@ func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
 		_ = reject(rt.NewGoError(fmt.Errorf("waitForLog: the agent logged no line matching %s within %s", desc, timeout)))
 		r.sess.Loop.RunJobs()
 	})
-	w.cancel = func() { r.sess.Loop.CancelTimer(t) }
-	r.logWaiters = append(r.logWaiters, w)
-	r.checkLogWaiters()
+	w.cancel = func() { r.sess.Loop.CancelTimer(timer) }
 	return rt.ToValue(p)
 }
 
@@ -326,6 +328,17 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	if opts.Config != nil {
 		c := *opts.Config
 		cfg = &c
+	}
+	if opts.Config == nil || opts.Config.File == "" {
+		// An agenthost.yaml beside the test file configures it.
+		if path := configparams.FindDefault(file); path != "" {
+			c, err := configparams.Load(path)
+			if err != nil {
+				r.res.LoadError = err.Error()
+				return
+			}
+			cfg = c
+		}
 	}
 	cfg.Broker = "embedded"
 	cfg.Embedded.Listen = "127.0.0.1:0"
@@ -545,6 +558,14 @@ func (r *fileRun) install() error {
 		r.stop()
 	})
 	_ = o.Set("waitForLog", r.waitForLog)
+	_ = o.Set("wallTimer", func(sec float64, fn goja.Callable) func() {
+		t := time.AfterFunc(time.Duration(sec*float64(time.Second)), func() {
+			r.sess.Loop.Enqueue(func() {
+				r.sess.Loop.Call(fn, goja.Undefined())
+			})
+		})
+		return func() { t.Stop() }
+	})
 	_ = o.Set("broker", r.driver.object())
 	_ = o.Set("clock", r.clockObject())
 	return rt.GlobalObject().DefineDataProperty("__impunit", o, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)

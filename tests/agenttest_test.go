@@ -1,0 +1,143 @@
+package tests
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExamplesPassTheirTests runs every example's *.test.js through
+// `agenthost test`, with JUnit output.
+func TestExamplesPassTheirTests(t *testing.T) {
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "junit.xml")
+	r := runBin(t, repo, "test", "examples", "--junit", junit)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\nstderr %q", r.code, r.rawOut, r.stderr)
+	}
+	examples, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*.js"))
+	more, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*", "*.js"))
+	for _, e := range append(examples, more...) {
+		if strings.HasSuffix(e, ".test.js") {
+			continue
+		}
+		test := strings.TrimSuffix(e, ".js") + ".test.js"
+		if _, err := os.Stat(test); err != nil {
+			t.Errorf("example %s has no test file %s", e, filepath.Base(test))
+		}
+	}
+	if !strings.Contains(r.rawOut, "PASSED: 10 files") {
+		t.Fatalf("summary: %s", r.rawOut[max(0, len(r.rawOut)-200):])
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil || xml.Unmarshal(data, &doc) != nil || doc.Tests < 18 || doc.Failures != 0 {
+		t.Fatalf("junit: %v %+v", err, doc)
+	}
+}
+
+// TestFailingAssertionIsReported: file:line, expected and actual, exit 1,
+// and the same failure in the JUnit file and the JSON output.
+func TestFailingAssertionIsReported(t *testing.T) {
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "junit.xml")
+	r := runBin(t, filepath.Join(repo, "tests", "testdata", "failing"), "test", "--junit", junit)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.rawOut)
+	}
+	for _, want := range []string{
+		"  ok   FailingTest.testPasses (1 assertion",
+		"  FAIL FailingTest.testFails (1 assertion",
+		"failing.test.js:10: Expected value: 41, got: 42",
+		"expected: 41",
+		"actual:   42",
+		"FAILED: 1 file, 2 tests, 2 assertions, 1 failure, 0 errors",
+	} {
+		if !strings.Contains(r.rawOut, want) {
+			t.Fatalf("output lacks %q:\n%s", want, r.rawOut)
+		}
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Body    string `xml:",chardata"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	for _, c := range doc.Suites[0].Cases {
+		if c.Name == "testFails" && c.Failure != nil {
+			body = c.Failure.Body
+		}
+	}
+	if !strings.Contains(body, "failing.test.js:10: Expected value: 41, got: 42") || !strings.Contains(body, "actual:   42") {
+		t.Fatalf("junit failure body %q", body)
+	}
+
+	r = runBin(t, filepath.Join(repo, "tests", "testdata", "failing"), "test", "--json", "--filter", "testFails")
+	var js struct {
+		Passed bool `json:"passed"`
+		Tests  int  `json:"tests"`
+		Files  []struct {
+			Tests []struct {
+				Status, Location string
+				Expected, Actual *string
+			} `json:"tests"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(r.rawOut), &js); err != nil {
+		t.Fatalf("--json: %v\n%s", err, r.rawOut)
+	}
+	ft := js.Files[0].Tests[0]
+	if r.code != 1 || js.Passed || js.Tests != 1 || ft.Status != "failed" || ft.Location != "failing.test.js:10" || *ft.Expected != "41" || *ft.Actual != "42" {
+		t.Fatalf("json %+v", js)
+	}
+}
+
+// TestStopOnFail: testFails sorts before testPasses, so --stop-on-fail
+// runs one test.
+func TestStopOnFail(t *testing.T) {
+	r := runBin(t, filepath.Join(repo, "tests", "testdata", "failing"), "test", "--stop-on-fail")
+	if r.code != 1 || !strings.Contains(r.rawOut, "FAILED: 1 file, 1 test,") || strings.Contains(r.rawOut, "testPasses") {
+		t.Fatalf("exit %d\n%s", r.code, r.rawOut)
+	}
+}
+
+func TestTestCommandUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"test", "nowhere"}, "nowhere"},
+		{[]string{"test"}, "no *.test.js files"},
+		{[]string{"test", "--timeout", "0s"}, "--timeout must be positive"},
+	} {
+		r := runBin(t, dir, tc.args...)
+		if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), tc.want) {
+			t.Errorf("%v: exit %d stderr %q", tc.args, r.code, r.stderr)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "broken.test.js"), "class X extends ImpTestCase {\n  testA() { \n")
+	r := runBin(t, dir, "test")
+	if r.code != 2 || !strings.Contains(r.rawOut, "could not load: broken.test.js:") {
+		t.Fatalf("syntax error: exit %d\n%s", r.code, r.rawOut)
+	}
+}
