@@ -111,6 +111,22 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseArgs parses a subcommand's arguments. When ok is false the command
+// is over with code: 0 after --help (usage printed on stdout), 2 after a
+// bad flag (flag has printed the error and usage on stderr).
+func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string, code int, ok bool) {
+	pos, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return nil, host.ExitOK, false
+	}
+	if err != nil {
+		return nil, host.ExitUsage, false
+	}
+	return pos, 0, true
+}
+
 // configFlags are the flags shared by run and broker.
 type configFlags struct {
 	config    string
@@ -200,14 +216,9 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 		fmt.Fprint(fs.Output(), runUsage)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return host.ExitOK
-	}
-	if err != nil {
-		return host.ExitUsage // flag has printed the error and usage
+	pos, code, ok := parseArgs(fs, args, stdout)
+	if !ok {
+		return code
 	}
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "agenthost run: want exactly one SCRIPT, got %d argument(s)\n", len(pos))
@@ -269,14 +280,9 @@ func brokerCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		fmt.Fprint(fs.Output(), brokerUsage)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return host.ExitOK
-	}
-	if err != nil {
-		return host.ExitUsage
+	pos, code, ok := parseArgs(fs, args, stdout)
+	if !ok {
+		return code
 	}
 	if len(pos) != 0 {
 		fmt.Fprintf(stderr, "agenthost broker: unexpected argument %q\n", pos[0])
@@ -315,14 +321,9 @@ func limitsCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		fmt.Fprint(fs.Output(), limitsUsage)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return host.ExitOK
-	}
-	if err != nil {
-		return host.ExitUsage
+	pos, code, ok := parseArgs(fs, args, stdout)
+	if !ok {
+		return code
 	}
 	if len(pos) != 0 {
 		fmt.Fprintf(stderr, "agenthost limits: unexpected argument %q\n", pos[0])
@@ -366,14 +367,9 @@ func testCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 		fmt.Fprint(fs.Output(), testUsage)
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return host.ExitOK
-	}
-	if err != nil {
-		return host.ExitUsage
+	pos, code, ok := parseArgs(fs, args, stdout)
+	if !ok {
+		return code
 	}
 	if *clockName != "virtual" && *clockName != "real" {
 		fmt.Fprintf(stderr, "agenthost test: --clock must be virtual or real, got %q\n", *clockName)
