@@ -110,12 +110,13 @@ type trackedConn struct {
 	net.Conn
 	m      *mqttModule
 	once   sync.Once
-	failed atomic.Bool // a Read or Write returned an error
+	failed atomic.Bool // a Read or Write failed before anyone closed the connection
+	closed atomic.Bool // Close was called (errors after it are its echo)
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	if err != nil {
+	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
 	return n, err
@@ -123,7 +124,7 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 
 func (c *trackedConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
-	if err != nil {
+	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
 	return n, err
@@ -141,6 +142,7 @@ func lostReason(conn *trackedConn, err error) int {
 }
 
 func (c *trackedConn) Close() error {
+	c.closed.Store(true)
 	c.once.Do(func() {
 		c.m.connMu.Lock()
 		delete(c.m.conns, c)
