@@ -1,0 +1,118 @@
+package scripttest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func write(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRunSeedExampleInProcess runs the seed example's tests in-process and
+// leaves no goroutine behind (TestMain checks).
+func TestRunSeedExampleInProcess(t *testing.T) {
+	start := time.Now()
+	res, err := Run(context.Background(), Options{Paths: []string{"../examples/onconnect/onconnect.test.js"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests, assertions, failures, errs := res.Counts()
+	if tests != 4 || failures+errs != 0 || assertions < 8 {
+		t.Fatalf("tests %d assertions %d failures %d errors %d: %+v", tests, assertions, failures, errs, res.Files)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Logf("slow: %v", el) // reported, not asserted: machines are noisy
+	}
+}
+
+func TestDiscoverySetUpOrderAndFilter(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "order.test.js", `
+class Base extends ImpTestCase { testInherited() { this.info("inherited"); this.assertTrue(true); } }
+class B extends Base {
+	setUp() { this.steps = ["setUp"]; }
+	testB() { this.steps.push("testB"); }
+	testA() { this.steps.push("testA"); }
+	helper() { throw new Error("not a test"); }
+	tearDown() { this.steps.push("tearDown"); server.log(this.steps.join(",")); }
+}
+const C = class extends ImpTestCase { testC() { return Promise.reject(new Error("rejected")); } };
+class NotATest { testX() {} }
+`)
+	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tr := range res.Files[0].Tests {
+		names = append(names, tr.Case+"."+tr.Method+"="+tr.Status)
+	}
+	want := "Base.testInherited=passed B.testA=passed B.testB=passed B.testInherited=passed C.testC=error"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if c := res.Files[0].Tests[4]; c.Message != "Error: rejected" || c.Location != "order.test.js:10" {
+		t.Fatalf("rejection reported as %q at %q", c.Message, c.Location)
+	}
+	res, _ = Run(context.Background(), Options{Paths: []string{dir}, Filter: "B.testA"}, nil)
+	if tests, _, _, _ := res.Counts(); tests != 1 {
+		t.Fatalf("--filter B.testA ran %d tests", tests)
+	}
+}
+
+func TestTimeoutIsWallTimeAndVirtualTimeIsFree(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "t.test.js", `
+class T extends ImpTestCase {
+	testAnHourOfAgentTime() {
+		const t0 = this.clock.now();
+		const self = this;
+		return new Promise(function (resolve) { imp.wakeup(3600, resolve); })
+			.then(function () { self.assertClose(3600, self.clock.now() - t0, 0.01); });
+	}
+	testNeverSettles() { return new Promise(function () {}); }
+}
+`)
+	start := time.Now()
+	res, err := Run(context.Background(), Options{Paths: []string{dir}, Timeout: 300 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := res.Files[0].Tests
+	if len(ts) != 2 || ts[0].Status != Passed || ts[1].Status != Failed || !strings.Contains(ts[1].Message, "timed out after 300ms") {
+		t.Fatalf("%+v", ts)
+	}
+	if el := time.Since(start); el < 300*time.Millisecond {
+		t.Fatalf("the never-settling test failed after %v, before its wall-time limit", el)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "x.js", "throw new Error('agent broke');")
+	write(t, dir, "x.test.js", "class T extends ImpTestCase { testA() {} }")
+	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.LoadErrors() || !strings.Contains(res.Files[0].LoadError, "x.js:1:7: Error: agent broke") {
+		t.Fatalf("%+v", res.Files[0])
+	}
+	if _, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "missing")}}, nil); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("missing path: %v", err)
+	}
+}
