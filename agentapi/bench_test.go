@@ -1,0 +1,192 @@
+package agentapi
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/ratelimit"
+	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/dop251/goja"
+)
+
+// benchAgent is an API on a running loop, for the hot-path benchmarks.
+type benchAgent struct {
+	loop *scriptvm.Loop
+	api  *API
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// startBenchAgent installs the API (limits off, logs discarded, connects
+// going to brokerAddr), runs src and keeps the loop running until stop.
+func startBenchAgent(b *testing.B, src, brokerAddr string) *benchAgent {
+	b.Helper()
+	loop := scriptvm.New(scriptvm.Options{OnError: func(se *scriptvm.ScriptError) { b.Error(se.Error()) }})
+	log := hostlog.NewClocked(hostlog.NewHandler(io.Discard, io.Discard, false, nil), time.Now)
+	api, err := Install(Options{Loop: loop, Log: log, ConfigParams: map[string]any{"deviceid": "00000000000000bb"},
+		SaveFile: b.TempDir() + "/save.json",
+		Resolve: func(*url.URL) (Target, error) { return Target{URL: "tcp://" + brokerAddr}, nil },
+		Limits:  Limits{Log: off, Outbound: off, Inbound: off}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	prg, err := scriptvm.Compile("bench.js", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &benchAgent{loop: loop, api: api, stop: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		_, _ = loop.Run(ctx, prg, scriptvm.RunOptions{})
+		api.Close()
+	}()
+	b.Cleanup(func() { a.stop(); <-a.done })
+	return a
+}
+
+var off = ratelimit.Spec{Off: true}
+
+// onLoop runs fn on the loop and waits for it.
+func (a *benchAgent) onLoop(fn func()) {
+	ch := make(chan struct{})
+	a.loop.Enqueue(func() { fn(); close(ch) })
+	<-ch
+}
+
+type fakeMessage struct {
+	topic   string
+	payload []byte
+}
+
+func (m *fakeMessage) Duplicate() bool   { return false }
+func (m *fakeMessage) Qos() byte         { return 0 }
+func (m *fakeMessage) Retained() bool    { return false }
+func (m *fakeMessage) Topic() string     { return m.topic }
+func (m *fakeMessage) MessageID() uint16 { return 0 }
+func (m *fakeMessage) Payload() []byte   { return m.payload }
+func (m *fakeMessage) Ack()              {}
+
+// BenchmarkInboundMessage: one inbound message from the paho handler
+// (another goroutine) through Enqueue to the JS onmessage callback, which
+// reads the payload's length, and back.
+func BenchmarkInboundMessage(b *testing.B) {
+	a := startBenchAgent(b, `
+var c = mqtt.createclient();
+var n = 0;
+c.onmessage(function (m) { n += m.message.len(); });
+`, "127.0.0.1:1")
+	var c *mqttClient
+	a.onLoop(func() {
+		c = a.loop.Runtime().Get("c").Export().(*mqttClient)
+		c.state = stateConnected // as after a CONNACK
+	})
+	msg := &fakeMessage{topic: "bench/in", payload: make([]byte, 64)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a.loop.Enqueue(func() { c.deliverMessage(c.gen, msg) })
+	}
+	a.onLoop(func() {})
+	b.StopTimer()
+	var n int64
+	a.onLoop(func() { n = a.loop.Runtime().Get("n").ToInteger() })
+	if n != int64(64*b.N) {
+		b.Fatalf("callback saw %d bytes, want %d", n, 64*b.N)
+	}
+}
+
+// BenchmarkSendasync: one QoS 0 createmessage(...).sendasync(cb) from JS
+// through paho to the embedded broker, until its callback has run.
+func BenchmarkSendasync(b *testing.B) {
+	br, err := broker.Start(broker.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	a := startBenchAgent(b, `
+var c = mqtt.createclient();
+var acked = 0;
+function send(n, done) {
+	for (let i = 0; i < n; i++) {
+		c.createmessage("bench/out", "0123456789012345678901234567890123456789012345678901234567890123").sendasync(function (rc) {
+			if (rc == 0 && ++acked == n) done();
+		});
+	}
+}
+c.onconnect(function (rc) { connected(rc); });
+c.connect("tcp://h", "bench");
+`, br.Addr())
+	connected := make(chan int64, 1)
+	a.onLoop(func() {
+		_ = a.loop.Runtime().Set("connected", func(rc int64) { connected <- rc })
+	})
+	if rc := <-connected; rc != 0 {
+		b.Fatalf("connect %d", rc)
+	}
+	var send goja.Callable
+	a.onLoop(func() { send, _ = goja.AssertFunction(a.loop.Runtime().Get("send")) })
+	finished := make(chan struct{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	a.loop.Enqueue(func() {
+		_, _ = send(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func() { close(finished) }))
+	})
+	<-finished
+}
+
+// BenchmarkWakeup: scheduling and running one imp.wakeup(0, cb).
+func BenchmarkWakeup(b *testing.B) {
+	a := startBenchAgent(b, `
+let left = 0, finish = null;
+function tick() { if (--left > 0) imp.wakeup(0, tick); else finish(); }
+function run(n, done) { left = n; finish = done; imp.wakeup(0, tick); }
+`, "127.0.0.1:1")
+	var run goja.Callable
+	a.onLoop(func() { run, _ = goja.AssertFunction(a.loop.Runtime().Get("run")) })
+	finished := make(chan struct{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	a.loop.Enqueue(func() {
+		_, _ = run(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func() { close(finished) }))
+	})
+	<-finished
+}
+
+// BenchmarkBlob: creating a blob in JS, writing 16 bytes and reading them back.
+func BenchmarkBlob(b *testing.B) {
+	a := startBenchAgent(b, `
+function make(n) {
+	let total = 0;
+	for (let i = 0; i < n; i++) {
+		const x = blob(0);
+		x.writestring("0123456789abcdef");
+		x.seek(0);
+		total += x.readstring(16).length;
+	}
+	return total;
+}
+`, "127.0.0.1:1")
+	var mk goja.Callable
+	a.onLoop(func() { mk, _ = goja.AssertFunction(a.loop.Runtime().Get("make")) })
+	var total int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	a.onLoop(func() {
+		v, err := mk(goja.Undefined(), a.loop.Runtime().ToValue(b.N))
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		total = v.ToInteger()
+	})
+	b.StopTimer()
+	if total != int64(16*b.N) {
+		b.Fatalf("read %d bytes, want %d", total, 16*b.N)
+	}
+}
