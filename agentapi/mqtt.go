@@ -611,13 +611,72 @@ func (c *mqttClient) deliverMessage(gen int, msg paho.Message) {
 	if c.onMessage == nil {
 		return
 	}
-	o := a.rt.NewObject()
-	_ = o.Set("topic", msg.Topic())
-	_ = o.Set("message", a.blobs.wrap(msg.Payload()))
-	_ = o.Set("qos", int(msg.Qos()))
-	_ = o.Set("retain", b2i(msg.Retained()))
-	_ = o.Set("dup", b2i(msg.Duplicate()))
-	a.loop.Call(c.onMessage, c.obj, o)
+	a.loop.Call(c.onMessage, c.obj, a.rt.NewDynamicObject(&inboundMessage{a: a, msg: msg}))
+}
+
+// inboundMessage is the message object onmessage receives: topic, message
+// (a blob, made on first use), qos, retain and dup, read from the paho
+// message on demand so a delivery costs two allocations, not a map of
+// properties. Scripts may add their own properties.
+type inboundMessage struct {
+	a     *API
+	msg   paho.Message
+	blob  goja.Value
+	extra map[string]goja.Value
+}
+
+var inboundKeys = []string{"topic", "message", "qos", "retain", "dup"}
+
+// Get implements goja.DynamicObject.
+func (m *inboundMessage) Get(key string) goja.Value {
+	switch key {
+	case "topic":
+		return m.a.rt.ToValue(m.msg.Topic())
+	case "message":
+		if m.blob == nil {
+			m.blob = m.a.blobs.wrap(m.msg.Payload())
+		}
+		return m.blob
+	case "qos":
+		return m.a.rt.ToValue(int(m.msg.Qos()))
+	case "retain":
+		return m.a.rt.ToValue(b2i(m.msg.Retained()))
+	case "dup":
+		return m.a.rt.ToValue(b2i(m.msg.Duplicate()))
+	}
+	return m.extra[key]
+}
+
+// Set implements goja.DynamicObject: the standard fields are read-only.
+func (m *inboundMessage) Set(key string, v goja.Value) bool {
+	for _, k := range inboundKeys {
+		if k == key {
+			return false
+		}
+	}
+	if m.extra == nil {
+		m.extra = map[string]goja.Value{}
+	}
+	m.extra[key] = v
+	return true
+}
+
+// Has implements goja.DynamicObject.
+func (m *inboundMessage) Has(key string) bool { return m.Get(key) != nil }
+
+// Delete implements goja.DynamicObject.
+func (m *inboundMessage) Delete(key string) bool {
+	delete(m.extra, key)
+	return true
+}
+
+// Keys implements goja.DynamicObject.
+func (m *inboundMessage) Keys() []string {
+	keys := append([]string(nil), inboundKeys...)
+	for k := range m.extra {
+		keys = append(keys, k)
+	}
+	return keys
 }
 
 // drop ends the connection from the host's side (a limit was exceeded):

@@ -346,3 +346,16 @@ c.connect("tcp://`+addr+`", "framing");
 		})
 	}
 }
+
+func TestInboundMessageObject(t *testing.T) {
+	out := run(t, connected(`
+	c.onmessage(function (m) {
+		server.log(Object.keys(m).join(","));
+		m.note = "mine";
+		m.topic = "changed";
+		server.log(m.topic + " " + m.note + " " + (m.message === m.message) + " " + ("qos" in m));
+		finish();
+	});
+	c.subscribe("obj", 1, function () { c.createmessage("obj", "x", 1).sendasync(); });`), agenttest.Options{})
+	wantAgent(t, out, "topic,message,qos,retain,dup", "obj mine true true", "bye")
+}
