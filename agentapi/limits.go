@@ -122,12 +122,16 @@ func (l *limiters) flushLogNotice() {
 // now when a token is there (and nothing waits before it), later when the
 // buffer has room, and never when the buffer is full, in which case
 // outbound returns -12. Otherwise it returns 0.
-func (l *limiters) outbound(detail string, send func()) int {
+func (l *limiters) outbound(kind, subject string, send func()) int {
 	if l.out == nil {
 		send()
 		return codeSuccess
 	}
 	now := l.a.loop.Clock().Now()
+	detail := ""
+	if l.a.opts.Record != nil {
+		detail = kind + " " + subject
+	}
 	if len(l.queue) == 0 && l.out.Take(now) {
 		l.record(now, LimitOutbound, report.Allowed, l.out, detail)
 		send()

@@ -374,7 +374,7 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 	c.state = stateConnecting
 	c.m.active = c
 	c.hold = a.loop.Hold()
-	if code := a.lim.outbound("connect "+raw, func() { c.startConnect(gen, u, po) }); code != codeSuccess {
+	if code := a.lim.outbound("connect", raw, func() { c.startConnect(gen, u, po) }); code != codeSuccess {
 		a.log.StatusWarn("connect " + raw + " refused: the outbound rate limit buffer is full (onconnect -1)")
 		a.loop.SetTimer(0, func() { c.deliverConnect(gen, codeFailure) })
 	}
@@ -794,7 +794,7 @@ func (c *mqttClient) subscribe(call goja.FunctionCall) goja.Value {
 		}
 	}
 	gen := c.gen
-	code := a.lim.outbound("subscribe "+strings.Join(topics, ","), func() {
+	code := a.lim.outbound("subscribe", strings.Join(topics, ","), func() {
 		if gen != c.gen || c.state != stateConnected {
 			done(codeDisconnected, nil)
 			return
@@ -833,7 +833,7 @@ func (c *mqttClient) unsubscribe(call goja.FunctionCall) goja.Value {
 		}
 	}
 	gen := c.gen
-	code := a.lim.outbound("unsubscribe "+strings.Join(topics, ","), func() {
+	code := a.lim.outbound("unsubscribe", strings.Join(topics, ","), func() {
 		if gen != c.gen || c.state != stateConnected {
 			done(codeDisconnected)
 			return
@@ -977,7 +977,10 @@ func (c *mqttClient) createmessage(call goja.FunctionCall) goja.Value {
 	if limit := a.lim.payloadLimit(); int64(len(payload)) > limit {
 		a.throwRange("mqttclient.createmessage: the payload is %d bytes, more than the limit of %d (limits.message_size)", len(payload), limit)
 	}
-	msg := &mqttMessage{client: c, topic: topic, payload: append([]byte(nil), payload...)}
+	if _, fresh := pv.Export().(string); !fresh {
+		payload = append([]byte(nil), payload...) // a blob or buffer the script may change later
+	}
+	msg := &mqttMessage{client: c, topic: topic, payload: payload}
 	if ov := call.Argument(2); !goja.IsUndefined(ov) && !goja.IsNull(ov) {
 		if n, isInt := intArg(ov); isInt {
 			msg.qos = c.qosArg("createmessage", "argument 'options' (qos)", a.rt.ToValue(n))
@@ -1025,7 +1028,7 @@ func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 		}
 	}
 	gen := c.gen
-	code := a.lim.outbound("publish "+msg.topic, func() {
+	code := a.lim.outbound("publish", msg.topic, func() {
 		if gen != c.gen || c.state != stateConnected {
 			done(codeDisconnected)
 			return
