@@ -887,18 +887,33 @@ func (m *mqttModule) pump() {
 				return
 			}
 		}
-		for i, op := range batch {
+		for i := 0; i < len(batch); {
 			select {
-			case <-op.tok.Done():
+			case <-batch[i].tok.Done():
 			case <-m.ctx.Done():
 				return // the loop has stopped: nobody is waiting for these
 			}
-			err := op.tok.Error()
+			// Hand over every operation already complete in one go: one
+			// enqueue (and one loop wake-up) for a run of completions.
+			j := i + 1
+		more:
+			for j < len(batch) {
+				select {
+				case <-batch[j].tok.Done():
+					j++
+				default:
+					break more
+				}
+			}
+			group := append([]pendingOp(nil), batch[i:j]...)
 			m.a.loop.Enqueue(func() {
-				op.release()
-				op.done(err)
+				for _, op := range group {
+					op.release()
+					op.done(op.tok.Error())
+				}
 			})
-			batch[i] = pendingOp{}
+			clear(batch[i:j])
+			i = j
 		}
 	}
 }
