@@ -30,8 +30,8 @@ func startBenchAgent(b *testing.B, src, brokerAddr string) *benchAgent {
 	log := hostlog.NewClocked(hostlog.NewHandler(io.Discard, io.Discard, false, nil), time.Now)
 	api, err := Install(Options{Loop: loop, Log: log, ConfigParams: map[string]any{"deviceid": "00000000000000bb"},
 		SaveFile: b.TempDir() + "/save.json",
-		Resolve: func(*url.URL) (Target, error) { return Target{URL: "tcp://" + brokerAddr}, nil },
-		Limits:  Limits{Log: off, Outbound: off, Inbound: off}})
+		Resolve:  func(*url.URL) (Target, error) { return Target{URL: "tcp://" + brokerAddr}, nil },
+		Limits:   Limits{Log: off, Outbound: off, Inbound: off}})
 	if err != nil {
 		b.Fatal(err)
 	}
