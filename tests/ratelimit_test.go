@@ -162,3 +162,14 @@ func TestBadClockFlag(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestUnwritableReportExit3: a report that cannot be written ends the run
+// with exit 3, naming the path, after the agent itself ran.
+func TestUnwritableReportExit3(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("ran");`)
+	r := runBin(t, dir, "run", "a.js", "--until-idle", "--report", "no/such/dir/r.json")
+	if r.code != 3 || !slices.Equal(r.agent(), []string{"ran"}) || !strings.Contains(strings.Join(r.stderr, "\n"), "no/such/dir/r.json") {
+		t.Fatalf("exit %d agent %q stderr %q", r.code, r.agent(), r.stderr)
+	}
+}
