@@ -239,3 +239,19 @@ server.log(typeof require + " " + typeof process + " " + typeof setTimeout);
 		"0,1,2",
 		"undefined undefined undefined")
 }
+
+// TestRunawayCallbackIsStopped: a callback past limits.cpu_per_callback is
+// interrupted with an ERROR naming where it was, and the agent goes on.
+func TestRunawayCallbackIsStopped(t *testing.T) {
+	out := run(t, `
+imp.wakeup(0.01, function spin() { for (;;) {} });
+imp.wakeup(0.02, function () { server.log("still running"); });
+`, agenttest.Options{Config: "limits:\n  cpu_per_callback: 100ms\n"})
+	wantAgent(t, out, "still running")
+	errs := out.AgentErrors()
+	if len(errs) < 2 || !strings.HasPrefix(errs[0], "agent.js:") ||
+		!strings.Contains(errs[0], "WatchdogError: stopped: it ran longer than 100ms (limits.cpu_per_callback)") ||
+		!strings.HasPrefix(errs[1], "  at spin (agent.js:") {
+		t.Fatalf("errors %q", errs)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -20,6 +21,9 @@ type Limits struct {
 	// MessageSize is the largest MQTT message in bytes, 1 to
 	// [MaxMessageSize]; 0 means off (no limit).
 	MessageSize int64
+	// CPUPerCallback is the longest one script callback (or the top
+	// level) may run before the host interrupts it; 0 means off.
+	CPUPerCallback time.Duration
 }
 
 // Bucket configures one token-bucket limiter: tokens are added at Rate per
@@ -47,10 +51,11 @@ const MaxMessageSize = 256 << 20
 // defaultLimits returns the defaults of the limits: section.
 func defaultLimits() Limits {
 	return Limits{
-		Log:          Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
-		MQTTOutbound: Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
-		MQTTInbound:  Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
-		MessageSize:  256 << 10,
+		Log:            Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
+		MQTTOutbound:   Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
+		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
+		MessageSize:    256 << 10,
+		CPUPerCallback: 10 * time.Second,
 	}
 }
 
@@ -249,7 +254,35 @@ func limitFields() []stringField {
 		},
 		set:   func(c *Config, v string) { c.Limits.MessageSize, _ = ParseSize(v) },
 		check: checkMessageSize,
+	}, stringField{
+		name: "limits.cpu_per_callback",
+		get: func(c *Config) string {
+			if c.Limits.CPUPerCallback == 0 {
+				return "off"
+			}
+			return c.Limits.CPUPerCallback.String()
+		},
+		set: func(c *Config, v string) {
+			if v == "off" {
+				c.Limits.CPUPerCallback = 0
+				return
+			}
+			c.Limits.CPUPerCallback, _ = time.ParseDuration(v)
+		},
+		check: checkCallbackBudget,
 	})
+}
+
+// checkCallbackBudget describes what is wrong with a cpu_per_callback value.
+func checkCallbackBudget(v string) string {
+	if v == "off" {
+		return ""
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 10*time.Millisecond || d > 24*time.Hour {
+		return fmt.Sprintf("%q is not a duration from 10ms to 24h (e.g. 10s, 500ms) or off", v)
+	}
+	return ""
 }
 
 // scalarValue decodes a field described in stringFields whose value in
@@ -275,10 +308,11 @@ func (d *decoder) scalarValue(path string, k, v *yaml.Node) {
 
 // limitWant describes the values of the limits keys, by key, for messages.
 var limitWant = map[string]string{
-	"rate":         "a rate (N/s, N/min or N/h) or off",
-	"burst":        "a whole number",
-	"buffer":       "a whole number",
-	"message_size": "a size (e.g. 256KiB) or off",
+	"rate":             "a rate (N/s, N/min or N/h) or off",
+	"burst":            "a whole number",
+	"buffer":           "a whole number",
+	"message_size":     "a size (e.g. 256KiB) or off",
+	"cpu_per_callback": "a duration (e.g. 10s) or off",
 }
 
 // isOff reports whether n is the plain string off.
@@ -328,6 +362,11 @@ func (c *Config) FormatLimits() string {
 		fmt.Fprintf(tw, "%s\t%s\tburst %d\t%s\t%s\n", l.name, rate, bk.Burst, buffer, c.sourcesText(p, fields))
 	}
 	fmt.Fprintf(tw, "message_size\t%s\t\t\t%s\n", formatSize(c.Limits.MessageSize), c.sourceText("limits.message_size"))
+	budget := "off"
+	if c.Limits.CPUPerCallback > 0 {
+		budget = c.Limits.CPUPerCallback.String() + " per callback"
+	}
+	fmt.Fprintf(tw, "cpu_per_callback\t%s\t\t\t%s\n", budget, c.sourceText("limits.cpu_per_callback"))
 	tw.Flush()
 	return b.String()
 }

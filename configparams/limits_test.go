@@ -2,10 +2,13 @@ package configparams
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // limitFieldNames are the Sources entries of the limits: section.
@@ -33,10 +36,11 @@ func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.
 func TestLimitsDefaults(t *testing.T) {
 	c := Default()
 	want := Limits{
-		Log:          Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
-		MQTTOutbound: Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
-		MQTTInbound:  Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
-		MessageSize:  262144,
+		Log:            Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
+		MQTTOutbound:   Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
+		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
+		MessageSize:    262144,
+		CPUPerCallback: 10 * time.Second,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v, want %+v", c.Limits, want)
@@ -72,10 +76,11 @@ limits:
   message_size:   1MiB
 `)
 	want := Limits{
-		Log:          Bucket{Rate: 50.0 / 60, Burst: 600, RateText: "50/min"},
-		MQTTOutbound: Bucket{Rate: 20, Burst: 200, Buffer: 0, RateText: "20/s"},
-		MQTTInbound:  Bucket{Rate: 1000.0 / 3600, Burst: 10, RateText: "1000/h"},
-		MessageSize:  1 << 20,
+		Log:            Bucket{Rate: 50.0 / 60, Burst: 600, RateText: "50/min"},
+		MQTTOutbound:   Bucket{Rate: 20, Burst: 200, Buffer: 0, RateText: "20/s"},
+		MQTTInbound:    Bucket{Rate: 1000.0 / 3600, Burst: 10, RateText: "1000/h"},
+		MessageSize:    1 << 20,
+		CPUPerCallback: 10 * time.Second,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -265,7 +270,7 @@ func TestLimitsErrors(t *testing.T) {
 		{"buffer without buffer", "limits:\n  log: {buffer: 3}\n", 2, 9, "limits.log",
 			`unknown key "buffer" (did you mean "limits.mqtt_outbound.buffer"?)`},
 		{"nothing close", "limits:\n  cpu: 1\n", 2, 3, "limits",
-			`unknown key "cpu" (valid keys: log, message_size, mqtt_inbound, mqtt_outbound)`},
+			`unknown key "cpu" (valid keys: cpu_per_callback, log, message_size, mqtt_inbound, mqtt_outbound)`},
 		{"misplaced rate", "rate: 1/s\n", 1, 1, "", `unknown key "rate" (did you mean "limits.log.rate"?)`},
 		{"misplaced limiter", "log: off\n", 1, 1, "", `unknown key "log" (did you mean "limits.log"?)`},
 		{"unknown top key", "limit:\n  log: off\n", 1, 1, "", `unknown key "limit" (did you mean "limits"?)`},
@@ -341,10 +346,11 @@ func TestLimitsSet(t *testing.T) {
 		}
 	}
 	want := Limits{
-		Log:          Bucket{Rate: 0.5, Burst: 5, RateText: "30/min"},
-		MQTTOutbound: Bucket{Off: true, Burst: 100, Buffer: 0, RateText: "off"},
-		MQTTInbound:  Bucket{Rate: 2.5, Burst: 1000, RateText: "2.5/s"},
-		MessageSize:  64 << 10,
+		Log:            Bucket{Rate: 0.5, Burst: 5, RateText: "30/min"},
+		MQTTOutbound:   Bucket{Off: true, Burst: 100, Buffer: 0, RateText: "off"},
+		MQTTInbound:    Bucket{Rate: 2.5, Burst: 1000, RateText: "2.5/s"},
+		MessageSize:    64 << 10,
+		CPUPerCallback: 10 * time.Second,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -430,10 +436,11 @@ func TestParseRateAndSizeErrors(t *testing.T) {
 func TestFormatLimitsDefaults(t *testing.T) {
 	got := Default().FormatLimits()
 	want := "" +
-		"log            rate 100/min (1.667/s)  burst 6000              default\n" +
-		"mqtt_outbound  rate 10/s               burst 100   buffer 100  default\n" +
-		"mqtt_inbound   rate 100/s              burst 1000              default\n" +
-		"message_size   256 KiB (262144 bytes)                          default\n"
+		"log               rate 100/min (1.667/s)  burst 6000              default\n" +
+		"mqtt_outbound     rate 10/s               burst 100   buffer 100  default\n" +
+		"mqtt_inbound      rate 100/s              burst 1000              default\n" +
+		"message_size      256 KiB (262144 bytes)                          default\n" +
+		"cpu_per_callback  10s per callback                                default\n"
 	if got != want {
 		t.Errorf("FormatLimits:\n%s\nwant:\n%s", got, want)
 	}
@@ -462,6 +469,7 @@ func TestFormatLimitsFile(t *testing.T) {
 		{"mqtt_outbound ", "rate 0.5/s ", "burst 5 ", "buffer 0 ", "agenthost.yaml:4"},
 		{"mqtt_inbound ", "off ", "agenthost.yaml:5"},
 		{"message_size ", "1000 bytes ", "agenthost.yaml:6"},
+		{"cpu_per_callback ", "10s per callback ", "default"},
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("FormatLimits has %d lines, want %d:\n%s", len(lines), len(want), c.FormatLimits())
@@ -495,6 +503,36 @@ func TestFormatLimitsFile(t *testing.T) {
 	for n, want := range map[int64]string{0: "off", 1: "1 byte", 1000: "1000 bytes", 2048: "2 KiB (2048 bytes)", 3 << 20: "3 MiB (3145728 bytes)"} {
 		if got := formatSize(n); got != want {
 			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestCPUPerCallback(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		yaml string
+		want time.Duration
+		err  string
+	}{
+		{"limits:\n  cpu_per_callback: 2s\n", 2 * time.Second, ""},
+		{"limits:\n  cpu_per_callback: 250ms\n", 250 * time.Millisecond, ""},
+		{"limits:\n  cpu_per_callback: off\n", 0, ""},
+		{"limits:\n  cpu_per_callback: 5\n", 0, `agenthost.yaml:2:21: limits.cpu_per_callback: "5" is not a duration from 10ms to 24h`},
+		{"limits:\n  cpu_per_callback: 1ms\n", 0, `agenthost.yaml:2:21: limits.cpu_per_callback: "1ms" is not a duration`},
+	} {
+		path := filepath.Join(dir, DefaultFileName)
+		if err := os.WriteFile(path, []byte(c.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(path)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%q: error %v, want %q", c.yaml, err, c.err)
+			}
+			continue
+		}
+		if err != nil || cfg.Limits.CPUPerCallback != c.want || cfg.Sources["limits.cpu_per_callback"] != path+":2" {
+			t.Errorf("%q: %v %v %q", c.yaml, err, cfg.Limits.CPUPerCallback, cfg.Sources["limits.cpu_per_callback"])
 		}
 	}
 }

@@ -236,8 +236,9 @@ func NewSession(o SessionOptions) (*Session, error) {
 	s.Recorder = report.NewRecorder(reportLimits(cfg.Limits), virtual, clock.Now())
 	s.Recorder.SetMaxDecisions(o.KeepDecisions)
 	s.Loop = scriptvm.New(scriptvm.Options{
-		Clock:   clock,
-		OnError: func(se *scriptvm.ScriptError) { logScriptError(log, se) },
+		Clock:          clock,
+		CallbackBudget: cfg.Limits.CPUPerCallback,
+		OnError:        func(se *scriptvm.ScriptError) { logScriptError(log, se) },
 	})
 	s.API, err = agentapi.Install(agentapi.Options{
 		Loop:           s.Loop,

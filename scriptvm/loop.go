@@ -29,6 +29,19 @@ type Options struct {
 	OnError func(*ScriptError)
 	// MaxCallStackSize bounds JS recursion; 0 means 10,000 frames.
 	MaxCallStackSize int
+	// CallbackBudget, when > 0, is the longest one callback (or the top
+	// level) may run: past it the script is interrupted, the error is
+	// reported through OnError with the location it was stopped at, and
+	// the loop goes on.
+	CallbackBudget time.Duration
+}
+
+// WatchdogError is the error of a callback stopped for running longer
+// than Options.CallbackBudget.
+type WatchdogError struct{ Budget time.Duration }
+
+func (e *WatchdogError) Error() string {
+	return fmt.Sprintf("stopped: it ran longer than %s (limits.cpu_per_callback)", e.Budget)
 }
 
 // RunOptions say when Run returns besides context cancellation.
@@ -81,6 +94,11 @@ type Loop struct {
 	holds   int
 	busy    int
 	noop    goja.Callable // for RunJobs
+
+	budget  time.Duration
+	wdMu    sync.Mutex // guards wdStart and wdFired
+	wdStart time.Time  // when the running callback started; zero when none runs
+	wdFired bool       // the watchdog interrupted the running callback
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
 }
@@ -99,6 +117,7 @@ func New(opts Options) *Loop {
 	vc, _ := opts.Clock.(*VirtualClock)
 	return &Loop{
 		rt:      rt,
+		budget:  opts.CallbackBudget,
 		clock:   opts.Clock,
 		virtual: vc,
 		onError: opts.OnError,
@@ -245,10 +264,77 @@ func (l *Loop) Report(err error) { l.report(err) }
 func (l *Loop) report(err error) {
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) {
-		return // the run is being stopped; not the script's fault
+		if wd, ok := ie.Value().(*WatchdogError); ok && l.onError != nil {
+			l.onError(watchdogError(ie, wd))
+		}
+		return // otherwise the run is being stopped; not the script's fault
 	}
 	if l.onError != nil {
 		l.onError(AsScriptError(err))
+	}
+}
+
+// watchdogError describes a callback stopped by the watchdog, located
+// where it was stopped.
+func watchdogError(ie *goja.InterruptedError, wd *WatchdogError) *ScriptError {
+	se := &ScriptError{Kind: "WatchdogError", Message: "WatchdogError: " + wd.Error()}
+	for _, sf := range ie.Stack() {
+		p := sf.Position()
+		if p.Filename == "" {
+			continue
+		}
+		fr := Frame{Func: sf.FuncName(), File: p.Filename, Line: p.Line, Col: p.Column}
+		se.Stack = append(se.Stack, fr)
+		if se.File == "" {
+			se.File, se.Line, se.Col = p.Filename, p.Line, p.Column
+		}
+	}
+	return se
+}
+
+// enter and leave bracket every piece of JS the loop runs, for the
+// watchdog. Loop only.
+func (l *Loop) enter() {
+	if l.budget <= 0 {
+		return
+	}
+	l.wdMu.Lock()
+	l.wdStart = time.Now()
+	l.wdMu.Unlock()
+}
+
+func (l *Loop) leave() {
+	if l.budget <= 0 {
+		return
+	}
+	l.wdMu.Lock()
+	l.wdStart = time.Time{}
+	fired := l.wdFired
+	l.wdFired = false
+	l.wdMu.Unlock()
+	if fired {
+		l.rt.ClearInterrupt()
+	}
+}
+
+// watchdog interrupts a callback that has run longer than the budget. Its
+// own goroutine, until done is closed.
+func (l *Loop) watchdog(done <-chan struct{}) {
+	tick := min(max(l.budget/10, 5*time.Millisecond), 500*time.Millisecond)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+		}
+		l.wdMu.Lock()
+		if !l.wdStart.IsZero() && !l.wdFired && time.Since(l.wdStart) > l.budget {
+			l.wdFired = true
+			l.rt.Interrupt(&WatchdogError{Budget: l.budget})
+		}
+		l.wdMu.Unlock()
 	}
 }
 
@@ -271,11 +357,26 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 	// keep Ctrl-C from working.
 	stopInterrupt := context.AfterFunc(ctx, func() { l.rt.Interrupt("run cancelled") })
 	defer stopInterrupt()
+	if l.budget > 0 {
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); l.watchdog(done) }()
+		defer func() { close(done); wg.Wait() }()
+	}
 
-	if _, err := l.rt.RunProgram(prg); err != nil {
+	l.enter()
+	_, err := l.rt.RunProgram(prg)
+	l.leave()
+	if err != nil {
 		var ie *goja.InterruptedError
-		if errors.As(err, &ie) && ctx.Err() != nil {
-			return StoppedByContext, nil
+		if errors.As(err, &ie) {
+			if wd, ok := ie.Value().(*WatchdogError); ok {
+				return 0, watchdogError(ie, wd)
+			}
+			if ctx.Err() != nil {
+				return StoppedByContext, nil
+			}
 		}
 		return 0, AsScriptError(err)
 	}
@@ -367,7 +468,9 @@ func (l *Loop) runQueued(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			break
 		}
+		l.enter()
 		fn()
+		l.leave()
 		jobs[i] = nil
 	}
 	l.spare = jobs[:0]
@@ -386,7 +489,9 @@ func (l *Loop) runDueTimers(ctx context.Context) bool {
 			break
 		}
 		heap.Pop(&l.timers)
+		l.enter()
 		t.fn()
+		l.leave()
 		ran = true
 	}
 	return ran

@@ -250,3 +250,40 @@ func TestVirtualDeadline(t *testing.T) {
 		t.Fatalf("reason %v lines %v clock %v", reason, h.lines, vc.Now())
 	}
 }
+
+func TestWatchdogStopsARunawayCallbackAndTheLoopGoesOn(t *testing.T) {
+	h := &harness{}
+	h.loop = New(Options{CallbackBudget: 100 * time.Millisecond,
+		OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	rt := h.loop.Runtime()
+	must(t, rt.Set("log", func(s string) { h.lines = append(h.lines, s) }))
+	must(t, rt.Set("after", func(ms int64, fn goja.Callable) {
+		h.loop.SetTimer(time.Duration(ms)*time.Millisecond, func() { h.loop.Call(fn, goja.Undefined()) })
+	}))
+	start := time.Now()
+	_, err := h.run(t, "after(1, function spin() {\n  for (;;) {}\n});\nafter(2, function () { log('still alive'); });\n",
+		RunOptions{UntilIdle: true})
+	must(t, err)
+	// goja locates an interrupted function at its start, not the exact line.
+	if len(h.errors) != 1 || h.errors[0].Kind != "WatchdogError" || h.errors[0].File != "agent.js" ||
+		!strings.Contains(h.errors[0].Message, "ran longer than 100ms") || len(h.errors[0].Stack) == 0 || h.errors[0].Stack[0].Func != "spin" {
+		t.Fatalf("errors %+v", h.errors)
+	}
+	if strings.Join(h.lines, ",") != "still alive" {
+		t.Fatalf("lines %v", h.lines)
+	}
+	if el := time.Since(start); el < 100*time.Millisecond {
+		t.Fatalf("stopped after %v, before the budget", el)
+	}
+}
+
+func TestWatchdogStopsARunawayTopLevel(t *testing.T) {
+	l := New(Options{CallbackBudget: 50 * time.Millisecond})
+	prg, err := Compile("agent.js", "var x = 0;\nwhile (true) { x++; }\n")
+	must(t, err)
+	_, err = l.Run(context.Background(), prg, RunOptions{UntilIdle: true})
+	var se *ScriptError
+	if !errors.As(err, &se) || se.Kind != "WatchdogError" || se.File != "agent.js" {
+		t.Fatalf("got %v", err)
+	}
+}
