@@ -84,21 +84,21 @@ type Loop struct {
 	clock   Clock
 	onError func(*ScriptError)
 
-	mu      sync.Mutex
-	queue   []func()
-	closed  bool
-	wake    chan struct{}
-	spare   []func() // reused queue slice, owned by the loop goroutine
-	timers  timerHeap
-	seq     uint64
-	holds   int
-	busy    int
-	noop    goja.Callable // for RunJobs
+	mu     sync.Mutex
+	queue  []func()
+	closed bool
+	wake   chan struct{}
+	spare  []func() // reused queue slice, owned by the loop goroutine
+	timers timerHeap
+	seq    uint64
+	holds  int
+	busy   int
+	noop   goja.Callable // for RunJobs
 
 	budget  time.Duration
-	wdMu    sync.Mutex // guards wdStart and wdFired
-	wdStart time.Time  // when the running callback started; zero when none runs
-	wdFired bool       // the watchdog interrupted the running callback
+	wdMu    sync.Mutex    // guards wdStart and wdFired
+	wdStart time.Time     // when the running callback started; zero when none runs
+	wdFired bool          // the watchdog interrupted the running callback
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
 }
