@@ -297,24 +297,43 @@ func (m *mqttModule) makeClientMethods() map[string]goja.Value {
 // connectOptionKeys are the keys connect()'s options may have.
 var connectOptionKeys = []string{"username", "password", "keepalive", "willtopic", "willmessage"}
 
+// RedactURL returns raw for display with any password in its user info
+// replaced by "xxxxx", so credentials never reach a log line, an error
+// message or a report.
+func RedactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if u.User != nil {
+			return u.Redacted()
+		}
+		return raw
+	}
+	if at := strings.LastIndex(raw, "@"); at >= 0 {
+		if sep := strings.Index(raw, "://"); sep >= 0 && sep < at {
+			return raw[:sep+3] + "xxxxx" + raw[at:]
+		}
+		return "xxxxx" + raw[at:]
+	}
+	return raw
+}
+
 // ParseURL validates a connect() URL and fills in the default port. Its
 // errors are phrased for the script author.
 func ParseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL: %v", raw, err)
+		return nil, fmt.Errorf("%q is not a URL", RedactURL(raw))
 	}
 	defPort := map[string]string{"tcp": "1883", "ssl": "8883", "ws": "80", "wss": "443"}[u.Scheme]
 	if defPort == "" {
-		return nil, fmt.Errorf("%q: the scheme must be tcp://, ssl://, ws:// or wss://", raw)
+		return nil, fmt.Errorf("%q: the scheme must be tcp://, ssl://, ws:// or wss://", RedactURL(raw))
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("%q has no host", raw)
+		return nil, fmt.Errorf("%q has no host", RedactURL(raw))
 	}
 	if p := u.Port(); p == "" {
 		u.Host = net.JoinHostPort(u.Hostname(), defPort)
 	} else if n, err := parsePort(p); err != nil || n == 0 {
-		return nil, fmt.Errorf("%q: port %q is not a number from 1 to 65535", raw, p)
+		return nil, fmt.Errorf("%q: port %q is not a number from 1 to 65535", RedactURL(raw), p)
 	}
 	return u, nil
 }
@@ -374,8 +393,8 @@ func (c *mqttClient) connect(call goja.FunctionCall) goja.Value {
 	c.state = stateConnecting
 	c.m.active = c
 	c.hold = a.loop.Hold()
-	if code := a.lim.outbound("connect", raw, func() { c.startConnect(gen, u, po) }); code != codeSuccess {
-		a.log.StatusWarn("connect " + raw + " refused: the outbound rate limit buffer is full (onconnect -1)")
+	if code := a.lim.outbound("connect", RedactURL(raw), func() { c.startConnect(gen, u, po) }); code != codeSuccess {
+		a.log.StatusWarn("connect " + RedactURL(raw) + " refused: the outbound rate limit buffer is full (onconnect -1)")
 		a.loop.SetTimer(0, func() { c.deliverConnect(gen, codeFailure) })
 	}
 	return goja.Undefined()
@@ -388,7 +407,7 @@ func (c *mqttClient) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 	if gen != c.gen || c.state != stateConnecting {
 		return // disconnect() was called while the connect waited
 	}
-	raw := c.url
+	raw := RedactURL(c.url)
 	target, err := a.opts.Resolve(u)
 	if err != nil {
 		a.log.StatusError(fmt.Sprintf("connect %s: %v", raw, err))

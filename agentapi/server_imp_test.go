@@ -255,3 +255,22 @@ imp.wakeup(0.02, function () { server.log("still running"); });
 		t.Fatalf("errors %q", errs)
 	}
 }
+
+// TestGlobalObjectHoldsOnlyTheDocumentedAPI enumerates the global object:
+// besides the ECMAScript built-ins, scripts see exactly the documented API.
+func TestGlobalObjectHoldsOnlyTheDocumentedAPI(t *testing.T) {
+	out := run(t, `
+const builtins = new Set(["globalThis", "Object", "Function", "Array", "String", "Boolean", "Number", "BigInt",
+	"Symbol", "Math", "JSON", "Date", "RegExp", "Error", "EvalError", "RangeError", "ReferenceError",
+	"SyntaxError", "TypeError", "URIError", "AggregateError", "Promise", "Proxy", "Reflect", "Map", "Set",
+	"WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "ArrayBuffer", "SharedArrayBuffer", "DataView",
+	"Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+	"Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Atomics", "Intl",
+	"NaN", "Infinity", "undefined", "eval", "isFinite", "isNaN", "parseFloat", "parseInt",
+	"decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "unescape",
+	"GoError"]); // goja's error type for host errors such as a failed server.save
+const extra = Object.getOwnPropertyNames(globalThis).filter(function (n) { return !builtins.has(n); }).sort();
+server.log(extra.join(","));
+`, agenttest.Options{})
+	wantAgent(t, out, "blob,date,imp,mqtt,server,time")
+}

@@ -226,7 +226,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		resolve = func(u *url.URL) (agentapi.Target, error) {
 			t := agentapi.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
 			if u.String() != fixed.String() {
-				t.Note = u.String() + " -> " + fixed.String() + " (broker from config)"
+				t.Note = u.Redacted() + " -> " + fixed.Redacted() + " (broker from config)"
 			}
 			return t, nil
 		}
@@ -355,9 +355,9 @@ func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls
 		secure := u.Scheme == "ssl" || u.Scheme == "wss"
 		if secure && embeddedTLS != nil {
 			return agentapi.Target{URL: "ssl://" + b.TLSAddr(), TLS: embeddedTLS,
-				Note: u.String() + " -> embedded broker " + b.TLSAddr() + " (TLS)"}, nil
+				Note: u.Redacted() + " -> embedded broker " + b.TLSAddr() + " (TLS)"}, nil
 		}
-		note := u.String() + " -> embedded broker " + b.Addr()
+		note := u.Redacted() + " -> embedded broker " + b.Addr()
 		if secure {
 			note += " (plain TCP: the embedded broker has no TLS; set embedded.tls to test TLS)"
 		}

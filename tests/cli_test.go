@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -186,4 +187,40 @@ func connectPaho(t *testing.T, url, id string, tune func(*paho.ClientOptions)) p
 	}
 	t.Cleanup(func() { c.Disconnect(100) })
 	return c
+}
+
+// TestSecretsNeverPrinted: passwords from the script (URL user info and
+// options.password) and from the config never appear in any output: text
+// or JSON logs, errors, or the report.
+func TestSecretsNeverPrinted(t *testing.T) {
+	const urlSecret, optSecret, cfgSecret = "urlpw-s3cr3t", "optpw-s3cr3t", "cfgpw-s3cr3t"
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "embedded:\n  users: {alice: "+cfgSecret+"}\n")
+	writeFile(t, filepath.Join(dir, "a.js"), `
+const c = mqtt.createclient();
+let tries = 0;
+c.onconnect(function (rc) {
+	server.log("rc " + rc);
+	if (++tries == 1) c.connect("tcp://alice:`+urlSecret+`@h", "second", {username: "alice", password: "`+optSecret+`"});
+});
+try { c.connect("http://alice:`+urlSecret+`@h", "bad"); } catch (e) { server.error(e.message); }
+c.connect("tcp://alice:`+urlSecret+`@h", "first", {username: "alice", password: "`+optSecret+`"});
+`)
+	for _, format := range []string{"text", "json"} {
+		r := runBin(t, dir, "run", "a.js", "--until-idle", "--log-format", format, "--report", "r.json")
+		all := r.rawOut + strings.Join(r.stderr, "\n")
+		data, err := os.ReadFile(filepath.Join(dir, "r.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all += string(data)
+		if !strings.Contains(all, "rc 4") || !strings.Contains(all, "xxxxx@h") {
+			t.Fatalf("%s: the run did not do what the test needs: %q", format, all)
+		}
+		for _, secret := range []string{urlSecret, optSecret, cfgSecret} {
+			if strings.Contains(all, secret) {
+				t.Fatalf("%s output contains %q:\n%s", format, secret, all)
+			}
+		}
+	}
 }
