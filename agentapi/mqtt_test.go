@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/internal/agenttest"
@@ -358,4 +359,33 @@ func TestInboundMessageObject(t *testing.T) {
 	});
 	c.subscribe("obj", 1, function () { c.createmessage("obj", "x", 1).sendasync(); });`), agenttest.Options{})
 	wantAgent(t, out, "topic,message,qos,retain,dup", "obj mine true true", "bye")
+}
+
+// TestSilentBrokerTimesOut: a broker that accepts TCP but never answers
+// CONNECT gives onconnect(-1) once the connect timeout has passed.
+func TestSilentBrokerTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(io.Discard, conn); conn.Close() }()
+		}
+	}()
+	start := time.Now()
+	out := run(t, `
+const c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("rc " + rc); });
+c.connect("tcp://`+ln.Addr().String()+`", "silent");
+`, agenttest.Options{Broker: "script", ConnectTimeout: 300 * time.Millisecond})
+	wantAgent(t, out, "rc -1")
+	if el := time.Since(start); el < 300*time.Millisecond {
+		t.Fatalf("gave up after %v, before the 300ms timeout", el)
+	}
 }

@@ -51,3 +51,26 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// FuzzTopics: the checks and Match never panic, a valid topic name is a
+// filter that matches itself, and '#' matches every topic not starting
+// with '$'.
+func FuzzTopics(f *testing.F) {
+	for _, s := range []string{"a/b", "#", "+/+", "a/#/b", "", "$SYS/x", "a\x00b", "\xff", "//", "a/+b"} {
+		f.Add(s, "a/b")
+	}
+	f.Fuzz(func(t *testing.T, filter, topic string) {
+		ferr, terr := CheckFilter(filter), CheckName(topic)
+		if ferr == nil && terr == nil {
+			_ = Match(filter, topic)
+		}
+		if terr == nil {
+			if CheckFilter(topic) != nil || !Match(topic, topic) {
+				t.Fatalf("valid topic %q is not a filter matching itself", topic)
+			}
+			if !strings.HasPrefix(topic, "$") && !Match("#", topic) {
+				t.Fatalf("# does not match %q", topic)
+			}
+		}
+	})
+}

@@ -45,6 +45,8 @@ type Options struct {
 	VirtualStart time.Time
 	// Report and ReportSVG are passed to host.Options.
 	Report, ReportSVG string
+	// ConnectTimeout is passed to host.Options (0: the host's 10 s).
+	ConnectTimeout time.Duration
 	// Broker overrides the config's broker (e.g. a URL of a broker the
 	// test controls).
 	Broker string
@@ -134,7 +136,7 @@ func Run(t testing.TB, script string, opts Options) Output {
 	}
 	var summary bytes.Buffer
 	res, err := host.Run(ctx, host.Options{Script: path, Config: cfg, For: opts.For, UntilIdle: opts.UntilIdle,
-		Stdout: out, Stderr: &errOut, Clock: clock, Report: opts.Report, ReportSVG: opts.ReportSVG, Summary: &summary})
+		Stdout: out, Stderr: &errOut, Clock: clock, ConnectTimeout: opts.ConnectTimeout, Report: opts.Report, ReportSVG: opts.ReportSVG, Summary: &summary})
 	if ctx.Err() != nil {
 		t.Fatalf("run did not finish within %s; stdout:\n%s\nstderr:\n%s", opts.Timeout, out.String(), errOut.String())
 	}
