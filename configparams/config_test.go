@@ -57,7 +57,7 @@ func TestDefault(t *testing.T) {
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
 		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "state_dir", "log_format",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
-		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback"}
+		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory"}
 	if len(c.Sources) != len(want) {
 		t.Errorf("Sources = %v, want exactly %v", c.Sources, want)
 	}

@@ -24,6 +24,9 @@ type Limits struct {
 	// CPUPerCallback is the longest one script callback (or the top
 	// level) may run before the host interrupts it; 0 means off.
 	CPUPerCallback time.Duration
+	// Memory bounds the agent process's Go heap while script code runs, in
+	// bytes; 0 means off.
+	Memory int64
 }
 
 // Bucket configures one token-bucket limiter: tokens are added at Rate per
@@ -56,6 +59,7 @@ func defaultLimits() Limits {
 		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
 		MessageSize:    256 << 10,
 		CPUPerCallback: 10 * time.Second,
+		Memory:         256 << 20,
 	}
 }
 
@@ -270,7 +274,29 @@ func limitFields() []stringField {
 			c.Limits.CPUPerCallback, _ = time.ParseDuration(v)
 		},
 		check: checkCallbackBudget,
+	}, stringField{
+		name: "limits.memory",
+		get: func(c *Config) string {
+			if c.Limits.Memory == 0 {
+				return "off"
+			}
+			return strconv.FormatInt(c.Limits.Memory, 10)
+		},
+		set:   func(c *Config, v string) { c.Limits.Memory, _ = ParseSize(v) },
+		check: checkMemory,
 	})
+}
+
+// checkMemory describes what is wrong with a limits.memory value.
+func checkMemory(v string) string {
+	if v == "off" {
+		return ""
+	}
+	n, err := ParseSize(v)
+	if err != nil || n < 16<<20 || n > 64<<30 {
+		return fmt.Sprintf("%q is not a size from 16MiB to 64GiB (e.g. 256MiB) or off", v)
+	}
+	return ""
 }
 
 // checkCallbackBudget describes what is wrong with a cpu_per_callback value.
@@ -313,6 +339,7 @@ var limitWant = map[string]string{
 	"buffer":           "a whole number",
 	"message_size":     "a size (e.g. 256KiB) or off",
 	"cpu_per_callback": "a duration (e.g. 10s) or off",
+	"memory":           "a size (e.g. 256MiB) or off",
 }
 
 // isOff reports whether n is the plain string off.
@@ -367,6 +394,7 @@ func (c *Config) FormatLimits() string {
 		budget = c.Limits.CPUPerCallback.String() + " per callback"
 	}
 	fmt.Fprintf(tw, "cpu_per_callback\t%s\t\t\t%s\n", budget, c.sourceText("limits.cpu_per_callback"))
+	fmt.Fprintf(tw, "memory\t%s\t\t\t%s\n", formatSize(c.Limits.Memory), c.sourceText("limits.memory"))
 	tw.Flush()
 	return b.String()
 }

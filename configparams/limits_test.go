@@ -41,6 +41,7 @@ func TestLimitsDefaults(t *testing.T) {
 		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
 		MessageSize:    262144,
 		CPUPerCallback: 10 * time.Second,
+		Memory:         256 << 20,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v, want %+v", c.Limits, want)
@@ -81,6 +82,7 @@ limits:
 		MQTTInbound:    Bucket{Rate: 1000.0 / 3600, Burst: 10, RateText: "1000/h"},
 		MessageSize:    1 << 20,
 		CPUPerCallback: 10 * time.Second,
+		Memory:         256 << 20,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -270,7 +272,7 @@ func TestLimitsErrors(t *testing.T) {
 		{"buffer without buffer", "limits:\n  log: {buffer: 3}\n", 2, 9, "limits.log",
 			`unknown key "buffer" (did you mean "limits.mqtt_outbound.buffer"?)`},
 		{"nothing close", "limits:\n  cpu: 1\n", 2, 3, "limits",
-			`unknown key "cpu" (valid keys: cpu_per_callback, log, message_size, mqtt_inbound, mqtt_outbound)`},
+			`unknown key "cpu" (valid keys: cpu_per_callback, log, memory, message_size, mqtt_inbound, mqtt_outbound)`},
 		{"misplaced rate", "rate: 1/s\n", 1, 1, "", `unknown key "rate" (did you mean "limits.log.rate"?)`},
 		{"misplaced limiter", "log: off\n", 1, 1, "", `unknown key "log" (did you mean "limits.log"?)`},
 		{"unknown top key", "limit:\n  log: off\n", 1, 1, "", `unknown key "limit" (did you mean "limits"?)`},
@@ -351,6 +353,7 @@ func TestLimitsSet(t *testing.T) {
 		MQTTInbound:    Bucket{Rate: 2.5, Burst: 1000, RateText: "2.5/s"},
 		MessageSize:    64 << 10,
 		CPUPerCallback: 10 * time.Second,
+		Memory:         256 << 20,
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -436,11 +439,12 @@ func TestParseRateAndSizeErrors(t *testing.T) {
 func TestFormatLimitsDefaults(t *testing.T) {
 	got := Default().FormatLimits()
 	want := "" +
-		"log               rate 100/min (1.667/s)  burst 6000              default\n" +
-		"mqtt_outbound     rate 10/s               burst 100   buffer 100  default\n" +
-		"mqtt_inbound      rate 100/s              burst 1000              default\n" +
-		"message_size      256 KiB (262144 bytes)                          default\n" +
-		"cpu_per_callback  10s per callback                                default\n"
+		"log               rate 100/min (1.667/s)     burst 6000              default\n" +
+		"mqtt_outbound     rate 10/s                  burst 100   buffer 100  default\n" +
+		"mqtt_inbound      rate 100/s                 burst 1000              default\n" +
+		"message_size      256 KiB (262144 bytes)                             default\n" +
+		"cpu_per_callback  10s per callback                                   default\n" +
+		"memory            256 MiB (268435456 bytes)                          default\n"
 	if got != want {
 		t.Errorf("FormatLimits:\n%s\nwant:\n%s", got, want)
 	}
@@ -470,6 +474,7 @@ func TestFormatLimitsFile(t *testing.T) {
 		{"mqtt_inbound ", "off ", "agenthost.yaml:5"},
 		{"message_size ", "1000 bytes ", "agenthost.yaml:6"},
 		{"cpu_per_callback ", "10s per callback ", "default"},
+		{"memory ", "256 MiB (268435456 bytes) ", "default"},
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("FormatLimits has %d lines, want %d:\n%s", len(lines), len(want), c.FormatLimits())

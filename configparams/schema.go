@@ -60,6 +60,7 @@ var limitsKeys = []entry{
 	{name: "mqtt_inbound", keys: bucketKeys(false), off: "rate"},
 	{name: "message_size", decode: (*decoder).scalarValue},
 	{name: "cpu_per_callback", decode: (*decoder).scalarValue},
+	{name: "memory", decode: (*decoder).scalarValue},
 }
 
 // bucketKeys returns the keys of a limiter, with buffer when it has one.

@@ -238,6 +238,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 	s.Loop = scriptvm.New(scriptvm.Options{
 		Clock:          clock,
 		CallbackBudget: cfg.Limits.CPUPerCallback,
+		MemoryBudget:   cfg.Limits.Memory,
 		OnError:        func(se *scriptvm.ScriptError) { logScriptError(log, se) },
 	})
 	s.API, err = agentapi.Install(agentapi.Options{

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -34,13 +35,24 @@ type Options struct {
 	// reported through OnError with the location it was stopped at, and
 	// the loop goes on.
 	CallbackBudget time.Duration
+	// MemoryBudget, when > 0, bounds the process's Go heap (bytes) while
+	// script code runs: a callback that grows it past the budget is
+	// interrupted and reported like one that runs too long.
+	MemoryBudget int64
 }
 
 // WatchdogError is the error of a callback stopped for running longer
 // than Options.CallbackBudget.
-type WatchdogError struct{ Budget time.Duration }
+type WatchdogError struct {
+	Budget time.Duration // set when the time budget was exceeded
+	Memory int64         // set when the memory budget was exceeded: the budget
+	Heap   int64         // the heap size seen, with Memory
+}
 
 func (e *WatchdogError) Error() string {
+	if e.Memory > 0 {
+		return fmt.Sprintf("stopped: the heap grew to %d MiB, past the %d MiB budget (limits.memory)", e.Heap>>20, e.Memory>>20)
+	}
 	return fmt.Sprintf("stopped: it ran longer than %s (limits.cpu_per_callback)", e.Budget)
 }
 
@@ -96,6 +108,7 @@ type Loop struct {
 	noop   goja.Callable // for RunJobs
 
 	budget  time.Duration
+	memory  int64
 	wdMu    sync.Mutex    // guards wdStart and wdFired
 	wdStart time.Time     // when the running callback started; zero when none runs
 	wdFired bool          // the watchdog interrupted the running callback
@@ -118,6 +131,7 @@ func New(opts Options) *Loop {
 	return &Loop{
 		rt:      rt,
 		budget:  opts.CallbackBudget,
+		memory:  opts.MemoryBudget,
 		clock:   opts.Clock,
 		virtual: vc,
 		onError: opts.OnError,
@@ -295,7 +309,7 @@ func watchdogError(ie *goja.InterruptedError, wd *WatchdogError) *ScriptError {
 // enter and leave bracket every piece of JS the loop runs, for the
 // watchdog. Loop only.
 func (l *Loop) enter() {
-	if l.budget <= 0 {
+	if !l.watched() {
 		return
 	}
 	l.wdMu.Lock()
@@ -304,7 +318,7 @@ func (l *Loop) enter() {
 }
 
 func (l *Loop) leave() {
-	if l.budget <= 0 {
+	if !l.watched() {
 		return
 	}
 	l.wdMu.Lock()
@@ -317,10 +331,21 @@ func (l *Loop) leave() {
 	}
 }
 
-// watchdog interrupts a callback that has run longer than the budget. Its
-// own goroutine, until done is closed.
+// watched reports whether a watchdog budget is set.
+func (l *Loop) watched() bool { return l.budget > 0 || l.memory > 0 }
+
+// watchdog interrupts a callback that has run longer than the time budget
+// or grown the heap past the memory budget. Its own goroutine, until done
+// is closed.
 func (l *Loop) watchdog(done <-chan struct{}) {
-	tick := min(max(l.budget/10, 5*time.Millisecond), 500*time.Millisecond)
+	tick := 500 * time.Millisecond
+	if l.budget > 0 {
+		tick = min(max(l.budget/10, 5*time.Millisecond), tick)
+	}
+	if l.memory > 0 {
+		tick = min(tick, 10*time.Millisecond)
+	}
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -330,9 +355,20 @@ func (l *Loop) watchdog(done <-chan struct{}) {
 		case <-t.C:
 		}
 		l.wdMu.Lock()
-		if !l.wdStart.IsZero() && !l.wdFired && time.Since(l.wdStart) > l.budget {
-			l.wdFired = true
-			l.rt.Interrupt(&WatchdogError{Budget: l.budget})
+		if !l.wdStart.IsZero() && !l.wdFired {
+			var why *WatchdogError
+			if l.budget > 0 && time.Since(l.wdStart) > l.budget {
+				why = &WatchdogError{Budget: l.budget}
+			} else if l.memory > 0 {
+				metrics.Read(heap)
+				if h := int64(heap[0].Value.Uint64()); h > l.memory {
+					why = &WatchdogError{Memory: l.memory, Heap: h}
+				}
+			}
+			if why != nil {
+				l.wdFired = true
+				l.rt.Interrupt(why)
+			}
 		}
 		l.wdMu.Unlock()
 	}
@@ -357,7 +393,7 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 	// keep Ctrl-C from working.
 	stopInterrupt := context.AfterFunc(ctx, func() { l.rt.Interrupt("run cancelled") })
 	defer stopInterrupt()
-	if l.budget > 0 {
+	if l.watched() {
 		done := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Add(1)

@@ -287,3 +287,26 @@ func TestWatchdogStopsARunawayTopLevel(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestWatchdogStopsRunawayMemory(t *testing.T) {
+	h := &harness{}
+	h.loop = New(Options{MemoryBudget: 64 << 20,
+		OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	rt := h.loop.Runtime()
+	must(t, rt.Set("log", func(s string) { h.lines = append(h.lines, s) }))
+	must(t, rt.Set("later", func(fn goja.Callable) {
+		h.loop.SetTimer(time.Millisecond, func() { h.loop.Call(fn, goja.Undefined()) })
+	}))
+	_, err := h.run(t, `
+later(function grow() { const a = []; for (;;) { a.push("x".repeat(1024) + a.length); } });
+later(function () { log("still alive"); });
+`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if len(h.errors) != 1 || h.errors[0].Kind != "WatchdogError" || !strings.Contains(h.errors[0].Message, "past the 64 MiB budget (limits.memory)") ||
+		len(h.errors[0].Stack) == 0 || h.errors[0].Stack[0].Func != "grow" {
+		t.Fatalf("errors %+v", h.errors)
+	}
+	if strings.Join(h.lines, ",") != "still alive" {
+		t.Fatalf("lines %v", h.lines)
+	}
+}
