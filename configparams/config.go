@@ -135,6 +135,9 @@ type ServerTLS struct {
 type ClientTLS struct {
 	// CA is a PEM CA bundle file; "" means the system roots.
 	CA string
+	// Insecure turns certificate verification off (must be explicit;
+	// every run warns about it).
+	Insecure bool
 }
 
 // origin is where a value came from: a file position or a named source.

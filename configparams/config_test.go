@@ -55,7 +55,7 @@ func TestDefault(t *testing.T) {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
-		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "state_dir", "log_format",
+		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "tls.insecure", "state_dir", "log_format",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
 		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory"}
 	if len(c.Sources) != len(want) {
@@ -130,6 +130,7 @@ func TestLoadFullExample(t *testing.T) {
 			"embedded.tls.key":        at("8"),
 			"embedded.tls.listen":     at("8"),
 			"tls.ca":                  at("10"),
+			"tls.insecure":            "default",
 			"state_dir":               at("11"),
 			"log_format":              at("12"),
 		},

@@ -340,6 +340,7 @@ var limitWant = map[string]string{
 	"message_size":     "a size (e.g. 256KiB) or off",
 	"cpu_per_callback": "a duration (e.g. 10s) or off",
 	"memory":           "a size (e.g. 256MiB) or off",
+	"insecure":         "true or false",
 }
 
 // isOff reports whether n is the plain string off.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -538,6 +539,29 @@ func TestCPUPerCallback(t *testing.T) {
 		}
 		if err != nil || cfg.Limits.CPUPerCallback != c.want || cfg.Sources["limits.cpu_per_callback"] != path+":2" {
 			t.Errorf("%q: %v %v %q", c.yaml, err, cfg.Limits.CPUPerCallback, cfg.Sources["limits.cpu_per_callback"])
+		}
+	}
+}
+
+func TestTLSInsecure(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultFileName)
+	for yaml, want := range map[string]string{
+		"tls: {insecure: true}\n":  "true",
+		"tls: {insecure: false}\n": "false",
+		"tls: {insecure: yes}\n":   `agenthost.yaml:1:17: tls.insecure: "yes" is not true or false`,
+	} {
+		if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(path)
+		switch {
+		case strings.Contains(want, "not true"):
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%q: %v", yaml, err)
+			}
+		case err != nil || strconv.FormatBool(c.TLS.Insecure) != want || c.Sources["tls.insecure"] != path+":1":
+			t.Errorf("%q: %v %v %q", yaml, err, c.TLS.Insecure, c.Sources["tls.insecure"])
 		}
 	}
 }

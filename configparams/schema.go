@@ -1,6 +1,8 @@
 package configparams
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -50,6 +52,7 @@ var serverTLSKeys = []entry{
 
 var clientTLSKeys = []entry{
 	{name: "ca", decode: (*decoder).stringValue},
+	{name: "insecure", decode: (*decoder).scalarValue},
 }
 
 // limitsKeys is the limits: section; its values are checked as decoded
@@ -132,6 +135,17 @@ var stringFields = append([]stringField{
 		get:  func(c *Config) string { return c.TLS.CA },
 		set:  func(c *Config, v string) { c.TLS.CA = v },
 		path: true,
+	},
+	{
+		name: "tls.insecure",
+		get:  func(c *Config) string { return strconv.FormatBool(c.TLS.Insecure) },
+		set:  func(c *Config, v string) { c.TLS.Insecure = v == "true" },
+		check: func(v string) string {
+			if v != "true" && v != "false" {
+				return fmt.Sprintf("%q is not true or false", v)
+			}
+			return ""
+		},
 	},
 	{
 		name:  "state_dir",

@@ -203,6 +203,10 @@ func NewSession(o SessionOptions) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.TLS.Insecure {
+		clientTLS.InsecureSkipVerify = true
+		log.StatusWarn("tls.insecure is true: the certificates of ssl:// and wss:// brokers are NOT verified")
+	}
 
 	var resolve agentapi.Resolver
 	switch cfg.Broker {

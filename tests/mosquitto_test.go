@@ -215,6 +215,16 @@ func TestMosquittoTLS(t *testing.T) {
 	p := startBin(t, dir, "run", "agent.js")
 	p.waitExact("[Agent] rc 0")
 	p.waitExact("[Agent] published 0")
+
+	// tls.insecure must be explicit, and every run says it is on.
+	insecureDir := t.TempDir()
+	m.config(t, insecureDir, url, mqPass, other.CAFile)
+	cfg := filepath.Join(insecureDir, "agenthost.yaml")
+	data, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, strings.Replace(string(data), "tls: {ca: ", "tls: {insecure: true, ca: ", 1))
+	q := startBin(t, insecureDir, "run", "agent.js")
+	q.waitExact("[Status] WARNING: tls.insecure is true: the certificates of ssl:// and wss:// brokers are NOT verified")
+	q.waitExact("[Agent] rc 0")
 }
 
 // TestMosquittoMessagesBothWays: mosquitto_pub reaches onmessage, and the
