@@ -2,8 +2,11 @@ package agentapi_test
 
 import (
 	"fmt"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,5 +222,89 @@ c.connect("tcp://h", "will-agent", {willtopic: "wills/agent", willmessage: "cut 
 		}
 	case <-time.After(waitLimit):
 		t.Fatal("no will published after the host dropped the connection")
+	}
+}
+
+func openFDs(t *testing.T) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd")
+	}
+	return len(entries)
+}
+
+// TestHundredBrokerRestarts: the broker is stopped and restarted 100 times
+// under an agent that reconnects and resubscribes from its handlers; it is
+// connected and subscribed after every restart, and goroutines and file
+// descriptors do not grow with the cycles.
+func TestHundredBrokerRestarts(t *testing.T) {
+	b, err := broker.Start(broker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const cycles = 100
+	var (
+		mu                   sync.Mutex
+		g10, f10, g100, f100 int
+		restartErr           error
+	)
+	out := run(t, `
+const c = mqtt.createclient();
+let n = 0;
+function connect() { c.connect("tcp://h", "restarts"); }
+c.onconnect(function (rc) {
+	if (rc != 0) { imp.wakeup(0.02, connect); return; }
+	c.subscribe("t", 1, function (rc, q) {
+		server.log("ready " + (++n) + " " + q);
+		if (n == 101) c.disconnect(); // done: the run ends when idle
+	});
+});
+c.onconnectionlost(function (reason) { imp.wakeup(0.01, connect); });
+connect();
+`, agenttest.Options{Broker: "tcp://" + b.Addr(), UntilIdle: true, Timeout: 90 * time.Second,
+		OnLine: func(l string) {
+			var k, q int
+			if _, err := fmt.Sscanf(l, "[Agent] ready %d %d", &k, &q); err != nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch k {
+			case 10:
+				g10, f10 = runtime.NumGoroutine(), openFDs(t)
+			case cycles + 1:
+				g100, f100 = runtime.NumGoroutine(), openFDs(t)
+				return
+			}
+			go func() {
+				if err := b.Stop(); err != nil {
+					mu.Lock()
+					restartErr = err
+					mu.Unlock()
+				}
+				if err := b.Restart(); err != nil {
+					mu.Lock()
+					restartErr = err
+					mu.Unlock()
+				}
+			}()
+		}})
+	mu.Lock()
+	defer mu.Unlock()
+	if restartErr != nil {
+		t.Fatal(restartErr)
+	}
+	ready := 0
+	for _, l := range out.Agent() {
+		if strings.HasPrefix(l, "ready ") && strings.HasSuffix(l, " 1") {
+			ready++
+		}
+	}
+	if ready != cycles+1 {
+		t.Fatalf("subscribed %d times, want %d", ready, cycles+1)
+	}
+	if g100 > g10+5 || f100 > f10+3 {
+		t.Fatalf("after %d restarts: goroutines %d -> %d, fds %d -> %d", cycles-9, g10, g100, f10, f100)
 	}
 }
