@@ -72,6 +72,8 @@ type API struct {
 	onInbound func(topic string)
 	onLost    func()
 	onSent    func(topic string)
+	drops     map[string]int // inbound messages not delivered, by reason
+	dropOrder []string
 }
 
 // SetSentHook makes fn see the topic of every publish the agent completed
@@ -132,7 +134,27 @@ func (a *API) Close() {
 		a.mqtt.closeAll()
 	}
 	a.lim.flushLogNotice()
+	for _, reason := range a.dropOrder {
+		a.log.StatusWarn(fmt.Sprintf("%d inbound message(s) not delivered to the script: %s", a.drops[reason], reason))
+	}
 }
+
+// countDrop counts an inbound message the script never saw, by reason;
+// the counts are printed when the run ends, so nothing is lost silently.
+// Loop only.
+func (a *API) countDrop(reason string) {
+	if a.drops == nil {
+		a.drops = map[string]int{}
+	}
+	if a.drops[reason] == 0 {
+		a.dropOrder = append(a.dropOrder, reason)
+	}
+	a.drops[reason]++
+}
+
+// Dropped returns the inbound messages the script never saw, by reason.
+// After Close, or on the loop.
+func (a *API) Dropped() map[string]int { return a.drops }
 
 // throwf throws a TypeError with a formatted message.
 func (a *API) throwf(format string, args ...any) {

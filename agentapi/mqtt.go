@@ -621,13 +621,20 @@ func (c *mqttClient) deliverMessage(gen int, msg paho.Message) {
 		a.onInbound(msg.Topic())
 	}
 	if gen != c.gen || c.state != stateConnected {
+		a.countDrop("it arrived after its connection had ended")
 		return
 	}
 	if reason := a.lim.inbound(len(msg.Payload()), msg.Topic()); reason != 0 {
+		if reason == lostOversize {
+			a.countDrop("larger than limits.message_size (onconnectionlost -3)")
+		} else {
+			a.countDrop("over the inbound rate limit (onconnectionlost -2)")
+		}
 		c.drop(reason)
 		return
 	}
 	if c.onMessage == nil {
+		a.countDrop("no onmessage handler was registered")
 		return
 	}
 	a.loop.Call(c.onMessage, c.obj, a.rt.NewDynamicObject(&inboundMessage{a: a, msg: msg}))

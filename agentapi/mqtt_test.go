@@ -389,3 +389,32 @@ c.connect("tcp://`+ln.Addr().String()+`", "silent");
 		t.Fatalf("gave up after %v, before the 300ms timeout", el)
 	}
 }
+
+// TestNothingLostSilently: 10,000 QoS 1 messages all reach onmessage (limits
+// off), and a handler that throws on every message does not stop the next
+// ones.
+func TestNothingLostSilently(t *testing.T) {
+	out := run(t, connected(`
+	let got = 0, thrown = 0;
+	c.onmessage(function (m) {
+		got++;
+		if (got == 10000) { server.log("got " + got + ", threw " + thrown); finish(); }
+		thrown++;
+		throw new Error("handler fails on every message");
+	});
+	c.subscribe("all", 1, function () {
+		for (let i = 0; i < 10000; i++) c.createmessage("all", "m" + i, {qos: 1}).sendasync();
+	});`), agenttest.Options{Timeout: 60 * time.Second,
+		Config: "limits: {mqtt_inbound: off, mqtt_outbound: off, log: off}\n"})
+	if got := out.Agent(); len(got) < 1 || got[0] != "got 10000, threw 9999" {
+		t.Fatalf("agent lines %q", got)
+	}
+	if n := len(out.AgentErrors()); n < 9999 {
+		t.Fatalf("%d error lines for 9999 throws", n)
+	}
+	for _, l := range out.Status() {
+		if strings.Contains(l, "not delivered") {
+			t.Fatalf("a message was dropped: %q", l)
+		}
+	}
+}
