@@ -3,6 +3,7 @@ package agentapi_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agenthost/agenthost/internal/agenttest"
 )
@@ -50,8 +51,11 @@ const unnamed = [];
 let calls_made = 0, threw = 0;
 for (const name of Object.keys(calls)) {
 	for (const a of values) {
-		for (const x of [undefined, values[3], values[9], values[14]]) {
+		for (const x of [undefined, values[9], values[15]]) {
 			calls_made++;
+			// Logging a 4 MiB line works (TestServerLog…); here it would only
+			// flood the test's output.
+			if ((name == "server.log" || name == "server.error") && a === values[9]) continue;
 			try { calls[name](a, x); }
 			catch (e) {
 				threw++;
@@ -66,7 +70,7 @@ for (const name of Object.keys(calls)) {
 }
 server.log("calls " + calls_made + " threw " + threw);
 server.log("unnamed " + JSON.stringify(unnamed.slice(0, 10)) + " of " + unnamed.length);
-`, agenttest.Options{Config: "limits: {log: off}\n"})
+`, agenttest.Options{Timeout: 2 * time.Minute, Config: "limits: {log: off, cpu_per_callback: off}\n"})
 	agent := out.Agent()
 	last, made := "", ""
 	for _, l := range agent {
@@ -78,7 +82,7 @@ server.log("unnamed " + JSON.stringify(unnamed.slice(0, 10)) + " of " + unnamed.
 		}
 	}
 	t.Log(made)
-	if !strings.HasPrefix(made, "calls 1840 threw ") || made == "calls 1840 threw 0" {
+	if !strings.HasPrefix(made, "calls 1380 threw ") || made == "calls 1380 threw 0" {
 		t.Fatalf("the calls did not all run: %q", made)
 	}
 	if last != "unnamed [] of 0" {

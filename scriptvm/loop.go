@@ -128,7 +128,14 @@ func New(opts Options) *Loop {
 	rt.SetTimeSource(opts.Clock.Now)
 	rt.SetMaxCallStackSize(opts.MaxCallStackSize)
 	vc, _ := opts.Clock.(*VirtualClock)
+	// Compiled now, while no interrupt can be pending.
+	noopV, err := rt.RunString("(function () {})")
+	if err != nil {
+		panic(fmt.Sprintf("scriptvm: creating the runtime: %v", err))
+	}
+	noop, _ := goja.AssertFunction(noopV)
 	return &Loop{
+		noop:    noop,
 		rt:      rt,
 		budget:  opts.CallbackBudget,
 		memory:  opts.MemoryBudget,
@@ -260,13 +267,6 @@ func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja
 // rejected a promise outside any JS call (goja runs them only when the
 // outermost JS call returns). Call it after such a resolve. Loop only.
 func (l *Loop) RunJobs() {
-	if l.noop == nil {
-		v, err := l.rt.RunString("(function () {})")
-		if err != nil {
-			panic(err)
-		}
-		l.noop, _ = goja.AssertFunction(v)
-	}
 	if _, err := l.noop(goja.Undefined()); err != nil {
 		l.report(err)
 	}
