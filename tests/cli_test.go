@@ -224,3 +224,32 @@ c.connect("tcp://alice:`+urlSecret+`@h", "first", {username: "alice", password: 
 		}
 	}
 }
+
+// TestSignalWritesReportsAndSecondSignalExits130: SIGTERM ends a run with
+// its report written; when shutdown cannot finish (the report is a FIFO
+// nobody reads), a second signal exits at once with 130.
+func TestSignalWritesReportsAndSecondSignalExits130(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("up"); imp.wakeup(3600, function () {});`)
+	p := startBin(t, dir, "run", "a.js", "--report", "r.json")
+	p.waitExact("[Agent] up")
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "r.json")); err != nil || !strings.Contains(string(data), `"limiter": "log"`) && !strings.Contains(string(data), `"limiter":"log"`) {
+		t.Fatalf("report after SIGTERM: %v %.200s", err, data)
+	}
+
+	fifo := filepath.Join(dir, "blocked.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	q := startBin(t, dir, "run", "a.js", "--report", "blocked.json")
+	q.waitExact("[Agent] up")
+	_ = q.cmd.Process.Signal(syscall.SIGINT)
+	_ = q.cmd.Process.Signal(syscall.SIGINT)
+	if code := q.wait(); code != 130 || !strings.Contains(q.stderr(), "second interrupt") {
+		t.Fatalf("exit %d, stderr %q", code, q.stderr())
+	}
+}
