@@ -241,15 +241,31 @@ func TestSignalWritesReportsAndSecondSignalExits130(t *testing.T) {
 		t.Fatalf("report after SIGTERM: %v %.200s", err, data)
 	}
 
+	// A report bigger than a pipe's buffer, written into a FIFO nobody
+	// reads, never finishes: shutdown is stuck.
 	fifo := filepath.Join(dir, "blocked.json")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Skip("mkfifo:", err)
 	}
-	q := startBin(t, dir, "run", "a.js", "--report", "blocked.json")
+	writeFile(t, filepath.Join(dir, "b.js"), `for (let i = 0; i < 3000; i++) server.log("line " + i); server.log("up");`)
+	q := startBin(t, dir, "run", "b.js", "--report", "blocked.json", "--until-idle")
 	q.waitExact("[Agent] up")
-	_ = q.cmd.Process.Signal(syscall.SIGINT)
-	_ = q.cmd.Process.Signal(syscall.SIGINT)
-	if code := q.wait(); code != 130 || !strings.Contains(q.stderr(), "second interrupt") {
+	// Keep pressing Ctrl-C, as a user would: two signals sent at once can
+	// merge into one, so send them until the process is gone.
+	stop := make(chan struct{})
+	go func() {
+		for {
+			_ = q.cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	code := q.wait()
+	close(stop)
+	if code != 130 || !strings.Contains(q.stderr(), "second interrupt") {
 		t.Fatalf("exit %d, stderr %q", code, q.stderr())
 	}
 }
