@@ -1,6 +1,7 @@
 package agentapi
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -34,6 +35,32 @@ func FuzzBlob(f *testing.F) {
 		call("resize", n)
 		if b.pos < 0 || b.pos > len(b.data) {
 			t.Fatalf("pointer %d outside blob of %d bytes", b.pos, len(b.data))
+		}
+	})
+}
+
+// FuzzParseURL: connect() URL parsing never panics; an accepted URL has a
+// known scheme, a host and a port, and its redacted form never shows the
+// password.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"tcp://h", "ssl://h:8883", "ws://[::1]:80/mqtt", "http://x", "tcp://", "tcp://u:pw@h",
+		"tcp://h:99999", "tcp://h:-1", "%zz", "tcp://u:p@ss@h", "://x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := ParseURL(raw)
+		if err == nil {
+			if u.Hostname() == "" || u.Port() == "" {
+				t.Fatalf("accepted %q without host or port", raw)
+			}
+			switch u.Scheme {
+			case "tcp", "ssl", "ws", "wss":
+			default:
+				t.Fatalf("accepted scheme %q", u.Scheme)
+			}
+			if p, ok := u.User.Password(); ok && len(p) >= 4 && strings.Contains(RedactURL(raw), p) && !strings.Contains(u.Host, p) {
+				t.Fatalf("RedactURL(%q) shows the password", raw)
+			}
 		}
 	})
 }

@@ -249,7 +249,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Loop:           s.Loop,
 		Log:            log,
 		ConfigParams:   params,
-		SaveFile:       filepath.Join(cfg.StateDir, "save-"+params["deviceid"].(string)+".json"),
+		SaveFile:       filepath.Join(cfg.StateDir, saveFileName(params["deviceid"].(string))),
 		Resolve:        resolve,
 		ConnectTimeout: o.ConnectTimeout,
 		Limits:         limitsFrom(cfg.Limits),
@@ -394,6 +394,17 @@ func tlsFor(base *tls.Config, serverName string) *tls.Config {
 }
 
 var deviceIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+// unsafeFileChars are the characters a device id may not bring into a
+// file name: server.save must write only inside the state directory.
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+
+// saveFileName is the server.save file of a device: "save-<deviceid>.json",
+// with anything but letters, digits, '_' and '-' in the id replaced, so a
+// configured id like "../../x" cannot leave the state directory.
+func saveFileName(deviceID string) string {
+	return "save-" + unsafeFileChars.ReplaceAllString(deviceID, "_") + ".json"
+}
 
 // configParams returns the configparams with a deviceid: the configured
 // one, else the one kept in the state directory, else a new one saved there.
