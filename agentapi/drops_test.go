@@ -55,3 +55,37 @@ func TestUndeliveredMessagesAreCounted(t *testing.T) {
 		t.Fatalf("Dropped() = %v", d)
 	}
 }
+
+// TestLossBeforeConnectResultKeepsItsReason: a loss reported before the
+// connect result (paho's goroutines race) is delivered after onconnect(0)
+// with its own reason, not as -1.
+func TestLossBeforeConnectResultKeepsItsReason(t *testing.T) {
+	loop := scriptvm.New(scriptvm.Options{})
+	var out bytes.Buffer
+	log := hostlog.NewClocked(hostlog.NewHandler(&out, &out, false, nil), time.Now)
+	if _, err := Install(Options{Loop: loop, Log: log, ConfigParams: map[string]any{"deviceid": "00000000000000dd"},
+		SaveFile: t.TempDir() + "/s.json", Resolve: func(*url.URL) (Target, error) { return Target{URL: "tcp://127.0.0.1:1"}, nil },
+		Limits: Limits{Log: off, Outbound: off, Inbound: off}}); err != nil {
+		t.Fatal(err)
+	}
+	prg, err := scriptvm.Compile("a.js", `var c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("connect " + rc); });
+c.onconnectionlost(function (r) { server.log("lost " + r); });`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	loop.Enqueue(func() {
+		c := loop.Runtime().Get("c").Export().(*mqttClient)
+		c.state = stateConnecting
+		c.deliverLost(c.gen, lostBadPacket) // arrives first
+		c.deliverConnect(c.gen, codeSuccess)
+		cancel()
+	})
+	if _, err := loop.Run(ctx, prg, scriptvm.RunOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.Contains(got, "[Agent] connect 0\n") || !strings.Contains(got, "[Agent] lost -4\n") {
+		t.Fatalf("output:\n%s", got)
+	}
+}

@@ -219,7 +219,7 @@ type mqttClient struct {
 	onLost              goja.Callable
 	onLostArity         int
 	onMessage           goja.Callable
-	lostWhileConnecting bool
+	lostWhileConnecting int // the reason of a loss reported before the connect result; 0: none
 }
 
 func (m *mqttModule) newClient() *goja.Object {
@@ -559,7 +559,7 @@ func (c *mqttClient) release() {
 	if c.m.active == c {
 		c.m.active = nil
 	}
-	c.lostWhileConnecting = false
+	c.lostWhileConnecting = 0
 }
 
 func (c *mqttClient) deliverConnect(gen, code int) {
@@ -577,8 +577,8 @@ func (c *mqttClient) deliverConnect(gen, code int) {
 	if c.onConnect != nil {
 		c.m.a.loop.Call(c.onConnect, c.obj, c.m.a.rt.ToValue(code))
 	}
-	if code == codeSuccess && c.lostWhileConnecting {
-		c.deliverLost(gen, lostSocket)
+	if reason := c.lostWhileConnecting; code == codeSuccess && reason != 0 {
+		c.deliverLost(gen, reason)
 	}
 }
 
@@ -588,7 +588,7 @@ func (c *mqttClient) deliverLost(gen, reason int) {
 	}
 	switch c.state {
 	case stateConnecting:
-		c.lostWhileConnecting = true
+		c.lostWhileConnecting = reason
 		return
 	case stateConnected:
 	default:
