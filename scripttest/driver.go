@@ -115,7 +115,6 @@ type arrival struct {
 type waiter struct {
 	filter  string
 	resolve func(any)
-	timer   interface{ Pending() bool }
 	cancel  func()
 }
 
@@ -320,16 +319,6 @@ func (d *driver) async(work func() (any, error)) goja.Value {
 		})
 	}()
 	return rt.ToValue(p)
-}
-
-func (d *driver) publishWait(topic string, qos byte, retain bool, payload []byte) error {
-	pc := d.pc
-	if pc == nil || !pc.IsConnected() {
-		return errors.New("the test's broker connection is down (after broker.stop(), call broker.start())")
-	}
-	tok := pc.Publish(topic, qos, retain, payload)
-	tok.Wait()
-	return tok.Error()
 }
 
 func (d *driver) object() *goja.Object {
