@@ -248,43 +248,41 @@ func limitFields() []stringField {
 			})
 		}
 	}
-	return append(fields, stringField{
-		name: "limits.message_size",
+	return append(fields,
+		sizeField("limits.message_size", func(c *Config) *int64 { return &c.Limits.MessageSize }, checkMessageSize),
+		stringField{
+			name: "limits.cpu_per_callback",
+			get: func(c *Config) string {
+				if c.Limits.CPUPerCallback == 0 {
+					return "off"
+				}
+				return c.Limits.CPUPerCallback.String()
+			},
+			set: func(c *Config, v string) {
+				if v == "off" {
+					c.Limits.CPUPerCallback = 0
+					return
+				}
+				c.Limits.CPUPerCallback, _ = time.ParseDuration(v)
+			},
+			check: checkCallbackBudget,
+		},
+		sizeField("limits.memory", func(c *Config) *int64 { return &c.Limits.Memory }, checkMemory))
+}
+
+// sizeField is a byte size that may be off (0), such as message_size.
+func sizeField(name string, field func(*Config) *int64, check func(string) string) stringField {
+	return stringField{
+		name: name,
 		get: func(c *Config) string {
-			if c.Limits.MessageSize == 0 {
+			if *field(c) == 0 {
 				return "off"
 			}
-			return strconv.FormatInt(c.Limits.MessageSize, 10)
+			return strconv.FormatInt(*field(c), 10)
 		},
-		set:   func(c *Config, v string) { c.Limits.MessageSize, _ = ParseSize(v) },
-		check: checkMessageSize,
-	}, stringField{
-		name: "limits.cpu_per_callback",
-		get: func(c *Config) string {
-			if c.Limits.CPUPerCallback == 0 {
-				return "off"
-			}
-			return c.Limits.CPUPerCallback.String()
-		},
-		set: func(c *Config, v string) {
-			if v == "off" {
-				c.Limits.CPUPerCallback = 0
-				return
-			}
-			c.Limits.CPUPerCallback, _ = time.ParseDuration(v)
-		},
-		check: checkCallbackBudget,
-	}, stringField{
-		name: "limits.memory",
-		get: func(c *Config) string {
-			if c.Limits.Memory == 0 {
-				return "off"
-			}
-			return strconv.FormatInt(c.Limits.Memory, 10)
-		},
-		set:   func(c *Config, v string) { c.Limits.Memory, _ = ParseSize(v) },
-		check: checkMemory,
-	})
+		set:   func(c *Config, v string) { *field(c), _ = ParseSize(v) },
+		check: check,
+	}
 }
 
 // checkMemory describes what is wrong with a limits.memory value.

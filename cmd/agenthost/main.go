@@ -127,6 +127,28 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string,
 	return pos, 0, true
 }
 
+// configOnly parses a command that takes no positional arguments and
+// loads its config. When ok is false the command is over with code.
+func configOnly(fs *flag.FlagSet, cf *configFlags, args []string, stdout, stderr io.Writer, getenv func(string) string) (cfg *configparams.Config, code int, ok bool) {
+	pos, code, ok := parseArgs(fs, args, stdout)
+	if !ok {
+		return nil, code, false
+	}
+	if len(pos) != 0 {
+		fmt.Fprintf(stderr, "agenthost %s: unexpected argument %q\n", fs.Name(), pos[0])
+		return nil, host.ExitUsage, false
+	}
+	if f := fs.Lookup("config"); f != nil {
+		cf.config = f.Value.String()
+	}
+	cfg, err := cf.loadConfig(fs, "", getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "agenthost: %v\n", err)
+		return nil, host.ExitUsage, false
+	}
+	return cfg, 0, true
+}
+
 // configFlags are the flags shared by run and broker.
 type configFlags struct {
 	config    string
@@ -280,16 +302,12 @@ func brokerCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		fmt.Fprint(fs.Output(), brokerUsage)
 		fs.PrintDefaults()
 	}
-	pos, code, ok := parseArgs(fs, args, stdout)
+	cfg, code, ok := configOnly(fs, &cf, args, stdout, stderr, getenv)
 	if !ok {
 		return code
 	}
-	if len(pos) != 0 {
-		fmt.Fprintf(stderr, "agenthost broker: unexpected argument %q\n", pos[0])
-		return host.ExitUsage
-	}
-	cfg, err := cf.loadConfig(fs, "", getenv)
-	if err == nil && *listen != "" {
+	var err error
+	if *listen != "" {
 		err = cfg.Set("embedded.listen", *listen, "flag --listen")
 	}
 	if err != nil {
@@ -316,24 +334,15 @@ Flags:
 func limitsCmd(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("limits", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	config := fs.String("config", "", "config `FILE` (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG)")
+	fs.String("config", "", "config `FILE` (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), limitsUsage)
 		fs.PrintDefaults()
 	}
-	pos, code, ok := parseArgs(fs, args, stdout)
+	var cf configFlags
+	cfg, code, ok := configOnly(fs, &cf, args, stdout, stderr, getenv)
 	if !ok {
 		return code
-	}
-	if len(pos) != 0 {
-		fmt.Fprintf(stderr, "agenthost limits: unexpected argument %q\n", pos[0])
-		return host.ExitUsage
-	}
-	cf := configFlags{config: *config}
-	cfg, err := cf.loadConfig(fs, "", getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "agenthost: %v\n", err)
-		return host.ExitUsage
 	}
 	fmt.Fprint(stdout, cfg.FormatLimits())
 	return host.ExitOK
