@@ -1,11 +1,14 @@
 // Package scriptvm runs one JavaScript program on one goja.Runtime owned by
-// one goroutine: the event loop. Other goroutines never touch the runtime;
-// they hand work to the loop with Enqueue. The loop runs queued work, then the
-// timers that are due, and sleeps until the next timer or the next enqueue.
+// one goroutine: the event loop. Other goroutines never touch the runtime:
+// an asynchronous operation reserves the loop with Begin and hands its
+// results back through the returned Op (Post, Complete), the one door into
+// the loop. The loop runs queued work, then the timers that are due, and
+// sleeps until the next timer or the next hand-over.
 //
-// Errors thrown by callbacks are reported through Options.OnError and the
-// loop goes on; a syntax error or an exception in the top-level program ends
-// Run with a *ScriptError.
+// Errors thrown by callbacks, and promise rejections nobody handled by the
+// end of the task that caused them, are reported through Options.OnError and
+// the loop goes on; a syntax error or an exception in the top-level program
+// ends Run with a *ScriptError.
 package scriptvm
 
 import (
@@ -103,9 +106,15 @@ type Loop struct {
 	spare  []func() // reused queue slice, owned by the loop goroutine
 	timers timerHeap
 	seq    uint64
-	holds  int
-	busy   int
-	noop   goja.Callable // for RunJobs
+	holds  int // open operations (Op); an UntilIdle run waits for them
+	busy   int // open Busy operations; virtual time stands still for them
+
+	// Unhandled promise rejections, in the order they happened, until a
+	// handler is attached or the loop reports them after the current task.
+	rejected     map[*goja.Promise]int
+	rejectedList []*goja.Promise
+
+	toText goja.Callable // String(v), for Text
 
 	budget  time.Duration
 	memory  int64
@@ -129,13 +138,11 @@ func New(opts Options) *Loop {
 	rt.SetMaxCallStackSize(opts.MaxCallStackSize)
 	vc, _ := opts.Clock.(*VirtualClock)
 	// Compiled now, while no interrupt can be pending.
-	noopV, err := rt.RunString("(function () {})")
+	toText, err := rt.RunString("(function (v) { return String(v); })")
 	if err != nil {
 		panic(fmt.Sprintf("scriptvm: creating the runtime: %v", err))
 	}
-	noop, _ := goja.AssertFunction(noopV)
-	return &Loop{
-		noop:    noop,
+	l := &Loop{
 		rt:      rt,
 		budget:  opts.CallbackBudget,
 		memory:  opts.MemoryBudget,
@@ -144,6 +151,9 @@ func New(opts Options) *Loop {
 		onError: opts.OnError,
 		wake:    make(chan struct{}, 1),
 	}
+	l.toText, _ = goja.AssertFunction(toText)
+	rt.SetPromiseRejectionTracker(l.trackRejection)
+	return l
 }
 
 // Runtime returns the goja runtime. Loop only, or before Run starts.
@@ -152,10 +162,11 @@ func (l *Loop) Runtime() *goja.Runtime { return l.rt }
 // Clock returns the loop's clock. Any goroutine.
 func (l *Loop) Clock() Clock { return l.clock }
 
-// Enqueue hands fn to the loop, which runs it after the work queued before
-// it. It never blocks. It returns false, and fn never runs, once Run has
-// returned. Any goroutine.
-func (l *Loop) Enqueue(fn func()) bool {
+// enqueue hands fn to the loop, which runs it after the work queued
+// before it. It never blocks. It returns false, and fn never runs, once Run
+// has returned. Any goroutine. Only Op uses it: work that arrives from
+// another goroutine always belongs to an operation that reserved the loop.
+func (l *Loop) enqueue(fn func()) bool {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -168,39 +179,6 @@ func (l *Loop) Enqueue(fn func()) bool {
 	default:
 	}
 	return true
-}
-
-// Hold keeps an UntilIdle run alive until the returned release is called
-// (a connected client, an operation whose completion will be enqueued).
-// release is idempotent. Loop only, both Hold and release.
-func (l *Loop) Hold() (release func()) {
-	l.holds++
-	done := false
-	return func() {
-		if !done {
-			done = true
-			l.holds--
-		}
-	}
-}
-
-// Busy marks a network operation in flight (a connect, a publish waiting
-// for its acknowledgement) until the returned release is called. Like Hold
-// it keeps an UntilIdle run alive; in addition, on a virtual clock, time
-// stands still while anything is busy: the loop waits for the operation's
-// completion instead of jumping to its next timer. release is idempotent.
-// Loop only, both Busy and release.
-func (l *Loop) Busy() (release func()) {
-	l.busy++
-	l.holds++
-	done := false
-	return func() {
-		if !done {
-			done = true
-			l.busy--
-			l.holds--
-		}
-	}
 }
 
 // Timer is a pending callback created by SetTimer.
@@ -263,15 +241,6 @@ func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja
 	return v, true
 }
 
-// RunJobs runs the promise reactions queued by Go code that resolved or
-// rejected a promise outside any JS call (goja runs them only when the
-// outermost JS call returns). Call it after such a resolve. Loop only.
-func (l *Loop) RunJobs() {
-	if _, err := l.noop(goja.Undefined()); err != nil {
-		l.report(err)
-	}
-}
-
 // Report passes err, converted to a *ScriptError, to OnError. Loop only.
 func (l *Loop) Report(err error) { l.report(err) }
 
@@ -304,6 +273,16 @@ func watchdogError(ie *goja.InterruptedError, wd *WatchdogError) *ScriptError {
 		}
 	}
 	return se
+}
+
+// task runs one piece of loop work (the top level, a queued function or a
+// timer) under the watchdog, then reports the promise rejections it left
+// unhandled. Loop only.
+func (l *Loop) task(fn func()) {
+	l.enter()
+	fn()
+	l.leave()
+	l.reportRejections()
 }
 
 // enter and leave bracket every piece of JS the loop runs, for the
@@ -376,7 +355,7 @@ func (l *Loop) watchdog(done <-chan struct{}) {
 
 // Run runs prg's top level, then the loop, until ctx is cancelled or opts
 // say to stop. It returns the reason it stopped, or a *ScriptError when the
-// top level threw. After Run returns, Enqueue refuses work and the runtime
+// top level threw. After Run returns, Post and Complete refuse work and the runtime
 // must not be used. Call Run once, from the goroutine that will own the
 // runtime.
 func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (StopReason, error) {
@@ -401,9 +380,8 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 		defer func() { close(done); wg.Wait() }()
 	}
 
-	l.enter()
-	_, err := l.rt.RunProgram(prg)
-	l.leave()
+	var err error
+	l.task(func() { _, err = l.rt.RunProgram(prg) })
 	if err != nil {
 		var ie *goja.InterruptedError
 		if errors.As(err, &ie) {
@@ -504,9 +482,7 @@ func (l *Loop) runQueued(ctx context.Context) bool {
 		if ctx.Err() != nil {
 			break
 		}
-		l.enter()
-		fn()
-		l.leave()
+		l.task(fn)
 		jobs[i] = nil
 	}
 	l.spare = jobs[:0]
@@ -525,9 +501,7 @@ func (l *Loop) runDueTimers(ctx context.Context) bool {
 			break
 		}
 		heap.Pop(&l.timers)
-		l.enter()
-		t.fn()
-		l.leave()
+		l.task(t.fn)
 		ran = true
 	}
 	return ran

@@ -130,25 +130,67 @@ func TestCancelTimer(t *testing.T) {
 	}
 }
 
-func TestEnqueueFromOtherGoroutineAndHold(t *testing.T) {
+func TestOpPostsInOrderAndHoldsTheLoopUntilComplete(t *testing.T) {
 	h := newHarness(t, nil)
+	var op *Op
 	must(t, h.loop.Runtime().Set("startWork", func(n int) {
-		release := h.loop.Hold()
+		op = h.loop.Begin(Hold)
 		go func() {
 			for i := 0; i < n; i++ {
-				i := i
-				h.loop.Enqueue(func() { h.lines = append(h.lines, string(rune('a'+i))) })
+				op.Post(func() { h.lines = append(h.lines, string(rune('a'+i))) })
 			}
-			h.loop.Enqueue(release)
+			op.Complete(func() { h.lines = append(h.lines, "done") })
+			if op.Complete(func() { h.lines = append(h.lines, "twice") }) {
+				t.Error("a second Complete was accepted")
+			}
+			if op.Post(func() { h.lines = append(h.lines, "late") }) {
+				t.Error("a Post after Complete was accepted")
+			}
 		}()
 	}))
 	reason, err := h.run(t, `startWork(5);`, RunOptions{UntilIdle: true})
 	must(t, err)
-	if reason != StoppedIdle || strings.Join(h.lines, "") != "abcde" {
+	if reason != StoppedIdle || strings.Join(h.lines, ",") != "a,b,c,d,e,done" {
 		t.Fatalf("reason %v lines %v", reason, h.lines)
 	}
-	if h.loop.Enqueue(func() {}) {
-		t.Fatal("Enqueue after Run accepted work that can never run")
+	if op.Post(func() {}) || h.loop.Begin(Hold).Complete(func() {}) {
+		t.Fatal("work accepted after Run returned, where it can never run")
+	}
+}
+
+func TestEndedOpDeliversNothing(t *testing.T) {
+	h := newHarness(t, nil)
+	release := make(chan struct{})
+	finished := make(chan struct{})
+	must(t, h.loop.Runtime().Set("start", func() {
+		op := h.loop.Begin(Busy)
+		go func() {
+			<-release
+			op.Post(func() { h.lines = append(h.lines, "posted after End") })
+			op.Complete(func() { h.lines = append(h.lines, "completed after End") })
+			close(finished)
+		}()
+		// Cancelled on the loop before its result arrives.
+		h.loop.SetTimer(time.Millisecond, func() {
+			op.End()
+			op.End() // idempotent: the loop's count must not go negative
+			h.lines = append(h.lines, "ended")
+			close(release)
+		})
+	}))
+	// A Hold keeps the loop running until the goroutine has tried its
+	// deliveries, so they are run (and must be dropped) by this loop.
+	must(t, h.loop.Runtime().Set("waitFinished", func() {
+		w := h.loop.Begin(Hold)
+		go func() { <-finished; w.Complete(nil) }()
+	}))
+	reason, err := h.run(t, `start(); waitFinished();`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if reason != StoppedIdle || strings.Join(h.lines, ",") != "ended" {
+		t.Fatalf("reason %v lines %v", reason, h.lines)
+	}
+	if h.loop.holds != 0 || h.loop.busy != 0 {
+		t.Fatalf("holds %d busy %d after every op ended", h.loop.holds, h.loop.busy)
 	}
 }
 
@@ -218,12 +260,11 @@ func TestVirtualClockStandsStillWhileBusy(t *testing.T) {
 	vc := NewVirtualClock(start)
 	h := newHarness(t, vc)
 	must(t, h.loop.Runtime().Set("slowNetworkOp", func() {
-		release := h.loop.Busy()
+		op := h.loop.Begin(Busy)
 		go func() {
 			time.Sleep(20 * time.Millisecond) // a broker taking its time
-			h.loop.Enqueue(func() {
+			op.Complete(func() {
 				h.lines = append(h.lines, "op done at +"+vc.Now().Sub(start).String())
-				release()
 			})
 		}()
 	}))

@@ -1,0 +1,95 @@
+package scriptvm
+
+import "sync/atomic"
+
+// OpKind says how an open operation holds the loop.
+type OpKind int
+
+const (
+	// Hold keeps an UntilIdle run alive while the operation is open: a
+	// connected client that may still receive messages, a test run that
+	// is not finished.
+	Hold OpKind = iota
+	// Busy does what Hold does and, on a virtual clock, also stops time:
+	// the loop waits for the operation instead of jumping to its next
+	// timer. Use it for a network round trip whose answer belongs to the
+	// present instant (a connect, a publish waiting for its PUBACK).
+	Busy
+)
+
+// Op is an asynchronous operation that has reserved the loop: the one door
+// through which work from other goroutines reaches the loop. Begin opens
+// it on the loop; the operation's goroutines hand results back with Post
+// (any number of times) and Complete (once); End closes it from the loop
+// without a result (a cancelled operation).
+//
+// An Op cannot be misused into a hang: the loop stops on cancellation
+// whatever is open, a second Complete is ignored, and work handed to an
+// ended Op is dropped rather than run against a state that moved on.
+type Op struct {
+	l      *Loop
+	kind   OpKind
+	ended  bool        // loop only: the reservation has been released
+	closed atomic.Bool // Complete was called: later Posts and Completes are refused
+}
+
+// Begin reserves the loop for one operation of the given kind until the
+// operation completes or is ended. Loop only.
+func (l *Loop) Begin(kind OpKind) *Op {
+	l.holds++
+	if kind == Busy {
+		l.busy++
+	}
+	return &Op{l: l, kind: kind}
+}
+
+// Post runs fn on the loop, after the work queued before it; the
+// operation stays open. It returns false, and fn never runs, when the
+// operation has completed or the loop has stopped. fn does not run if the
+// operation was ended before fn's turn came. Any goroutine.
+func (op *Op) Post(fn func()) bool {
+	if op.closed.Load() {
+		return false
+	}
+	return op.l.enqueue(func() {
+		if !op.ended {
+			fn()
+		}
+	})
+}
+
+// Complete hands the operation's result to the loop: the reservation is
+// released and then fn (which may be nil) runs on the loop. Only the first
+// Complete counts; it returns false for later ones and when the loop has
+// stopped. fn does not run if the operation was ended before its turn
+// came. Any goroutine.
+func (op *Op) Complete(fn func()) bool {
+	if !op.closed.CompareAndSwap(false, true) {
+		return false
+	}
+	return op.l.enqueue(func() {
+		if op.ended {
+			return
+		}
+		op.End()
+		if fn != nil {
+			fn()
+		}
+	})
+}
+
+// End releases the reservation now, without a result: work still on its
+// way through Post or Complete will not run. Idempotent. Loop only.
+func (op *Op) End() {
+	if op.ended {
+		return
+	}
+	op.ended = true
+	op.l.holds--
+	if op.kind == Busy {
+		op.l.busy--
+	}
+}
+
+// Ended reports whether the operation has completed or been ended. Loop only.
+func (op *Op) Ended() bool { return op.ended }
