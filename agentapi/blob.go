@@ -1,6 +1,8 @@
 package agentapi
 
 import (
+	"reflect"
+
 	"strconv"
 	"unicode/utf8"
 
@@ -15,22 +17,22 @@ const maxBlob = 256 * 1024 * 1024
 type Blob struct {
 	data []byte
 	pos  int
-	cls  *blobClass
+	cls  *Blobs
 }
 
 // Bytes returns the blob's contents (not a copy).
 func (b *Blob) Bytes() []byte { return b.data }
 
-// blobClass holds the method functions shared by all blobs of a runtime, so
-// creating a blob allocates no closures.
-type blobClass struct {
+// Blobs makes the blob values of one runtime. It holds the method
+// functions all blobs share, so creating a blob allocates no closures.
+type Blobs struct {
 	rt      *goja.Runtime
 	methods map[string]goja.Value
 	ctor    goja.Value
 }
 
-func newBlobClass(rt *goja.Runtime) *blobClass {
-	c := &blobClass{rt: rt}
+func newBlobs(rt *goja.Runtime) *Blobs {
+	c := &Blobs{rt: rt}
 	m := map[string]func(b *Blob, call goja.FunctionCall) goja.Value{
 		"len":         func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(len(b.data)) },
 		"tostring":    func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(string(b.data)) },
@@ -48,7 +50,7 @@ func newBlobClass(rt *goja.Runtime) *blobClass {
 	c.methods = make(map[string]goja.Value, len(m))
 	for name, fn := range m {
 		c.methods[name] = rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			b, ok := call.This.Export().(*Blob)
+			b, ok := GoValue(call.This).(*Blob)
 			if !ok {
 				panic(rt.NewTypeError("blob." + name + " called on a value that is not a blob"))
 			}
@@ -58,21 +60,22 @@ func newBlobClass(rt *goja.Runtime) *blobClass {
 	c.ctor = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
 		size := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
-			n, ok := intArg(a)
+			n, ok := IntArg(a)
 			if !ok || n < 0 || n > maxBlob {
-				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + describe(a)))
+				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + Describe(a)))
 			}
 			size = int(n)
 		}
-		return c.wrap(make([]byte, size))
+		return c.Wrap(make([]byte, size))
 	})
 	return c
 }
 
-func (c *blobClass) constructor() goja.Value { return c.ctor }
+// Constructor is the global blob([size]) constructor.
+func (c *Blobs) Constructor() goja.Value { return c.ctor }
 
-// wrap returns a JS blob over data (not copied).
-func (c *blobClass) wrap(data []byte) *goja.Object {
+// Wrap returns a script blob over data (not copied).
+func (c *Blobs) Wrap(data []byte) *goja.Object {
 	return c.rt.NewDynamicObject(&Blob{data: data, cls: c})
 }
 
@@ -93,9 +96,9 @@ func (b *Blob) Set(key string, val goja.Value) bool {
 	if !ok || i >= len(b.data) {
 		return false
 	}
-	n, ok := intArg(val)
+	n, ok := IntArg(val)
 	if !ok || n < 0 || n > 255 {
-		panic(b.cls.rt.NewTypeError("blob[" + key + "]: a byte must be an integer from 0 to 255, got " + describe(val)))
+		panic(b.cls.rt.NewTypeError("blob[" + key + "]: a byte must be an integer from 0 to 255, got " + Describe(val)))
 	}
 	b.data[i] = byte(n)
 	return true
@@ -118,11 +121,11 @@ func index(key string) (int, bool) {
 	return n, err == nil && n >= 0
 }
 
-func (c *blobClass) count(b *Blob, call goja.FunctionCall, method string) int {
+func (c *Blobs) count(b *Blob, call goja.FunctionCall, method string) int {
 	a := call.Argument(0)
-	n, ok := intArg(a)
+	n, ok := IntArg(a)
 	if !ok || n < 0 {
-		panic(c.rt.NewTypeError("blob." + method + ": argument 'n' must be a non-negative integer, got " + describe(a)))
+		panic(c.rt.NewTypeError("blob." + method + ": argument 'n' must be a non-negative integer, got " + Describe(a)))
 	}
 	if rest := len(b.data) - b.pos; int(n) > rest {
 		n = int64(rest)
@@ -130,21 +133,21 @@ func (c *blobClass) count(b *Blob, call goja.FunctionCall, method string) int {
 	return int(n)
 }
 
-func (c *blobClass) readstring(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) readstring(b *Blob, call goja.FunctionCall) goja.Value {
 	n := c.count(b, call, "readstring")
 	s := string(b.data[b.pos : b.pos+n])
 	b.pos += n
 	return c.rt.ToValue(s)
 }
 
-func (c *blobClass) readblob(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) readblob(b *Blob, call goja.FunctionCall) goja.Value {
 	n := c.count(b, call, "readblob")
 	out := append([]byte(nil), b.data[b.pos:b.pos+n]...)
 	b.pos += n
-	return c.wrap(out)
+	return c.Wrap(out)
 }
 
-func (c *blobClass) bytes(b *Blob, _ goja.FunctionCall) goja.Value {
+func (c *Blobs) bytes(b *Blob, _ goja.FunctionCall) goja.Value {
 	buf := c.rt.NewArrayBuffer(append([]byte(nil), b.data...))
 	u8, err := c.rt.New(c.rt.Get("Uint8Array"), c.rt.ToValue(buf))
 	if err != nil {
@@ -155,11 +158,11 @@ func (c *blobClass) bytes(b *Blob, _ goja.FunctionCall) goja.Value {
 
 // seek(pos[, whence]): whence 'b' from the beginning (default), 'c' from the
 // current position, 'e' from the end, as the imp's blob.
-func (c *blobClass) seek(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) seek(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
-	off, ok := intArg(a)
+	off, ok := IntArg(a)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.seek: argument 'pos' must be an integer, got " + describe(a)))
+		panic(c.rt.NewTypeError("blob.seek: argument 'pos' must be an integer, got " + Describe(a)))
 	}
 	base := 0
 	if w := call.Argument(1); !goja.IsUndefined(w) {
@@ -170,7 +173,7 @@ func (c *blobClass) seek(b *Blob, call goja.FunctionCall) goja.Value {
 		case "e":
 			base = len(b.data)
 		default:
-			panic(c.rt.NewTypeError("blob.seek: argument 'whence' must be 'b', 'c' or 'e', got " + describe(w)))
+			panic(c.rt.NewTypeError("blob.seek: argument 'whence' must be 'b', 'c' or 'e', got " + Describe(w)))
 		}
 	}
 	p := int64(base) + off
@@ -191,31 +194,31 @@ func (b *Blob) write(p []byte) {
 	b.pos = end
 }
 
-func (c *blobClass) writestring(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) writestring(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
-	s, ok := a.Export().(string)
+	s, ok := StringArg(a)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.writestring: argument 'string' must be a string, got " + describe(a)))
+		panic(c.rt.NewTypeError("blob.writestring: argument 'string' must be a string, got " + Describe(a)))
 	}
 	b.write([]byte(s))
 	return goja.Undefined()
 }
 
-func (c *blobClass) writeblob(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) writeblob(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
-	src, ok := a.Export().(*Blob)
+	src, ok := GoValue(a).(*Blob)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.writeblob: argument 'blob' must be a blob, got " + describe(a)))
+		panic(c.rt.NewTypeError("blob.writeblob: argument 'blob' must be a blob, got " + Describe(a)))
 	}
 	b.write(append([]byte(nil), src.data...))
 	return goja.Undefined()
 }
 
-func (c *blobClass) resize(b *Blob, call goja.FunctionCall) goja.Value {
+func (c *Blobs) resize(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
-	n, ok := intArg(a)
+	n, ok := IntArg(a)
 	if !ok || n < 0 || n > maxBlob {
-		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + describe(a)))
+		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + Describe(a)))
 	}
 	if int(n) <= len(b.data) {
 		b.data = b.data[:n]
@@ -228,8 +231,8 @@ func (c *blobClass) resize(b *Blob, call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-// text renders a blob for server.log: its text when valid UTF-8, else hex.
-func (b *Blob) text() string {
+// Text renders a blob for server.log: its text when valid UTF-8, else hex.
+func (b *Blob) Text() string {
 	if utf8.Valid(b.data) {
 		return string(b.data)
 	}
@@ -241,17 +244,30 @@ func (b *Blob) text() string {
 	return string(out)
 }
 
-// intArg returns v as an integer when it is a finite number with no
-// fractional part.
-func intArg(v goja.Value) (int64, bool) {
-	switch x := v.Export().(type) {
-	case int64:
-		return x, true
-	case float64:
-		if x != x || x > 1<<53 || x < -(1<<53) || x != float64(int64(x)) {
-			return 0, false
-		}
-		return int64(x), true
+// BytesOf returns the bytes of a string, blob, ArrayBuffer or Uint8Array
+// value (not a copy for the last three), and whether v was one of those.
+// It runs no script code.
+func (c *Blobs) BytesOf(v goja.Value) ([]byte, bool) {
+	if s, ok := StringArg(v); ok {
+		return []byte(s), true
 	}
-	return 0, false
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return nil, false
+	}
+	switch obj.ExportType() {
+	case blobType:
+		return obj.Export().(*Blob).data, true
+	case bytesType: // a Uint8Array: its view of the buffer
+		return obj.Export().([]byte), true
+	case arrayBufferType:
+		return obj.Export().(goja.ArrayBuffer).Bytes(), true
+	}
+	return nil, false
 }
+
+var (
+	blobType        = reflect.TypeOf((*Blob)(nil))
+	bytesType       = reflect.TypeOf([]byte(nil))
+	arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
+)

@@ -14,7 +14,7 @@ import (
 // JS exception whose message names the function; none crashes the host
 // (a Go panic would end the test run).
 func TestHostileArguments(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const deep = {}; let d = deep; for (let i = 0; i < 10000; i++) { d.x = {}; d = d.x; }
 const cyclic = {}; cyclic.self = cyclic;
 const values = [undefined, null, NaN, Infinity, -1, 1e300, 2 ** 53 + 2, "", "\uD800", "x".repeat(4 << 20),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/ratelimit"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
@@ -26,25 +27,29 @@ const (
 	LimitMessageSize = "message_size"
 )
 
-// codeBufferFull is the result of a request that found the outbound
+// CodeBufferFull is the result of a request that found the outbound
 // buffer full.
-const codeBufferFull = -12
+const CodeBufferFull = -12
 
 // Reason codes of onconnectionlost for limits.
 const (
-	lostInboundRate = -2
-	lostOversize    = -3
+	LostInboundRate = -2 // more inbound messages than the inbound limit allows
+	LostOversize    = -3 // an inbound message larger than the message size limit
 )
 
-// maxMQTTPayload bounds payloads when message_size is off: the largest an
+// MaxMQTTPayload bounds payloads when message_size is off: the largest an
 // MQTT packet can carry, less room for the topic.
-const maxMQTTPayload = 256*1024*1024 - 64*1024
+const MaxMQTTPayload = 256*1024*1024 - 64*1024
 
-// limiters applies Limits on the loop goroutine and reports each decision.
-type limiters struct {
-	a            *API
-	cfg          Limits
-	log, out, in *ratelimit.Bucket // nil when off
+// Limiters apply the session's Limits and report each decision. Every
+// module that sends, receives or logs goes through them, so one agent has
+// one budget whatever dialect it uses. Loop only.
+type Limiters struct {
+	loop          *scriptvm.Loop
+	log           *hostlog.Clocked
+	record        func(report.Decision)
+	cfg           Limits
+	logB, out, in *ratelimit.Bucket // nil when off
 
 	logDropped int // lines dropped since the last notice
 
@@ -52,21 +57,21 @@ type limiters struct {
 	release *scriptvm.Timer
 }
 
-func newLimiters(a *API, cfg Limits) *limiters {
-	now := a.loop.Clock().Now()
-	l := &limiters{a: a, cfg: cfg}
+func newLimiters(loop *scriptvm.Loop, log *hostlog.Clocked, cfg Limits, record func(report.Decision)) *Limiters {
+	now := loop.Clock().Now()
+	l := &Limiters{loop: loop, log: log, cfg: cfg, record: record}
 	mk := func(s ratelimit.Spec) *ratelimit.Bucket {
 		if s.Off {
 			return nil
 		}
 		return ratelimit.NewBucket(s.Rate, s.Burst, now)
 	}
-	l.log, l.out, l.in = mk(cfg.Log), mk(cfg.Outbound), mk(cfg.Inbound)
+	l.logB, l.out, l.in = mk(cfg.Log), mk(cfg.Outbound), mk(cfg.Inbound)
 	return l
 }
 
-func (l *limiters) record(now time.Time, limiter string, outcome report.Outcome, b *ratelimit.Bucket, detail string) {
-	if l.a.opts.Record == nil {
+func (l *Limiters) decide(now time.Time, limiter string, outcome report.Outcome, b *ratelimit.Bucket, detail string) {
+	if l.record == nil {
 		return
 	}
 	d := report.Decision{Time: now, Limiter: limiter, Outcome: outcome, Detail: detail}
@@ -76,88 +81,91 @@ func (l *limiters) record(now time.Time, limiter string, outcome report.Outcome,
 	if limiter == LimitOutbound {
 		d.Queue = len(l.queue)
 	}
-	l.a.opts.Record(d)
+	l.record(d)
 }
 
-// payloadLimit is the largest outbound payload createmessage accepts.
-func (l *limiters) payloadLimit() int64 {
+// PayloadLimit is the largest outbound payload a message may carry.
+func (l *Limiters) PayloadLimit() int64 {
 	if l.cfg.MessageSize > 0 {
 		return l.cfg.MessageSize
 	}
-	return maxMQTTPayload
+	return MaxMQTTPayload
 }
 
-// logLine prints a script's log line unless the log limiter drops it. The
+// MessageSize is the configured message size limit in bytes; 0 when off.
+func (l *Limiters) MessageSize() int64 { return l.cfg.MessageSize }
+
+// LogLine prints a script's log line unless the log limiter drops it. The
 // first line allowed after drops is preceded by one [Status] notice with
 // the number dropped.
-func (l *limiters) logLine(text string, isError bool) {
-	if l.log != nil {
-		now := l.a.loop.Clock().Now()
-		if !l.log.Take(now) {
+func (l *Limiters) LogLine(text string, isError bool) {
+	if l.logB != nil {
+		now := l.loop.Clock().Now()
+		if !l.logB.Take(now) {
 			l.logDropped++
-			l.record(now, LimitLog, report.Refused, l.log, "")
+			l.decide(now, LimitLog, report.Refused, l.logB, "")
 			return
 		}
-		l.record(now, LimitLog, report.Allowed, l.log, "")
+		l.decide(now, LimitLog, report.Allowed, l.logB, "")
 		l.flushLogNotice()
 	}
 	if isError {
-		l.a.log.AgentError(text)
+		l.log.AgentError(text)
 	} else {
-		l.a.log.Agent(text)
+		l.log.Agent(text)
 	}
 }
 
 // flushLogNotice prints the notice for lines dropped so far, if any.
-func (l *limiters) flushLogNotice() {
+func (l *Limiters) flushLogNotice() {
 	if l.logDropped == 0 {
 		return
 	}
-	l.a.log.StatusWarn(fmt.Sprintf("%d log line(s) dropped: more than %s (burst %d)",
+	l.log.StatusWarn(fmt.Sprintf("%d log line(s) dropped: more than %s (burst %d)",
 		l.logDropped, l.cfg.Log.Text, l.cfg.Log.Burst))
 	l.logDropped = 0
 }
 
-// outbound passes one MQTT request through the outbound limiter: send runs
+// Outbound passes one MQTT request through the outbound limiter: send runs
 // now when a token is there (and nothing waits before it), later when the
 // buffer has room, and never when the buffer is full, in which case
-// outbound returns -12. Otherwise it returns 0.
-func (l *limiters) outbound(kind, subject string, send func()) int {
+// Outbound returns -12 (CodeBufferFull). Otherwise it returns 0.
+func (l *Limiters) Outbound(kind, subject string, send func()) int {
 	if l.out == nil {
 		send()
-		return codeSuccess
+		return 0
 	}
-	now := l.a.loop.Clock().Now()
+	now := l.loop.Clock().Now()
 	detail := ""
-	if l.a.opts.Record != nil {
+	if l.record != nil {
 		detail = kind + " " + subject
 	}
 	if len(l.queue) == 0 && l.out.Take(now) {
-		l.record(now, LimitOutbound, report.Allowed, l.out, detail)
+		l.decide(now, LimitOutbound, report.Allowed, l.out, detail)
 		send()
-		return codeSuccess
+		return 0
 	}
 	if len(l.queue) >= l.cfg.Outbound.Buffer {
-		l.record(now, LimitOutbound, report.Refused, l.out, detail)
-		return codeBufferFull
+		l.decide(now, LimitOutbound, report.Refused, l.out, detail)
+		return CodeBufferFull
 	}
 	l.queue = append(l.queue, func() {
-		l.record(l.a.loop.Clock().Now(), LimitOutbound, report.Released, l.out, detail)
+		l.decide(l.loop.Clock().Now(), LimitOutbound, report.Released, l.out, detail)
 		send()
 	})
-	l.record(now, LimitOutbound, report.Queued, l.out, detail)
+	l.decide(now, LimitOutbound, report.Queued, l.out, detail)
 	l.scheduleRelease(now)
-	return codeSuccess
+	return 0
 }
 
 // scheduleRelease arms the timer that sends the oldest waiting request
 // when its token is there.
-func (l *limiters) scheduleRelease(now time.Time) {
+func (l *Limiters) scheduleRelease(now time.Time) {
 	if l.release != nil && l.release.Pending() || len(l.queue) == 0 {
 		return
 	}
-	l.release = l.a.loop.SetTimer(l.out.Wait(now), func() {
-		now := l.a.loop.Clock().Now()
+	l.release = l.loop.SetTimer(l.out.Wait(now), func() {
+		now := l.loop.Clock().Now()
 		if l.out.Take(now) {
 			send := l.queue[0]
 			l.queue[0] = nil
@@ -168,28 +176,28 @@ func (l *limiters) scheduleRelease(now time.Time) {
 	})
 }
 
-// inbound checks one received message against the size and rate limits;
-// a non-zero result is the onconnectionlost reason to drop the connection
-// with.
-func (l *limiters) inbound(size int, topic string) int {
-	now := l.a.loop.Clock().Now()
+// Inbound checks one received message against the size and rate limits;
+// a non-zero result is the onconnectionlost reason (LostOversize,
+// LostInboundRate) to drop the connection with.
+func (l *Limiters) Inbound(size int, topic string) int {
+	now := l.loop.Clock().Now()
 	if l.cfg.MessageSize > 0 {
 		if int64(size) > l.cfg.MessageSize {
-			l.record(now, LimitMessageSize, report.Refused, nil, fmt.Sprintf("%s: %d bytes", topic, size))
-			l.a.log.StatusWarn(fmt.Sprintf("inbound message on %s is %d bytes, more than the %d-byte limit: connection dropped (onconnectionlost -3)",
+			l.decide(now, LimitMessageSize, report.Refused, nil, fmt.Sprintf("%s: %d bytes", topic, size))
+			l.log.StatusWarn(fmt.Sprintf("inbound message on %s is %d bytes, more than the %d-byte limit: connection dropped (onconnectionlost -3)",
 				topic, size, l.cfg.MessageSize))
-			return lostOversize
+			return LostOversize
 		}
-		l.record(now, LimitMessageSize, report.Allowed, nil, "")
+		l.decide(now, LimitMessageSize, report.Allowed, nil, "")
 	}
 	if l.in != nil {
 		if !l.in.Take(now) {
-			l.record(now, LimitInbound, report.Refused, l.in, topic)
-			l.a.log.StatusWarn(fmt.Sprintf("inbound messages exceed %s (burst %d): connection dropped (onconnectionlost -2)",
+			l.decide(now, LimitInbound, report.Refused, l.in, topic)
+			l.log.StatusWarn(fmt.Sprintf("inbound messages exceed %s (burst %d): connection dropped (onconnectionlost -2)",
 				l.cfg.Inbound.Text, l.cfg.Inbound.Burst))
-			return lostInboundRate
+			return LostInboundRate
 		}
-		l.record(now, LimitInbound, report.Allowed, l.in, "")
+		l.decide(now, LimitInbound, report.Allowed, l.in, "")
 	}
 	return 0
 }

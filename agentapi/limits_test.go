@@ -27,7 +27,7 @@ const waitLimit = 10 * time.Second
 // buffer of 3, the connect takes one token, the next 4 publishes pass at
 // once, 3 are queued and released every 1/R = 100 ms, and the rest get -12.
 func TestOutboundBurstQueueAndRefusal(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 let t0, done = 0;
 c.onconnect(function (rc) {
@@ -62,18 +62,18 @@ c.connect("tcp://h", "burst");
 // TestSubscribeReturnsMinus12WhenBufferFull: subscribe returns -12 and its
 // callback is not called when the request cannot be queued.
 func TestSubscribeReturnsMinus12WhenBufferFull(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	server.log("first " + c.subscribe("a", 0, function (rc, q) { server.log("suback a " + rc + " " + q); }));
 	server.log("second " + c.subscribe("b", 0, function (rc, q) { server.log("suback b " + rc); }));
 	imp.wakeup(5, finish);`), agenttest.Options{Virtual: true,
 		Config: "limits:\n  mqtt_outbound: {rate: 1/min, burst: 2, buffer: 0}\n"})
-	wantAgent(t, out, "first 0", "second -12", "suback a 0 0", "bye")
+	agenttest.WantAgent(t, out, "first 0", "second -12", "suback a 0 0", "bye")
 }
 
 // TestThrottledConnect: a connect that finds the buffer full gets
 // onconnect(-1) and a notice.
 func TestThrottledConnect(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 let n = 0;
 c.onconnect(function (rc) {
@@ -82,7 +82,7 @@ c.onconnect(function (rc) {
 });
 c.connect("tcp://h", "first");
 `, agenttest.Options{Virtual: true, Config: "limits:\n  mqtt_outbound: {rate: 1/h, burst: 1, buffer: 0}\n"})
-	wantAgent(t, out, "connect 1: 0", "connect 2: -1")
+	agenttest.WantAgent(t, out, "connect 1: 0", "connect 2: -1")
 	if !slices.ContainsFunc(out.Status(), func(s string) bool {
 		return strings.Contains(s, "connect tcp://h refused: the outbound rate limit buffer is full")
 	}) {
@@ -93,7 +93,7 @@ c.connect("tcp://h", "first");
 // TestInboundFloodDropsConnectionExactly: with burst 50 the 51st message
 // drops the connection with -2; exactly 50 reach onmessage.
 func TestInboundFloodDropsConnectionExactly(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 let got = 0;
 c.onmessage(function () { got++; });
@@ -106,7 +106,7 @@ c.onconnect(function () {
 c.connect("tcp://h", "flood");
 `, agenttest.Options{Virtual: true, UntilIdle: true,
 		Config: "limits:\n  mqtt_outbound: off\n  mqtt_inbound: {rate: 100/s, burst: 50}\n"})
-	wantAgent(t, out, "lost -2 after 50 messages")
+	agenttest.WantAgent(t, out, "lost -2 after 50 messages")
 	if !slices.ContainsFunc(out.Status(), func(s string) bool { return strings.Contains(s, "onconnectionlost -2") }) {
 		t.Fatalf("no notice in %q", out.Status())
 	}
@@ -116,7 +116,7 @@ c.connect("tcp://h", "flood");
 // print 10; the next line allowed (a minute later) is preceded by one
 // notice saying exactly 15 were dropped.
 func TestLogStormNoticeCountsDrops(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 for (let i = 1; i <= 25; i++) server.log("line " + i);
 imp.wakeup(60, function () { server.log("a minute later"); });
 `, agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/min, burst: 10}\n"})
@@ -138,7 +138,7 @@ imp.wakeup(60, function () { server.log("a minute later"); });
 
 // TestLogNoticeAtExit: lines dropped at the end are counted at exit.
 func TestLogNoticeAtExit(t *testing.T) {
-	out := run(t, `for (let i = 0; i < 7; i++) server.log("x");`,
+	out := agenttest.MustRun(t, `for (let i = 0; i < 7; i++) server.log("x");`,
 		agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/h, burst: 3}\n"})
 	if n := len(out.Agent()); n != 3 || !slices.Contains(out.Status(), "WARNING: 4 log line(s) dropped: more than 1/h (burst 3)") {
 		t.Fatalf("%d agent lines, status %q", n, out.Status())
@@ -158,7 +158,7 @@ func TestOversizeInboundDropsWithMinus3(t *testing.T) {
 		t.Fatal(tok.Error())
 	}
 	defer pub.Disconnect(100)
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onmessage(function (m) { server.log("got " + m.message.len()); });
 c.onconnectionlost(function (reason) { server.log("lost " + reason); });
@@ -171,17 +171,17 @@ c.connect("tcp://h", "oversize");
 				pub.Publish("big", 0, false, make([]byte, 1025))
 			}
 		}})
-	wantAgent(t, out, "subscribed", "got 1024", "lost -3")
+	agenttest.WantAgent(t, out, "subscribed", "got 1024", "lost -3")
 }
 
 func TestOutboundSizeFollowsConfig(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 try { c.createmessage("t", blob(1025)); } catch (e) { server.log(e.name + ": " + e.message); }
 c.createmessage("t", blob(1024));
 server.log("1024 ok");
 `, agenttest.Options{Config: "limits:\n  message_size: 1KiB\n"})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		"RangeError: mqttclient.createmessage: the payload is 1025 bytes, more than the limit of 1024 (limits.message_size)",
 		"1024 ok")
 }
@@ -203,7 +203,7 @@ func TestDroppedConnectionLeavesWill(t *testing.T) {
 	if tok := w.Subscribe("wills/#", 1, func(_ paho.Client, m paho.Message) { wills <- string(m.Payload()) }); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
 		t.Fatal(tok.Error())
 	}
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnectionlost(function (reason) { server.log("lost " + reason); });
 c.onconnect(function () {
@@ -214,7 +214,7 @@ c.onconnect(function () {
 c.connect("tcp://h", "will-agent", {willtopic: "wills/agent", willmessage: "cut off"});
 `, agenttest.Options{Virtual: true, UntilIdle: true, Broker: "tcp://" + b.Addr(),
 		Config: "limits:\n  mqtt_outbound: off\n  mqtt_inbound: {rate: 1/h, burst: 3}\n"})
-	wantAgent(t, out, "lost -2")
+	agenttest.WantAgent(t, out, "lost -2")
 	select {
 	case got := <-wills:
 		if got != "cut off" {
@@ -249,7 +249,7 @@ func TestHundredBrokerRestarts(t *testing.T) {
 		g10, f10, g100, f100 int
 		restartErr           error
 	)
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 let n = 0;
 function connect() { c.connect("tcp://h", "restarts"); }

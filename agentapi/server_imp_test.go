@@ -13,7 +13,7 @@ import (
 )
 
 func TestServerLogFormatsValues(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 server.log("plain text");
 server.log(5.1);
 server.log(42);
@@ -28,7 +28,7 @@ const b = blob(0); b.writestring("héllo");
 server.log(b);
 server.error("bad " + 1);
 `, agenttest.Options{})
-	wantAgent(t, out, "plain text", "5.1", "42", "1e+21", "null", "undefined", "true",
+	agenttest.WantAgent(t, out, "plain text", "5.1", "42", "1e+21", "null", "undefined", "true",
 		`{"a":1,"b":[1,"x",null]}`, "[1,2]", "Error: boom", "héllo")
 	if got := out.AgentErrors(); !slices.Equal(got, []string{"bad 1"}) {
 		t.Fatalf("errors %q", got)
@@ -36,7 +36,7 @@ server.error("bad " + 1);
 }
 
 func TestErrorsGoToStderrOnly(t *testing.T) {
-	out := run(t, `server.log("out"); server.error("err");`, agenttest.Options{})
+	out := agenttest.MustRun(t, `server.log("out"); server.error("err");`, agenttest.Options{})
 	for _, l := range out.Stdout {
 		if strings.Contains(l, "ERROR") {
 			t.Fatalf("error line on stdout: %q", l)
@@ -48,19 +48,19 @@ func TestErrorsGoToStderrOnly(t *testing.T) {
 }
 
 func TestServerLogMissingArgumentThrows(t *testing.T) {
-	out := run(t, `try { server.log(); } catch (e) { server.log(e.name + ": " + e.message); }`, agenttest.Options{})
-	wantAgent(t, out, "TypeError: server.log: missing argument 'value'")
+	out := agenttest.MustRun(t, `try { server.log(); } catch (e) { server.log(e.name + ": " + e.message); }`, agenttest.Options{})
+	agenttest.WantAgent(t, out, "TypeError: server.log: missing argument 'value'")
 }
 
 func TestCallbackExceptionIsLoggedWithStackAndAgentGoesOn(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 function handler() {
 	null.field;
 }
 imp.wakeup(0.01, function tick() { handler(); });
 imp.wakeup(0.02, function () { server.log("still running"); });
 `, agenttest.Options{})
-	wantAgent(t, out, "still running")
+	agenttest.WantAgent(t, out, "still running")
 	errs := out.AgentErrors()
 	if len(errs) < 3 || !regexp.MustCompile(`^agent\.js:3:\d+: TypeError: Cannot read property 'field' of`).MatchString(errs[0]) ||
 		!strings.HasPrefix(errs[1], "  at handler (agent.js:3:") || !strings.HasPrefix(errs[2], "  at tick (agent.js:5:") {
@@ -73,7 +73,7 @@ func TestTopLevelExceptionFailsRun(t *testing.T) {
 	if out.Err == nil {
 		t.Fatal("run succeeded")
 	}
-	wantAgent(t, out, "before")
+	agenttest.WantAgent(t, out, "before")
 	if errs := out.AgentErrors(); len(errs) == 0 || errs[0] != "agent.js:2:7: Error: top" {
 		t.Fatalf("errors %q", errs)
 	}
@@ -88,26 +88,26 @@ server.log("loaded " + JSON.stringify(s));
 s.count = (s.count || 0) + 1;
 server.save(s);
 `
-	wantAgent(t, run(t, script, agenttest.Options{Config: cfg}), "loaded {}")
-	wantAgent(t, run(t, script, agenttest.Options{Config: cfg}), `loaded {"count":1}`)
+	agenttest.WantAgent(t, agenttest.MustRun(t, script, agenttest.Options{Config: cfg}), "loaded {}")
+	agenttest.WantAgent(t, agenttest.MustRun(t, script, agenttest.Options{Config: cfg}), `loaded {"count":1}`)
 	data, err := os.ReadFile(filepath.Join(dir, "save-00000000000000aa.json"))
 	if err != nil || string(data) != `{"count":2}` {
 		t.Fatalf("file %q %v", data, err)
 	}
-	wantAgent(t, run(t, `server.save({}); server.log(JSON.stringify(server.load()));`, agenttest.Options{Config: cfg}), "{}")
+	agenttest.WantAgent(t, agenttest.MustRun(t, `server.save({}); server.log(JSON.stringify(server.load()));`, agenttest.Options{Config: cfg}), "{}")
 	if _, err := os.Stat(filepath.Join(dir, "save-00000000000000aa.json")); !os.IsNotExist(err) {
 		t.Fatalf("save({}) left the file: %v", err)
 	}
 }
 
 func TestSaveLimitAndBadArgument(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 try { server.save({big: "x".repeat(65536)}); } catch (e) { server.log(e.name + ": " + e.message); }
 try { server.save("str"); } catch (e) { server.log(e.name + ": " + e.message); }
 server.save({ok: "x".repeat(65000)});
 server.log("saved " + server.load().ok.length);
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		"RangeError: server.save: the table is 65546 bytes serialised, more than the limit of 65536",
 		`TypeError: server.save: argument 'table' must be an object, got string "str"`,
 		"saved 65000")
@@ -118,7 +118,7 @@ func TestCorruptSaveFileIsReported(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "save-00000000000000aa.json"), []byte(`{"count":`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := run(t, `try { server.load(); } catch (e) { server.log(e.message); }`,
+	out := agenttest.MustRun(t, `try { server.load(); } catch (e) { server.log(e.message); }`,
 		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
 	if got := out.Agent(); len(got) != 1 || !strings.Contains(got[0], "is not valid saved data") {
 		t.Fatalf("got %q", got)
@@ -133,19 +133,19 @@ imp.configparams.deviceid = "changed";
 try { imp.configparams.nested.x = 2; } catch (e) {}
 server.log(imp.configparams.deviceid + " " + imp.configparams.nested.x);
 `
-	out := run(t, script, agenttest.Options{Config: "configparams: {deviceid: \"30000c2a690cd0e8\", nested: {x: 1}}\n"})
-	wantAgent(t, out, `{"deviceid":"30000c2a690cd0e8","nested":{"x":1}}`, "30000c2a690cd0e8 1")
+	out := agenttest.MustRun(t, script, agenttest.Options{Config: "configparams: {deviceid: \"30000c2a690cd0e8\", nested: {x: 1}}\n"})
+	agenttest.WantAgent(t, out, `{"deviceid":"30000c2a690cd0e8","nested":{"x":1}}`, "30000c2a690cd0e8 1")
 
 	gen := `server.log(imp.configparams.deviceid);`
-	first := run(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
-	second := run(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
+	first := agenttest.MustRun(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
+	second := agenttest.MustRun(t, gen, agenttest.Options{Config: "state_dir: " + dir + "\n"}).Agent()
 	if len(first) != 1 || !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(first[0]) || !slices.Equal(first, second) {
 		t.Fatalf("generated ids %q then %q", first, second)
 	}
 }
 
 func TestWakeupOrderCancelAndNames(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 imp.wakeup(0.05, function () { server.log("c 0.05"); });
 const h = imp.wakeup(0.03, function () { server.log("cancelled handle"); });
 imp.wakeup(0.01, function () { server.log("a 0.01"); });
@@ -161,7 +161,7 @@ try { imp.wakeup(1, 5); } catch (e) { server.log(e.name + ": " + e.message); }
 try { imp.wakeup(10737419, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
 imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a fired name is fine"); });
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
 		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
 		"TypeError: imp.wakeup: argument 'callback' must be a function or null, got number 5",
@@ -171,18 +171,18 @@ imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a 
 
 func TestWakeupTiming(t *testing.T) {
 	start := time.Now()
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const t0 = Date.now();
 imp.wakeup(0.2, function () { server.log("waited " + (Date.now() - t0 >= 200)); });
 `, agenttest.Options{})
-	wantAgent(t, out, "waited true")
+	agenttest.WantAgent(t, out, "waited true")
 	if el := time.Since(start); el < 200*time.Millisecond {
 		t.Fatalf("a 0.2 s wakeup ended the run after %s", el)
 	}
 }
 
 func TestTimeAndDate(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const d = date(86400 * 365 + 3600 * 5 + 61);
 server.log(JSON.stringify(d));
 const now = time();
@@ -190,14 +190,14 @@ server.log(typeof now + " " + (Math.abs(now - Math.floor(Date.now() / 1000)) <= 
 const n = date();
 server.log(Object.keys(n).sort().join(","));
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		`{"sec":1,"min":1,"hour":5,"day":1,"month":0,"year":1971,"wday":5,"yday":0,"time":31554061,"usec":0}`,
 		"number true true",
 		"day,hour,min,month,sec,time,usec,wday,yday,year")
 }
 
 func TestBlobMethods(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const b = blob(0);
 b.writestring("hello world");
 server.log(b.len() + " " + b.tell() + " " + b.eos());
@@ -216,7 +216,7 @@ server.log(z.len() + " " + JSON.stringify(Array.from(z.bytes())));
 try { b.seek(100); } catch (e) { server.log(e.name + ": " + e.message); }
 try { b.readstring("x"); } catch (e) { server.log(e.name + ": " + e.message); }
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		"11 11 true",
 		"hello|5",
 		"world 5 true",
@@ -229,12 +229,12 @@ try { b.readstring("x"); } catch (e) { server.log(e.name + ": " + e.message); }
 }
 
 func TestGlobalsAreTheDocumentedOnes(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 server.log(["blob","server","imp","mqtt","time","date"].map(function (n) { return n + ":" + typeof globalThis[n]; }).join(" "));
 server.log([mqtt.AT_MOST_ONCE, mqtt.AT_LEAST_ONCE, mqtt.EXACTLY_ONCE].join(","));
 server.log(typeof require + " " + typeof process + " " + typeof setTimeout);
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		"blob:function server:object imp:object mqtt:object time:function date:function",
 		"0,1,2",
 		"undefined undefined undefined")
@@ -243,11 +243,11 @@ server.log(typeof require + " " + typeof process + " " + typeof setTimeout);
 // TestRunawayCallbackIsStopped: a callback past limits.cpu_per_callback is
 // interrupted with an ERROR naming where it was, and the agent goes on.
 func TestRunawayCallbackIsStopped(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 imp.wakeup(0.01, function spin() { for (;;) {} });
 imp.wakeup(0.02, function () { server.log("still running"); });
 `, agenttest.Options{Config: "limits:\n  cpu_per_callback: 100ms\n"})
-	wantAgent(t, out, "still running")
+	agenttest.WantAgent(t, out, "still running")
 	errs := out.AgentErrors()
 	if len(errs) < 2 || !strings.HasPrefix(errs[0], "agent.js:") ||
 		!strings.Contains(errs[0], "WatchdogError: stopped: it ran longer than 100ms (limits.cpu_per_callback)") ||
@@ -259,7 +259,7 @@ imp.wakeup(0.02, function () { server.log("still running"); });
 // TestGlobalObjectHoldsOnlyTheDocumentedAPI enumerates the global object:
 // besides the ECMAScript built-ins, scripts see exactly the documented API.
 func TestGlobalObjectHoldsOnlyTheDocumentedAPI(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const builtins = new Set(["globalThis", "Object", "Function", "Array", "String", "Boolean", "Number", "BigInt",
 	"Symbol", "Math", "JSON", "Date", "RegExp", "Error", "EvalError", "RangeError", "ReferenceError",
 	"SyntaxError", "TypeError", "URIError", "AggregateError", "Promise", "Proxy", "Reflect", "Map", "Set",
@@ -272,5 +272,5 @@ const builtins = new Set(["globalThis", "Object", "Function", "Array", "String",
 const extra = Object.getOwnPropertyNames(globalThis).filter(function (n) { return !builtins.has(n); }).sort();
 server.log(extra.join(","));
 `, agenttest.Options{})
-	wantAgent(t, out, "blob,date,imp,mqtt,server,time")
+	agenttest.WantAgent(t, out, "blob,date,imp,mqtt,server,time")
 }

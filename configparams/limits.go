@@ -1,6 +1,8 @@
 package configparams
 
 import (
+	"github.com/agenthost/agenthost/ratelimit"
+
 	"errors"
 	"fmt"
 	"math"
@@ -15,9 +17,13 @@ import (
 
 // Limits holds the platform's rate and size limits (the limits: section).
 type Limits struct {
-	Log          Bucket // server.log lines; Buffer unused
-	MQTTOutbound Bucket // MQTT requests sent by the agent
-	MQTTInbound  Bucket // MQTT messages delivered to the agent; Buffer unused
+	// Each limiter's settings. Text is the rate as written ("100/min");
+	// when it does not match Rate (Rate assigned directly), Rate is shown
+	// as N/s. Off limiters keep their Burst and Buffer, which Validate
+	// still checks.
+	Log          ratelimit.Spec // server.log lines; Buffer unused
+	MQTTOutbound ratelimit.Spec // MQTT requests sent by the agent
+	MQTTInbound  ratelimit.Spec // MQTT messages delivered to the agent; Buffer unused
 	// MessageSize is the largest MQTT message in bytes, 1 to
 	// [MaxMessageSize]; 0 means off (no limit).
 	MessageSize int64
@@ -29,34 +35,15 @@ type Limits struct {
 	Memory int64
 }
 
-// Bucket configures one token-bucket limiter: tokens are added at Rate per
-// second up to Burst, and each request takes one.
-type Bucket struct {
-	// Off switches the limiter off (rate: off, or off for the whole
-	// limiter). Rate is then 0 and RateText "off"; Burst and Buffer keep
-	// their values, which Validate still checks.
-	Off bool
-	// Rate is the number of tokens added per second; > 0 unless Off.
-	Rate float64
-	// Burst is the bucket size, at least 1.
-	Burst int
-	// Buffer is how many requests may wait for a token, at least 0; with 0
-	// a request that finds no token fails at once.
-	Buffer int
-	// RateText is the rate as written, e.g. "100/min", for display. When it
-	// does not match Rate (Rate assigned directly), Rate is shown as N/s.
-	RateText string
-}
-
 // MaxMessageSize is the largest limits.message_size accepted: 256 MiB.
 const MaxMessageSize = 256 << 20
 
 // defaultLimits returns the defaults of the limits: section.
 func defaultLimits() Limits {
 	return Limits{
-		Log:            Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
-		MQTTOutbound:   Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
-		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
+		Log:            ratelimit.Spec{Rate: 100.0 / 60, Burst: 6000, Text: "100/min"},
+		MQTTOutbound:   ratelimit.Spec{Rate: 10, Burst: 100, Buffer: 100, Text: "10/s"},
+		MQTTInbound:    ratelimit.Spec{Rate: 100, Burst: 1000, Text: "100/s"},
 		MessageSize:    256 << 10,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
@@ -188,35 +175,35 @@ func checkMessageSize(v string) string {
 }
 
 // rateString returns b's rate as text that ParseRate accepts: "off", the
-// text as written, or Rate as N/s when RateText does not match it.
-func (b *Bucket) rateString() string {
+// text as written, or Rate as N/s when Text does not match it.
+func rateString(b *ratelimit.Spec) string {
 	if b.Off {
 		return "off"
 	}
-	if r, err := ParseRate(b.RateText); err == nil && b.RateText != "off" && r == b.Rate {
-		return b.RateText
+	if r, err := ParseRate(b.Text); err == nil && b.Text != "off" && r == b.Rate {
+		return b.Text
 	}
 	return strconv.FormatFloat(b.Rate, 'f', -1, 64) + "/s"
 }
 
 // setRate sets b's rate from text already checked by checkRate.
-func (b *Bucket) setRate(v string) {
+func setRate(b *ratelimit.Spec, v string) {
 	r, err := ParseRate(v)
 	if err != nil {
 		return
 	}
-	b.Off, b.Rate, b.RateText = v == "off", r, v
+	b.Off, b.Rate, b.Text = v == "off", r, v
 }
 
 // limiters lists the limiters of the limits: section, in display order.
 var limiters = []struct {
 	name   string // key under limits
-	bucket func(*Config) *Bucket
+	bucket func(*Config) *ratelimit.Spec
 	buffer bool // whether Buffer is used
 }{
-	{"log", func(c *Config) *Bucket { return &c.Limits.Log }, false},
-	{"mqtt_outbound", func(c *Config) *Bucket { return &c.Limits.MQTTOutbound }, true},
-	{"mqtt_inbound", func(c *Config) *Bucket { return &c.Limits.MQTTInbound }, false},
+	{"log", func(c *Config) *ratelimit.Spec { return &c.Limits.Log }, false},
+	{"mqtt_outbound", func(c *Config) *ratelimit.Spec { return &c.Limits.MQTTOutbound }, true},
+	{"mqtt_inbound", func(c *Config) *ratelimit.Spec { return &c.Limits.MQTTInbound }, false},
 }
 
 // limitFields returns the stringFields of the limits: section. Their
@@ -229,8 +216,8 @@ func limitFields() []stringField {
 		fields = append(fields,
 			stringField{
 				name:  p + "rate",
-				get:   func(c *Config) string { return bucket(c).rateString() },
-				set:   func(c *Config, v string) { bucket(c).setRate(v) },
+				get:   func(c *Config) string { return rateString(bucket(c)) },
+				set:   func(c *Config, v string) { setRate(bucket(c), v) },
 				check: checkRate,
 			},
 			stringField{
@@ -375,7 +362,7 @@ func (c *Config) FormatLimits() string {
 			fmt.Fprintf(tw, "%s\toff\t\t\t%s\n", l.name, c.sourceText(p+"rate"))
 			continue
 		}
-		rate := "rate " + bk.rateString()
+		rate := "rate " + rateString(bk)
 		if !strings.HasSuffix(rate, "/s") {
 			rate += " (" + formatPerSecond(bk.Rate) + "/s)"
 		}

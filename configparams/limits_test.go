@@ -1,6 +1,8 @@
 package configparams
 
 import (
+	"github.com/agenthost/agenthost/ratelimit"
+
 	"math"
 	"os"
 	"path/filepath"
@@ -37,9 +39,9 @@ func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.
 func TestLimitsDefaults(t *testing.T) {
 	c := Default()
 	want := Limits{
-		Log:            Bucket{Rate: 100.0 / 60, Burst: 6000, RateText: "100/min"},
-		MQTTOutbound:   Bucket{Rate: 10, Burst: 100, Buffer: 100, RateText: "10/s"},
-		MQTTInbound:    Bucket{Rate: 100, Burst: 1000, RateText: "100/s"},
+		Log:            ratelimit.Spec{Rate: 100.0 / 60, Burst: 6000, Text: "100/min"},
+		MQTTOutbound:   ratelimit.Spec{Rate: 10, Burst: 100, Buffer: 100, Text: "10/s"},
+		MQTTInbound:    ratelimit.Spec{Rate: 100, Burst: 1000, Text: "100/s"},
 		MessageSize:    262144,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
@@ -78,9 +80,9 @@ limits:
   message_size:   1MiB
 `)
 	want := Limits{
-		Log:            Bucket{Rate: 50.0 / 60, Burst: 600, RateText: "50/min"},
-		MQTTOutbound:   Bucket{Rate: 20, Burst: 200, Buffer: 0, RateText: "20/s"},
-		MQTTInbound:    Bucket{Rate: 1000.0 / 3600, Burst: 10, RateText: "1000/h"},
+		Log:            ratelimit.Spec{Rate: 50.0 / 60, Burst: 600, Text: "50/min"},
+		MQTTOutbound:   ratelimit.Spec{Rate: 20, Burst: 200, Buffer: 0, Text: "20/s"},
+		MQTTInbound:    ratelimit.Spec{Rate: 1000.0 / 3600, Burst: 10, Text: "1000/h"},
 		MessageSize:    1 << 20,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
@@ -123,7 +125,7 @@ func TestLimitsRateUnits(t *testing.T) {
 			t.Errorf("ParseRate(%q) = %v, %v; want %v", tc.text, got, err, tc.want)
 		}
 		c, _ := loadLimits(t, "limits:\n  mqtt_inbound:\n    rate: "+tc.text+"\n")
-		if b := c.Limits.MQTTInbound; b.Off || !approx(b.Rate, tc.want) || b.RateText != tc.text || b.Burst != 1000 {
+		if b := c.Limits.MQTTInbound; b.Off || !approx(b.Rate, tc.want) || b.Text != tc.text || b.Burst != 1000 {
 			t.Errorf("rate: %s loaded as %+v, want Rate %v", tc.text, b, tc.want)
 		}
 	}
@@ -132,7 +134,7 @@ func TestLimitsRateUnits(t *testing.T) {
 func TestLimitsOff(t *testing.T) {
 	// rate: off switches the limiter off but keeps (and checks) its other values.
 	c, p := loadLimits(t, "limits:\n  log:\n    rate: off\n    burst: 7\n")
-	if b := c.Limits.Log; !b.Off || b.Rate != 0 || b.RateText != "off" || b.Burst != 7 {
+	if b := c.Limits.Log; !b.Off || b.Rate != 0 || b.Text != "off" || b.Burst != 7 {
 		t.Errorf("log = %+v, want off with burst 7", b)
 	}
 	if c.Sources["limits.log.rate"] != p+":3" || c.Sources["limits.log.burst"] != p+":4" {
@@ -143,7 +145,7 @@ func TestLimitsOff(t *testing.T) {
 	c, p = loadLimits(t, "limits:\n  log: off\n  mqtt_outbound: off\n  mqtt_inbound: off\n  message_size: off\n")
 	for i, l := range limiters {
 		b := l.bucket(c)
-		if !b.Off || b.Rate != 0 || b.RateText != "off" {
+		if !b.Off || b.Rate != 0 || b.Text != "off" {
 			t.Errorf("%s = %+v, want off", l.name, *b)
 		}
 		line := p + ":" + string(rune('2'+i))
@@ -349,9 +351,9 @@ func TestLimitsSet(t *testing.T) {
 		}
 	}
 	want := Limits{
-		Log:            Bucket{Rate: 0.5, Burst: 5, RateText: "30/min"},
-		MQTTOutbound:   Bucket{Off: true, Burst: 100, Buffer: 0, RateText: "off"},
-		MQTTInbound:    Bucket{Rate: 2.5, Burst: 1000, RateText: "2.5/s"},
+		Log:            ratelimit.Spec{Rate: 0.5, Burst: 5, Text: "30/min"},
+		MQTTOutbound:   ratelimit.Spec{Off: true, Burst: 100, Buffer: 0, Text: "off"},
+		MQTTInbound:    ratelimit.Spec{Rate: 2.5, Burst: 1000, Text: "2.5/s"},
 		MessageSize:    64 << 10,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
@@ -412,10 +414,10 @@ func TestLimitsValidateProgrammatic(t *testing.T) {
 		t.Errorf("Validate:\n got %q\nwant %q", got, want)
 	}
 
-	// A rate assigned without RateText is valid and shown per second.
+	// A rate assigned without Text is valid and shown per second.
 	c = Default()
-	c.Limits.Log = Bucket{Rate: 2.5, Burst: 3}
-	c.Limits.MQTTInbound = Bucket{Off: true, Burst: 1}
+	c.Limits.Log = ratelimit.Spec{Rate: 2.5, Burst: 3}
+	c.Limits.MQTTInbound = ratelimit.Spec{Off: true, Burst: 1}
 	if err := c.Validate(); err != nil {
 		t.Errorf("Validate: %v", err)
 	}

@@ -1,12 +1,13 @@
 package configparams
 
 import (
+	"github.com/agenthost/agenthost/brokerurl"
+
 	"github.com/agenthost/agenthost/mqtttopic"
 
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"slices"
 	"strings"
 )
@@ -76,48 +77,34 @@ func (c *Config) Validate() error {
 	return joinErrors(errs)
 }
 
-// brokerSchemes are the URL schemes accepted for broker.
-var brokerSchemes = []string{"tcp", "ssl", "ws", "wss"}
-
 // checkBroker describes what is wrong with a broker value, "" if nothing.
+// URLs follow brokerurl's rules (the same as a script's connect()), and a
+// URL is shown with its password redacted.
 func checkBroker(v string) string {
 	if v == "embedded" || v == "script" {
 		return ""
 	}
-	bad := fmt.Sprintf("%q is not embedded, script or a tcp://, ssl://, ws://, wss:// URL", v)
+	_, err := brokerurl.Parse(v)
+	if err == nil {
+		return ""
+	}
+	var be *brokerurl.Error
+	if !errors.As(err, &be) {
+		return err.Error()
+	}
 	scheme, _, hasScheme := strings.Cut(v, "://")
+	if hasScheme && be.Scheme == "" {
+		return err.Error() // the scheme is fine; the rest is not
+	}
+	bad := fmt.Sprintf("%q is not embedded, script or a tcp://, ssl://, ws://, wss:// URL", be.URL)
 	if !hasScheme {
 		if s := suggest(v, []string{"embedded", "script"}); s != "" {
 			bad += fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		return bad
+	} else if s := suggest(strings.ToLower(scheme), brokerurl.Schemes); s != "" {
+		bad += fmt.Sprintf(" (did you mean %s://?)", s)
 	}
-	if !slices.Contains(brokerSchemes, strings.ToLower(scheme)) {
-		if s := suggest(scheme, brokerSchemes); s != "" {
-			bad += fmt.Sprintf(" (did you mean %s://?)", s)
-		}
-		return bad
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return fmt.Sprintf("%q is not a valid URL: %v", v, err)
-	}
-	if u.Hostname() == "" {
-		return fmt.Sprintf("%q has no host", v)
-	}
-	if port := u.Port(); port != "" || strings.HasSuffix(u.Host, ":") {
-		if !validPort(port, 1) {
-			return fmt.Sprintf("%q has an invalid port %q (want 1-65535)", v, port)
-		}
-	}
-	if (u.Scheme == "tcp" || u.Scheme == "ssl") && u.Path != "" && u.Path != "/" {
-		return fmt.Sprintf("%q: %s:// URLs take no path", v, u.Scheme)
-	}
-	return ""
+	return bad
 }
 
 // checkListen describes what is wrong with a host:port listen address.

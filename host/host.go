@@ -24,7 +24,9 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/brokerurl"
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/ratelimit"
@@ -130,14 +132,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	defer sess.closeBroker()
-	loop, api, rec := sess.Loop, sess.API, sess.Recorder
+	loop, env, rec := sess.Loop, sess.Env, sess.Recorder
 
 	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
 	if opts.For > 0 {
 		ro.Deadline = clock.Now().Add(opts.For)
 	}
 	reason, err := loop.Run(ctx, prg, ro)
-	api.Close()
+	env.Close()
 	rec.Finish(clock.Now())
 
 	if rerr := writeReports(rec, opts); rerr != nil {
@@ -174,14 +176,15 @@ type SessionOptions struct {
 }
 
 // Session is one agent's wiring, ready to run: the embedded broker (when
-// the config's broker is "embedded"), the loop and the installed API.
-// Create it, run programs on Loop from one goroutine, then Close.
+// the config's broker is "embedded"), the loop and the API modules
+// installed on it. Create it, run programs on Loop from one goroutine, then
+// Close.
 type Session struct {
 	Config   *configparams.Config
 	Clock    scriptvm.Clock
 	Log      *hostlog.Clocked
 	Loop     *scriptvm.Loop
-	API      *agentapi.API
+	Env      *agentapi.Env  // the modules' shared services
 	Broker   *broker.Broker // nil unless the broker is embedded
 	Recorder *report.Recorder
 }
@@ -208,7 +211,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		log.StatusWarn("tls.insecure is true: the certificates of ssl:// and wss:// brokers are NOT verified")
 	}
 
-	var resolve agentapi.Resolver
+	var resolve mqtt.Resolver
 	switch cfg.Broker {
 	case "", "embedded":
 		b, err := broker.Start(brokerOptions(cfg, slog.New(o.Handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
@@ -219,16 +222,16 @@ func NewSession(o SessionOptions) (*Session, error) {
 		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
 		resolve = embeddedResolver(b, cfg, clientTLS)
 	case "script":
-		resolve = func(u *url.URL) (agentapi.Target, error) {
-			return agentapi.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
+		resolve = func(u *url.URL) (mqtt.Target, error) {
+			return mqtt.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
 		}
 	default:
-		fixed, err := agentapi.ParseURL(cfg.Broker)
+		fixed, err := brokerurl.Parse(cfg.Broker)
 		if err != nil {
 			return nil, usageErr(fmt.Errorf("broker: %v", err), "")
 		}
-		resolve = func(u *url.URL) (agentapi.Target, error) {
-			t := agentapi.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
+		resolve = func(u *url.URL) (mqtt.Target, error) {
+			t := mqtt.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
 			if u.String() != fixed.String() {
 				t.Note = u.Redacted() + " -> " + fixed.Redacted() + " (broker from config)"
 			}
@@ -245,16 +248,18 @@ func NewSession(o SessionOptions) (*Session, error) {
 		MemoryBudget:   cfg.Limits.Memory,
 		OnError:        func(se *scriptvm.ScriptError) { logScriptError(log, se) },
 	})
-	s.API, err = agentapi.Install(agentapi.Options{
-		Loop:           s.Loop,
-		Log:            log,
-		ConfigParams:   params,
-		SaveFile:       filepath.Join(cfg.StateDir, saveFileName(params["deviceid"].(string))),
-		Resolve:        resolve,
-		ConnectTimeout: o.ConnectTimeout,
-		Limits:         limitsFrom(cfg.Limits),
-		Record:         s.Recorder.Record,
+	s.Env, err = agentapi.NewEnv(agentapi.Options{
+		Loop:         s.Loop,
+		Log:          log,
+		ConfigParams: params,
+		StateDir:     cfg.StateDir,
+		SaveFile:     filepath.Join(cfg.StateDir, saveFileName(params["deviceid"].(string))),
+		Limits:       limitsFrom(cfg.Limits),
+		Record:       s.Recorder.Record,
 	})
+	if err == nil {
+		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout})...)
+	}
 	if err != nil {
 		s.closeBroker()
 		return nil, hostErr(err, "")
@@ -262,10 +267,11 @@ func NewSession(o SessionOptions) (*Session, error) {
 	return s, nil
 }
 
-// Close disconnects the agent's clients and stops the embedded broker.
-// Call it after the loop has stopped, from the goroutine that ran it.
+// Close closes the API modules (disconnecting the agent's clients) and
+// stops the embedded broker. Call it after the loop has stopped, from the
+// goroutine that ran it.
 func (s *Session) Close() {
-	s.API.Close()
+	s.Env.Close()
 	s.closeBroker()
 }
 
@@ -296,23 +302,16 @@ func writeReports(rec *report.Recorder, opts Options) error {
 	return errors.Join(errs...)
 }
 
-func spec(b configparams.Bucket) ratelimit.Spec {
-	return ratelimit.Spec{Off: b.Off, Rate: b.Rate, Burst: b.Burst, Buffer: b.Buffer, Text: b.RateText}
-}
-
 func limitsFrom(l configparams.Limits) agentapi.Limits {
-	return agentapi.Limits{Log: spec(l.Log), Outbound: spec(l.MQTTOutbound), Inbound: spec(l.MQTTInbound), MessageSize: l.MessageSize}
+	return agentapi.Limits{Log: l.Log, Outbound: l.MQTTOutbound, Inbound: l.MQTTInbound, MessageSize: l.MessageSize}
 }
 
 func reportLimits(l configparams.Limits) []report.Limit {
-	lim := func(name string, b configparams.Bucket) report.Limit {
-		return report.Limit{Name: name, Rate: b.Rate, Burst: b.Burst, Buffer: b.Buffer, Off: b.Off}
-	}
 	return []report.Limit{
-		lim(agentapi.LimitLog, l.Log),
-		lim(agentapi.LimitOutbound, l.MQTTOutbound),
-		lim(agentapi.LimitInbound, l.MQTTInbound),
-		{Name: agentapi.LimitMessageSize, Size: l.MessageSize, Off: l.MessageSize == 0},
+		{Name: agentapi.LimitLog, Spec: l.Log},
+		{Name: agentapi.LimitOutbound, Spec: l.MQTTOutbound},
+		{Name: agentapi.LimitInbound, Spec: l.MQTTInbound},
+		{Name: agentapi.LimitMessageSize, Size: l.MessageSize, Spec: ratelimit.Spec{Off: l.MessageSize == 0}},
 	}
 }
 
@@ -341,7 +340,7 @@ func brokerOptions(cfg *configparams.Config, logger *slog.Logger) broker.Options
 // embeddedResolver sends every connect to the embedded broker: ssl:// and
 // wss:// to its TLS listener when it has one, everything else to its TCP
 // listener.
-func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls.Config) agentapi.Resolver {
+func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls.Config) mqtt.Resolver {
 	var embeddedTLS *tls.Config
 	if b.TLSAddr() != "" {
 		host, _, _ := net.SplitHostPort(b.TLSAddr())
@@ -356,17 +355,17 @@ func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls
 			}
 		}
 	}
-	return func(u *url.URL) (agentapi.Target, error) {
+	return func(u *url.URL) (mqtt.Target, error) {
 		secure := u.Scheme == "ssl" || u.Scheme == "wss"
 		if secure && embeddedTLS != nil {
-			return agentapi.Target{URL: "ssl://" + b.TLSAddr(), TLS: embeddedTLS,
+			return mqtt.Target{URL: "ssl://" + b.TLSAddr(), TLS: embeddedTLS,
 				Note: u.Redacted() + " -> embedded broker " + b.TLSAddr() + " (TLS)"}, nil
 		}
 		note := u.Redacted() + " -> embedded broker " + b.Addr()
 		if secure {
 			note += " (plain TCP: the embedded broker has no TLS; set embedded.tls to test TLS)"
 		}
-		return agentapi.Target{URL: "tcp://" + b.Addr(), Note: note}, nil
+		return mqtt.Target{URL: "tcp://" + b.Addr(), Note: note}, nil
 	}
 }
 

@@ -61,7 +61,9 @@ func (b *Bucket) Wait(now time.Time) time.Duration {
 	return time.Duration(math.Ceil(missing / b.rate * float64(time.Second)))
 }
 
-// Spec configures one limiter.
+// Spec is the settings of one token-bucket limiter: the one type the
+// config file, the limiters and the reports share. Tokens are added at Rate
+// per second up to Burst, and each request takes one.
 type Spec struct {
 	Off    bool    // no limit
 	Rate   float64 // tokens per second (> 0 unless Off)

@@ -15,6 +15,8 @@
 package report
 
 import (
+	"github.com/agenthost/agenthost/ratelimit"
+
 	"slices"
 	"sync"
 	"time"
@@ -43,12 +45,11 @@ type Decision struct {
 
 // Limit describes a limiter for the report and the chart.
 type Limit struct {
-	Name   string  // as Decision.Limiter
-	Rate   float64 // sustained tokens per second; 0 = no rate (off, or a size limit)
-	Burst  int
-	Buffer int   // 0 when the limiter has no buffer
-	Size   int64 // bytes, for message_size; 0 otherwise
-	Off    bool  // the limiter is switched off
+	Name string // as Decision.Limiter
+	// Spec is a rate limiter's settings (Rate 0 for a size limit); Off
+	// says the limiter is switched off, Buffer is 0 without a buffer.
+	ratelimit.Spec
+	Size int64 // bytes, for message_size; 0 otherwise
 }
 
 // Summary counts the decisions of one limiter. The counts are exact even

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"github.com/agenthost/agenthost/ratelimit"
+
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -25,9 +27,9 @@ func at(sec float64) time.Time { return t0.Add(time.Duration(sec * float64(time.
 // hostLimits are the host's four limiters.
 func hostLimits() []Limit {
 	return []Limit{
-		{Name: "log", Rate: 20, Burst: 100},
-		{Name: "mqtt_outbound", Rate: 10, Burst: 100, Buffer: 100},
-		{Name: "mqtt_inbound", Rate: 1, Burst: 5},
+		{Name: "log", Spec: ratelimit.Spec{Rate: 20, Burst: 100}},
+		{Name: "mqtt_outbound", Spec: ratelimit.Spec{Rate: 10, Burst: 100, Buffer: 100}},
+		{Name: "mqtt_inbound", Spec: ratelimit.Spec{Rate: 1, Burst: 5}},
 		{Name: "message_size", Size: 256 << 10},
 	}
 }
@@ -91,7 +93,7 @@ func TestSummariesCountExactly(t *testing.T) {
 		},
 		{
 			name:   "unknown limiter appended, duplicate limit ignored",
-			limits: []Limit{{Name: "log", Rate: 1}, {Name: "log", Rate: 2}},
+			limits: []Limit{{Name: "log", Spec: ratelimit.Spec{Rate: 1}}, {Name: "log", Spec: ratelimit.Spec{Rate: 2}}},
 			decisions: []Decision{
 				{Time: at(1), Limiter: "custom", Outcome: Allowed, Queue: 4},
 				{Time: at(2), Limiter: "log", Outcome: Allowed},
@@ -177,7 +179,7 @@ func parseTime(t *testing.T, s string) time.Time {
 }
 
 func TestJSONRoundTrip(t *testing.T) {
-	limits := append(hostLimits(), Limit{Name: "http", Off: true})
+	limits := append(hostLimits(), Limit{Name: "http", Spec: ratelimit.Spec{Off: true}})
 	r := NewRecorder(limits, true, t0)
 	in := []Decision{
 		{Time: at(0.25), Limiter: "mqtt_outbound", Outcome: Allowed, Level: 98.5, Detail: "publish readings/1"},
@@ -365,7 +367,7 @@ func parseSVG(t *testing.T, r *Recorder) *xnode {
 // flood from 10 s that queues and then refuses from 12.3 s, and nothing on
 // mqtt_inbound and message_size; "http" is switched off.
 func floodRecorder() *Recorder {
-	r := NewRecorder(append(hostLimits(), Limit{Name: "http", Off: true}), true, t0)
+	r := NewRecorder(append(hostLimits(), Limit{Name: "http", Spec: ratelimit.Spec{Off: true}}), true, t0)
 	for s := 0; s < 90; s++ {
 		r.Record(Decision{Time: at(float64(s)), Limiter: "log", Outcome: Allowed})
 	}
@@ -714,7 +716,7 @@ func TestAxisScales(t *testing.T) {
 
 func TestSVGEscapesText(t *testing.T) {
 	name := `a<b&"c"`
-	r := NewRecorder([]Limit{{Name: name, Rate: 1, Burst: 2}, {Name: "x]]>y", Off: true}}, false, t0)
+	r := NewRecorder([]Limit{{Name: name, Spec: ratelimit.Spec{Rate: 1, Burst: 2}}, {Name: "x]]>y", Spec: ratelimit.Spec{Off: true}}}, false, t0)
 	r.Record(Decision{Time: at(1), Limiter: name, Outcome: Refused, Detail: "</svg>"})
 	r.Finish(at(10))
 	root := parseSVG(t, r)
@@ -732,7 +734,7 @@ func TestSVGEscapesText(t *testing.T) {
 
 func TestSummaryTableSilentWhenDetailsOff(t *testing.T) {
 	t0 := time.Unix(0, 0)
-	r := NewRecorder([]Limit{{Name: "log", Rate: 1, Burst: 1}}, true, t0)
+	r := NewRecorder([]Limit{{Name: "log", Spec: ratelimit.Spec{Rate: 1, Burst: 1}}}, true, t0)
 	r.SetMaxDecisions(0)
 	r.Record(Decision{Time: t0, Limiter: "log", Outcome: Refused})
 	if tab := r.SummaryTable(); strings.Contains(tab, "not kept") || !strings.Contains(tab, "log") {

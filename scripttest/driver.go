@@ -9,6 +9,7 @@ import (
 
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/mqtttopic"
+	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/dop251/goja"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
@@ -47,12 +48,10 @@ func (d *driver) sent(topic string) {
 		d.early[topic]--
 		return
 	}
-	release := d.r.sess.Loop.Busy()
-	var once sync.Once
-	done := func() { once.Do(release) }
+	op := d.r.sess.Loop.Begin(scriptvm.Busy)
 	// A broker that never reports it must not hold the test forever.
-	guard := time.AfterFunc(5*time.Second, func() { d.r.sess.Loop.Enqueue(done) })
-	d.inTransit[topic] = append(d.inTransit[topic], func() { guard.Stop(); done() })
+	guard := time.AfterFunc(5*time.Second, func() { op.Complete(nil) })
+	d.inTransit[topic] = append(d.inTransit[topic], func() { guard.Stop(); op.End() })
 }
 
 // afterAgentLoss runs work off the loop and returns a Promise of its
@@ -63,7 +62,7 @@ func (d *driver) sent(topic string) {
 func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.Value {
 	rt := d.r.rt
 	p, resolve, reject := rt.NewPromise()
-	release := d.r.sess.Loop.Busy()
+	op := d.r.sess.Loop.Begin(scriptvm.Busy)
 	var (
 		lostSeen, workDone, settled bool
 		cut                         bool
@@ -79,24 +78,23 @@ func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.V
 		if guard != nil {
 			guard.Stop()
 		}
-		release()
+		op.End()
 		if werr != nil {
 			_ = reject(rt.NewGoError(werr))
 		} else {
 			_ = resolve(val)
 		}
-		d.r.sess.Loop.RunJobs()
 	}
 	d.lostWaiters = append(d.lostWaiters, func() { lostSeen = true; settle() })
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
 		c, v, err := work()
-		d.r.sess.Loop.Enqueue(func() {
+		op.Post(func() {
 			cut, val, werr, workDone = c, v, err, true
 			if cut && !lostSeen {
 				guard = time.AfterFunc(5*time.Second, func() {
-					d.r.sess.Loop.Enqueue(func() { lostSeen = true; settle() })
+					op.Post(func() { lostSeen = true; settle() })
 				})
 			}
 			settle()
@@ -124,16 +122,16 @@ func newDriver(r *fileRun) (*driver, error) {
 		if strings.HasPrefix(m.ClientID, broker.ExemptPrefix) {
 			return
 		}
-		r.sess.Loop.Enqueue(func() { d.observe(m) })
+		r.hold.Load().Post(func() { d.observe(m) })
 	})
 	if err := d.connect(); err != nil {
 		d.unwatch()
 		return nil, err
 	}
-	r.sess.API.SetInboundHook(d.arrived)
-	r.sess.API.SetSentHook(d.sent)
+	r.sess.Env.Events.OnInbound(d.arrived)
+	r.sess.Env.Events.OnSent(d.sent)
 	// Messages still in transit to a connection that has ended never arrive.
-	r.sess.API.SetLostHook(func() {
+	r.sess.Env.Events.OnLost(func() {
 		pending := d.arrive
 		d.arrive = nil
 		for _, a := range pending {
@@ -181,20 +179,19 @@ func (d *driver) agentSubscribed(topic string) bool {
 func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, payload func(i int64) []byte) goja.Value {
 	rt := d.r.rt
 	p, resolve, reject := rt.NewPromise()
-	release := d.r.sess.Loop.Busy()
+	op := d.r.sess.Loop.Begin(scriptvm.Busy)
 	pending := 1 // the writes
 	var failure error
 	settle := func() {
 		if pending--; pending > 0 {
 			return
 		}
-		release()
+		op.End()
 		if failure != nil {
 			_ = reject(rt.NewGoError(failure))
 		} else {
 			_ = resolve(goja.Undefined())
 		}
-		d.r.sess.Loop.RunJobs()
 	}
 	if d.agentSubscribed(topic) {
 		pending++
@@ -209,7 +206,7 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 			settle()
 		}
 		guard = time.AfterFunc(5*time.Second, func() {
-			d.r.sess.Loop.Enqueue(func() {
+			op.Post(func() {
 				for i, x := range d.arrive {
 					if x == a {
 						d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
@@ -235,7 +232,7 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 			last.Wait()
 			err = last.Error()
 		}
-		d.r.sess.Loop.Enqueue(func() {
+		op.Post(func() {
 			failure = err
 			settle()
 		})
@@ -278,7 +275,6 @@ func (d *driver) observe(m broker.Message) {
 			d.waiters = append(d.waiters[:i], d.waiters[i+1:]...)
 			w.cancel()
 			w.resolve(d.messageValue(m))
-			d.r.sess.Loop.RunJobs()
 			return
 		}
 	}
@@ -288,7 +284,7 @@ func (d *driver) observe(m broker.Message) {
 func (d *driver) messageValue(m broker.Message) goja.Value {
 	o := d.r.rt.NewObject()
 	_ = o.Set("topic", m.Topic)
-	_ = o.Set("message", d.r.sess.API.NewBlob(m.Payload))
+	_ = o.Set("message", d.r.sess.Env.Blobs.Wrap(m.Payload))
 	_ = o.Set("qos", int(m.QoS))
 	_ = o.Set("retain", m.Retain)
 	return o
@@ -303,19 +299,17 @@ func (d *driver) throw(format string, args ...any) {
 func (d *driver) async(work func() (any, error)) goja.Value {
 	rt := d.r.rt
 	p, resolve, reject := rt.NewPromise()
-	release := d.r.sess.Loop.Busy()
+	op := d.r.sess.Loop.Begin(scriptvm.Busy)
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
 		v, err := work()
-		d.r.sess.Loop.Enqueue(func() {
-			release()
+		op.Complete(func() {
 			if err != nil {
 				_ = reject(rt.NewGoError(err))
 			} else {
 				_ = resolve(v)
 			}
-			d.r.sess.Loop.RunJobs()
 		})
 	}()
 	return rt.ToValue(p)
@@ -331,7 +325,7 @@ func (d *driver) object() *goja.Object {
 		if err := mqtttopic.CheckName(topic); err != nil {
 			d.throw("publish: argument 'topic': %v", err)
 		}
-		payload, ok := d.r.sess.API.BytesOf(call.Argument(1))
+		payload, ok := d.r.sess.Env.Blobs.BytesOf(call.Argument(1))
 		if !ok {
 			d.throw("publish: argument 'payload' must be a string, blob or Uint8Array")
 		}
@@ -389,7 +383,6 @@ func (d *driver) object() *goja.Object {
 				}
 			}
 			_ = reject(rt.NewGoError(fmt.Errorf("broker.nextMessage: the agent published nothing on %s within %s", filter, timeout)))
-			d.r.sess.Loop.RunJobs()
 		})
 		w.cancel = func() { d.r.sess.Loop.CancelTimer(t) }
 		return rt.ToValue(p)
@@ -468,7 +461,7 @@ func (d *driver) object() *goja.Object {
 	// limits.message_size on topic (default: a topic matching the agent's
 	// first subscription); the agent sees onconnectionlost(-3).
 	_ = o.Set("sendOversize", func(call goja.FunctionCall) goja.Value {
-		limit := d.r.sess.API.MessageSizeLimit()
+		limit := d.r.sess.Env.Limits.MessageSize()
 		if limit == 0 {
 			d.throw("sendOversize: limits.message_size is off, so no message is oversize")
 		}

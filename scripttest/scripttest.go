@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agenthost/agenthost/configparams"
@@ -228,6 +229,9 @@ type fileRun struct {
 	stop    context.CancelFunc
 	guardMu sync.Mutex // guards guard
 	guard   *time.Timer
+	// hold is the run's reservation of its loop, the door for work from
+	// other goroutines. Any goroutine may Load it.
+	hold atomic.Pointer[scriptvm.Op]
 
 	logCursor  int // agent lines before it were matched by waitForLog
 	logWaiters []*logWaiter
@@ -242,7 +246,6 @@ type logWaiter struct {
 // checkLogWaiters settles waitForLog promises whose line has come, oldest
 // waiter first; each match moves the cursor past the matched line. Loop only.
 func (r *fileRun) checkLogWaiters() {
-	settled := false
 	for i := 0; i < len(r.logWaiters); {
 		w := r.logWaiters[i]
 		lines := r.logs.agentLines()
@@ -261,11 +264,8 @@ func (r *fileRun) checkLogWaiters() {
 		r.logWaiters = append(r.logWaiters[:i], r.logWaiters[i+1:]...)
 		w.cancel()
 		w.resolve(lines[found])
-		settled = true
 	}
-	if settled {
-		r.sess.Loop.RunJobs()
-	}
+
 }
 
 // waitForLog(pattern[, timeout]) → Promise of the next agent log line
@@ -307,7 +307,6 @@ func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
 			}
 		}
 		_ = reject(rt.NewGoError(fmt.Errorf("waitForLog: the agent logged no line matching %s within %s", desc, timeout)))
-		r.sess.Loop.RunJobs()
 	})
 	w.cancel = func() { r.sess.Loop.CancelTimer(timer) }
 	return rt.ToValue(p)
@@ -356,8 +355,8 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	}
 	r.logs = &collector{}
 	r.logs.onLine = func() {
-		if r.sess != nil {
-			r.sess.Loop.Enqueue(r.checkLogWaiters)
+		if hold := r.hold.Load(); hold != nil {
+			hold.Post(r.checkLogWaiters)
 		}
 	}
 	sess, err := host.NewSession(host.SessionOptions{Config: cfg, Clock: clock, Handler: r.logs})
@@ -367,6 +366,9 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	}
 	r.sess, r.rt = sess, sess.Loop.Runtime()
 	defer sess.Close()
+	// The test run holds its loop open until the runner stops it; work
+	// from the broker, the log and wall-clock timers comes in through it.
+	r.hold.Store(sess.Loop.Begin(scriptvm.Hold))
 
 	r.driver, err = newDriver(r)
 	if err != nil {
@@ -542,7 +544,7 @@ func (r *fileRun) install() error {
 			r.cur.Info = append(r.cur.Info, s)
 		}
 	})
-	_ = o.Set("format", func(v goja.Value) string { return r.sess.API.Format(v) })
+	_ = o.Set("format", func(v goja.Value) string { return r.sess.Env.Format(v) })
 	_ = o.Set("logs", func() []any {
 		lines := r.logs.agentLines()
 		out := make([]any, len(lines))
@@ -560,7 +562,7 @@ func (r *fileRun) install() error {
 	_ = o.Set("waitForLog", r.waitForLog)
 	_ = o.Set("wallTimer", func(sec float64, fn goja.Callable) func() {
 		t := time.AfterFunc(time.Duration(sec*float64(time.Second)), func() {
-			r.sess.Loop.Enqueue(func() {
+			r.hold.Load().Post(func() {
 				r.sess.Loop.Call(fn, goja.Undefined())
 			})
 		})
@@ -616,7 +618,7 @@ func (r *fileRun) describeError(t *TestResult, e goja.Value) {
 	}
 	obj, isObj := e.(*goja.Object)
 	if !isObj {
-		t.Message = r.sess.API.Format(e)
+		t.Message = r.sess.Env.Format(e)
 		return
 	}
 	t.Message = e.String()
@@ -625,8 +627,8 @@ func (r *fileRun) describeError(t *TestResult, e goja.Value) {
 		t.Message = obj.Get("message").String()
 		if hv := obj.Get("hasValues"); hv != nil && hv.ToBoolean() {
 			t.HasValues = true
-			t.Expected = r.sess.API.Format(obj.Get("expected"))
-			t.Actual = r.sess.API.Format(obj.Get("actual"))
+			t.Expected = r.sess.Env.Format(obj.Get("expected"))
+			t.Actual = r.sess.Env.Format(obj.Get("actual"))
 		}
 	}
 	if st := obj.Get("stack"); st != nil && !goja.IsUndefined(st) {
@@ -671,7 +673,6 @@ func (r *fileRun) clockObject() *goja.Object {
 		// the promise resolves.
 		r.sess.Loop.SetTimer(0, func() {
 			_ = resolve(goja.Undefined())
-			r.sess.Loop.RunJobs()
 		})
 		return rt.ToValue(p)
 	})

@@ -158,7 +158,7 @@ func TestOpPostsInOrderAndHoldsTheLoopUntilComplete(t *testing.T) {
 	}
 }
 
-func TestEndedOpDeliversNothing(t *testing.T) {
+func TestEndReleasesEarlyAndLateWorkStillRuns(t *testing.T) {
 	h := newHarness(t, nil)
 	release := make(chan struct{})
 	finished := make(chan struct{})
@@ -186,7 +186,7 @@ func TestEndedOpDeliversNothing(t *testing.T) {
 	}))
 	reason, err := h.run(t, `start(); waitFinished();`, RunOptions{UntilIdle: true})
 	must(t, err)
-	if reason != StoppedIdle || strings.Join(h.lines, ",") != "ended" {
+	if reason != StoppedIdle || strings.Join(h.lines, ",") != "ended,posted after End,completed after End" {
 		t.Fatalf("reason %v lines %v", reason, h.lines)
 	}
 	if h.loop.holds != 0 || h.loop.busy != 0 {

@@ -23,9 +23,13 @@ const (
 // (any number of times) and Complete (once); End closes it from the loop
 // without a result (a cancelled operation).
 //
-// An Op cannot be misused into a hang: the loop stops on cancellation
-// whatever is open, a second Complete is ignored, and work handed to an
-// ended Op is dropped rather than run against a state that moved on.
+// An Op cannot be misused into a hang or a leak: the loop stops on
+// cancellation whatever is open, a second Complete is ignored, and End may
+// be called any number of times. End releases the reservation early but
+// does not recall work already handed over: a function that arrives after
+// End still runs, and must check whether its result is still wanted (so a
+// message that arrives after its connection was cut can still be counted
+// rather than vanish).
 type Op struct {
 	l      *Loop
 	kind   OpKind
@@ -45,32 +49,24 @@ func (l *Loop) Begin(kind OpKind) *Op {
 
 // Post runs fn on the loop, after the work queued before it; the
 // operation stays open. It returns false, and fn never runs, when the
-// operation has completed or the loop has stopped. fn does not run if the
-// operation was ended before fn's turn came. Any goroutine.
+// operation has completed or the loop has stopped. Any goroutine.
 func (op *Op) Post(fn func()) bool {
 	if op.closed.Load() {
 		return false
 	}
-	return op.l.enqueue(func() {
-		if !op.ended {
-			fn()
-		}
-	})
+	return op.l.enqueue(fn)
 }
 
 // Complete hands the operation's result to the loop: the reservation is
-// released and then fn (which may be nil) runs on the loop. Only the first
-// Complete counts; it returns false for later ones and when the loop has
-// stopped. fn does not run if the operation was ended before its turn
-// came. Any goroutine.
+// released (if End has not done so) and then fn, which may be nil, runs on
+// the loop. Only the first Complete counts; it returns false for later
+// ones and when the loop has stopped, and then fn never runs. Any
+// goroutine.
 func (op *Op) Complete(fn func()) bool {
 	if !op.closed.CompareAndSwap(false, true) {
 		return false
 	}
 	return op.l.enqueue(func() {
-		if op.ended {
-			return
-		}
 		op.End()
 		if fn != nil {
 			fn()
@@ -78,8 +74,9 @@ func (op *Op) Complete(fn func()) bool {
 	})
 }
 
-// End releases the reservation now, without a result: work still on its
-// way through Post or Complete will not run. Idempotent. Loop only.
+// End releases the reservation now, before the operation's result has
+// arrived (a cancelled operation). Work already handed over, or handed
+// over later, still runs. Idempotent. Loop only.
 func (op *Op) End() {
 	if op.ended {
 		return

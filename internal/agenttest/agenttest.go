@@ -8,6 +8,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -177,4 +178,42 @@ func withPrefix(lines []string, p string) []string {
 		}
 	}
 	return out
+}
+
+// MustRun is Run for a script that must run to its end without a host
+// error: UntilIdle unless opts says otherwise, and a failed run fails the
+// test with what the agent printed.
+func MustRun(t testing.TB, script string, opts Options) Output {
+	t.Helper()
+	if !opts.UntilIdle && opts.For == 0 {
+		opts.UntilIdle = true
+	}
+	out := Run(t, script, opts)
+	if out.Err != nil {
+		t.Fatalf("run failed: %v\nstdout: %q\nstderr: %q", out.Err, out.Stdout, out.Stderr)
+	}
+	return out
+}
+
+// WantAgent fails the test unless the agent's log lines are exactly want.
+func WantAgent(t testing.TB, out Output, want ...string) {
+	t.Helper()
+	if got := out.Agent(); !slices.Equal(got, want) {
+		t.Fatalf("agent lines:\n got %q\nwant %q\nstderr: %q", got, want, out.Stderr)
+	}
+}
+
+// Connected wraps body in a script that connects to the embedded broker and
+// runs body inside onconnect(0) with `c` the client; body must end by
+// calling finish() (which disconnects) so the run ends when idle.
+func Connected(body string) string {
+	return `
+const c = mqtt.createclient();
+function finish() { c.disconnect(function () { server.log("bye"); }); }
+c.onconnect(function (rc) {
+	if (rc != 0) { server.error("connect " + rc); return; }
+	` + body + `
+});
+c.connect("tcp://test.mosquitto.org", "t-" + imp.configparams.deviceid);
+`
 }

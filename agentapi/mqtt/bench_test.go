@@ -1,4 +1,4 @@
-package agentapi
+package mqtt
 
 import (
 	"context"
@@ -7,6 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/blobapi"
+	"github.com/agenthost/agenthost/agentapi/imp"
+	"github.com/agenthost/agenthost/agentapi/server"
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/ratelimit"
@@ -14,49 +18,65 @@ import (
 	"github.com/dop251/goja"
 )
 
-// benchAgent is an API on a running loop, for the hot-path benchmarks.
-type benchAgent struct {
+// testAgent is the mqtt module (with the other modules a script needs) on
+// a running loop, for the hot-path benchmarks and white-box tests.
+type testAgent struct {
 	loop *scriptvm.Loop
-	api  *API
+	env  *agentapi.Env
+	hold *scriptvm.Op // the test's door into the loop
 	stop context.CancelFunc
 	done chan struct{}
 }
 
-// startBenchAgent installs the API (limits off, logs discarded, connects
-// going to brokerAddr), runs src and keeps the loop running until stop.
-func startBenchAgent(b *testing.B, src, brokerAddr string) *benchAgent {
-	b.Helper()
-	loop := scriptvm.New(scriptvm.Options{OnError: func(se *scriptvm.ScriptError) { b.Error(se.Error()) }})
-	log := hostlog.NewClocked(hostlog.NewHandler(io.Discard, io.Discard, false, nil), time.Now)
-	api, err := Install(Options{Loop: loop, Log: log, ConfigParams: map[string]any{"deviceid": "00000000000000bb"},
-		SaveFile: b.TempDir() + "/save.json",
-		Resolve:  func(*url.URL) (Target, error) { return Target{URL: "tcp://" + brokerAddr}, nil },
-		Limits:   Limits{Log: off, Outbound: off, Inbound: off}})
+// startAgent installs the API (limits off, connects going to brokerAddr,
+// lines written to out, or discarded when out is nil), runs src and keeps
+// the loop running until the test ends.
+func startAgent(tb testing.TB, src, brokerAddr string, out io.Writer) *testAgent {
+	tb.Helper()
+	if out == nil {
+		out = io.Discard
+	}
+	loop := scriptvm.New(scriptvm.Options{OnError: func(se *scriptvm.ScriptError) { tb.Error(se.Error()) }})
+	log := hostlog.NewClocked(hostlog.NewHandler(out, out, false, nil), time.Now)
+	env, err := agentapi.NewEnv(agentapi.Options{Loop: loop, Log: log, ConfigParams: map[string]any{"deviceid": "00000000000000bb"},
+		SaveFile: tb.TempDir() + "/save.json", Limits: agentapi.Limits{Log: off, Outbound: off, Inbound: off}})
+	if err == nil {
+		err = env.Install(server.New(), imp.New(), blobapi.New(),
+			New(Options{Resolve: func(*url.URL) (Target, error) { return Target{URL: "tcp://" + brokerAddr}, nil }}))
+	}
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	prg, err := scriptvm.Compile("bench.js", src)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &benchAgent{loop: loop, api: api, stop: cancel, done: make(chan struct{})}
+	a := &testAgent{loop: loop, env: env, hold: loop.Begin(scriptvm.Hold), stop: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(a.done)
 		_, _ = loop.Run(ctx, prg, scriptvm.RunOptions{})
-		api.Close()
+		env.Close()
 	}()
-	b.Cleanup(func() { a.stop(); <-a.done })
+	tb.Cleanup(a.close)
 	return a
 }
+
+// close stops the loop and waits until the modules are closed.
+func (a *testAgent) close() { a.stop(); <-a.done }
 
 var off = ratelimit.Spec{Off: true}
 
 // onLoop runs fn on the loop and waits for it.
-func (a *benchAgent) onLoop(fn func()) {
+func (a *testAgent) onLoop(fn func()) {
 	ch := make(chan struct{})
-	a.loop.Enqueue(func() { fn(); close(ch) })
+	a.hold.Post(func() { fn(); close(ch) })
 	<-ch
+}
+
+// client returns the Go client behind the script's global c. Loop only.
+func (a *testAgent) client() *client {
+	return agentapi.GoValue(a.loop.Runtime().Get("c")).(*client)
 }
 
 type fakeMessage struct {
@@ -76,21 +96,21 @@ func (m *fakeMessage) Ack()              {}
 // (another goroutine) through Enqueue to the JS onmessage callback, which
 // reads the payload's length, and back.
 func BenchmarkInboundMessage(b *testing.B) {
-	a := startBenchAgent(b, `
+	a := startAgent(b, `
 var c = mqtt.createclient();
 var n = 0;
 c.onmessage(function (m) { n += m.message.len(); });
-`, "127.0.0.1:1")
-	var c *mqttClient
+`, "127.0.0.1:1", nil)
+	var c *client
 	a.onLoop(func() {
-		c = a.loop.Runtime().Get("c").Export().(*mqttClient)
+		c = a.client()
 		c.state = stateConnected // as after a CONNACK
 	})
 	msg := &fakeMessage{topic: "bench/in", payload: make([]byte, 64)}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		a.loop.Enqueue(func() { c.deliverMessage(c.gen, msg) })
+		a.hold.Post(func() { c.deliverMessage(c.gen, msg) })
 	}
 	a.onLoop(func() {})
 	b.StopTimer()
@@ -109,7 +129,7 @@ func BenchmarkSendasync(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer br.Close()
-	a := startBenchAgent(b, `
+	a := startAgent(b, `
 var c = mqtt.createclient();
 var acked = 0;
 function send(n, done) {
@@ -121,7 +141,7 @@ function send(n, done) {
 }
 c.onconnect(function (rc) { connected(rc); });
 c.connect("tcp://h", "bench");
-`, br.Addr())
+`, br.Addr(), nil)
 	connected := make(chan int64, 1)
 	a.onLoop(func() {
 		_ = a.loop.Runtime().Set("connected", func(rc int64) { connected <- rc })
@@ -134,7 +154,7 @@ c.connect("tcp://h", "bench");
 	finished := make(chan struct{})
 	b.ReportAllocs()
 	b.ResetTimer()
-	a.loop.Enqueue(func() {
+	a.hold.Post(func() {
 		_, _ = send(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func() { close(finished) }))
 	})
 	<-finished
@@ -142,17 +162,17 @@ c.connect("tcp://h", "bench");
 
 // BenchmarkWakeup: scheduling and running one imp.wakeup(0, cb).
 func BenchmarkWakeup(b *testing.B) {
-	a := startBenchAgent(b, `
+	a := startAgent(b, `
 let left = 0, finish = null;
 function tick() { if (--left > 0) imp.wakeup(0, tick); else finish(); }
 function run(n, done) { left = n; finish = done; imp.wakeup(0, tick); }
-`, "127.0.0.1:1")
+`, "127.0.0.1:1", nil)
 	var run goja.Callable
 	a.onLoop(func() { run, _ = goja.AssertFunction(a.loop.Runtime().Get("run")) })
 	finished := make(chan struct{})
 	b.ReportAllocs()
 	b.ResetTimer()
-	a.loop.Enqueue(func() {
+	a.hold.Post(func() {
 		_, _ = run(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func() { close(finished) }))
 	})
 	<-finished
@@ -160,7 +180,7 @@ function run(n, done) { left = n; finish = done; imp.wakeup(0, tick); }
 
 // BenchmarkBlob: creating a blob in JS, writing 16 bytes and reading them back.
 func BenchmarkBlob(b *testing.B) {
-	a := startBenchAgent(b, `
+	a := startAgent(b, `
 function make(n) {
 	let total = 0;
 	for (let i = 0; i < n; i++) {
@@ -171,7 +191,7 @@ function make(n) {
 	}
 	return total;
 }
-`, "127.0.0.1:1")
+`, "127.0.0.1:1", nil)
 	var mk goja.Callable
 	a.onLoop(func() { mk, _ = goja.AssertFunction(a.loop.Runtime().Get("make")) })
 	var total int64

@@ -1,4 +1,4 @@
-package agentapi_test
+package mqtt_test
 
 import (
 	"fmt"
@@ -40,8 +40,8 @@ c.connect("ssl://secure.example.com", "tls-test");
 		if tc.ca != "" {
 			cfg += fmt.Sprintf("tls: {ca: %q}\n", tc.ca)
 		}
-		out := run(t, script, agenttest.Options{Config: cfg})
-		wantAgent(t, out, tc.want)
+		out := agenttest.MustRun(t, script, agenttest.Options{Config: cfg})
+		agenttest.WantAgent(t, out, tc.want)
 		if !slices.ContainsFunc(out.Status(), func(s string) bool {
 			return strings.HasPrefix(s, "ssl://secure.example.com:8883 -> embedded broker 127.0.0.1:") && strings.HasSuffix(s, "(TLS)")
 		}) {
@@ -53,12 +53,12 @@ c.connect("ssl://secure.example.com", "tls-test");
 // TestSSLWithoutEmbeddedTLSFallsBackToTCP: the embedded broker without TLS
 // still serves an ssl:// script, over plain TCP, and says so.
 func TestSSLWithoutEmbeddedTLSFallsBackToTCP(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnect(function (rc) { server.log("rc " + rc); c.disconnect(); });
 c.connect("ssl://secure.example.com", "tls-test");
 `, agenttest.Options{})
-	wantAgent(t, out, "rc 0")
+	agenttest.WantAgent(t, out, "rc 0")
 	if !slices.ContainsFunc(out.Status(), func(s string) bool { return strings.Contains(s, "(plain TCP: the embedded broker has no TLS") }) {
 		t.Fatalf("status lines %q", out.Status())
 	}

@@ -1,4 +1,4 @@
-package agentapi_test
+package mqtt_test
 
 import (
 	"fmt"
@@ -16,44 +16,10 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// connected wraps body in a script that connects to the embedded broker and
-// runs body inside onconnect(0) with `c` the client; body must end by
-// calling finish() (which disconnects) so the run ends when idle.
-func connected(body string) string {
-	return `
-const c = mqtt.createclient();
-function finish() { c.disconnect(function () { server.log("bye"); }); }
-c.onconnect(function (rc) {
-	if (rc != 0) { server.error("connect " + rc); return; }
-	` + body + `
-});
-c.connect("tcp://test.mosquitto.org", "t-" + imp.configparams.deviceid);
-`
-}
-
-func run(t *testing.T, script string, opts agenttest.Options) agenttest.Output {
-	t.Helper()
-	if !opts.UntilIdle && opts.For == 0 {
-		opts.UntilIdle = true
-	}
-	out := agenttest.Run(t, script, opts)
-	if out.Err != nil {
-		t.Fatalf("run failed: %v\nstdout: %q\nstderr: %q", out.Err, out.Stdout, out.Stderr)
-	}
-	return out
-}
-
-func wantAgent(t *testing.T, out agenttest.Output, want ...string) {
-	t.Helper()
-	if got := out.Agent(); !slices.Equal(got, want) {
-		t.Fatalf("agent lines:\n got %q\nwant %q\nstderr: %q", got, want, out.Stderr)
-	}
-}
-
 func TestRoundTripEachQoS(t *testing.T) {
 	for qos := 0; qos <= 2; qos++ {
 		t.Run(fmt.Sprint("qos", qos), func(t *testing.T) {
-			out := run(t, connected(fmt.Sprintf(`
+			out := agenttest.MustRun(t, agenttest.Connected(fmt.Sprintf(`
 	let events = 0;
 	c.onmessage(function (m) {
 		server.log("got " + m.message + " qos=" + m.qos + " retain=" + m.retain + " dup=" + m.dup + " topic=" + m.topic);
@@ -82,23 +48,23 @@ func TestRoundTripEachQoS(t *testing.T) {
 }
 
 func TestSubscribeCallbackArity(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.subscribe("a/1", 1, function (q) { server.log("one-param " + q + " args=" + arguments.length); });
 	c.subscribe(["a/2", "a/3"], [0, 2], function (rc, q) {
 		server.log("two-param " + rc + " " + JSON.stringify(q));
 		finish();
 	});`), agenttest.Options{})
-	wantAgent(t, out, "one-param 1 args=1", "two-param 0 [0,2]", "bye")
+	agenttest.WantAgent(t, out, "one-param 1 args=1", "two-param 0 [0,2]", "bye")
 }
 
 func TestDeniedSubscribeGives0x80(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.subscribe("private/x", 0, function (q) { server.log("one " + q); });
 	c.subscribe(["public/x", "private/y"], 1, function (rc, q) {
 		server.log("two " + rc + " " + JSON.stringify(q));
 		finish();
 	});`), agenttest.Options{Config: "embedded:\n  deny_subscribe: [\"private/#\"]\n"})
-	wantAgent(t, out, "one 128", "two 0 [1,128]", "bye")
+	agenttest.WantAgent(t, out, "one 128", "two 0 [1,128]", "bye")
 }
 
 func TestBadPasswordGives4(t *testing.T) {
@@ -111,8 +77,8 @@ c.onconnect(function (rc) {
 c.connect("tcp://x", "id1", {username: "bob", password: PW});
 `
 	cfg := "embedded:\n  users: {bob: s3cret}\n"
-	wantAgent(t, run(t, strings.Replace(script, "PW", `"wrong"`, 1), agenttest.Options{Config: cfg}), "rc 4 connected=false")
-	wantAgent(t, run(t, strings.Replace(script, "PW", `"s3cret"`, 1), agenttest.Options{Config: cfg}), "rc 0 connected=true")
+	agenttest.WantAgent(t, agenttest.MustRun(t, strings.Replace(script, "PW", `"wrong"`, 1), agenttest.Options{Config: cfg}), "rc 4 connected=false")
+	agenttest.WantAgent(t, agenttest.MustRun(t, strings.Replace(script, "PW", `"s3cret"`, 1), agenttest.Options{Config: cfg}), "rc 0 connected=true")
 }
 
 func TestClosedPortGivesMinus1(t *testing.T) {
@@ -122,25 +88,25 @@ func TestClosedPortGivesMinus1(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnect(function (rc) { server.log("rc " + rc); });
 c.connect("tcp://`+addr+`", "id1");
 `, agenttest.Options{Broker: "script"})
-	wantAgent(t, out, "rc -1")
+	agenttest.WantAgent(t, out, "rc -1")
 }
 
 func TestRetainedMessageReachesLaterSubscriber(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.createmessage("r/t", "kept", {qos: 1, retain: true}).sendasync(function (code) {
 		c.onmessage(function (m) { server.log("got " + m.message + " retain=" + m.retain); finish(); });
 		c.subscribe("r/#", 1);
 	});`), agenttest.Options{})
-	wantAgent(t, out, "got kept retain=1", "bye")
+	agenttest.WantAgent(t, out, "got kept retain=1", "bye")
 }
 
 func TestBinaryPayloadRoundTrip(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	const b = blob(0);
 	b.writestring("A");
 	const raw = new Uint8Array([0, 255, 128, 10, 0xc3]);
@@ -151,11 +117,11 @@ func TestBinaryPayloadRoundTrip(t *testing.T) {
 		finish();
 	});
 	c.subscribe("bin", 1, function () { c.createmessage("bin", raw, 1).sendasync(); });`), agenttest.Options{})
-	wantAgent(t, out, "len 5 bytes [0,255,128,10,195] b[1]=255", "00ff800ac3", "bye")
+	agenttest.WantAgent(t, out, "len 5 bytes [0,255,128,10,195] b[1]=255", "00ff800ac3", "bye")
 }
 
 func TestUnsubscribeStopsDelivery(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.onmessage(function (m) {
 		server.log("got " + m.topic);
 		if (m.topic == "u/b") finish();
@@ -167,11 +133,11 @@ func TestUnsubscribeStopsDelivery(t *testing.T) {
 			c.createmessage("u/b", "y").sendasync();
 		});
 	});`), agenttest.Options{})
-	wantAgent(t, out, "unsub 0", "got u/b", "bye")
+	agenttest.WantAgent(t, out, "unsub 0", "got u/b", "bye")
 }
 
 func TestLimitsThrow(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 function tryit(label, f) {
 	try { f(); server.log(label + ": ok"); }
 	catch (e) { server.log(label + ": " + e.name + ": " + e.message); }
@@ -200,14 +166,14 @@ c.onconnect(function (rc) {
 });
 tryit("clientId 255 keepalive 30", function () { c.connect("tcp://h", "i".repeat(255), {keepalive: 30}); });
 `, agenttest.Options{})
-	wantAgent(t, out,
+	agenttest.WantAgent(t, out,
 		"payload 256KiB: ok",
 		"payload 256KiB+1: RangeError: mqttclient.createmessage: the payload is 262145 bytes, more than the limit of 262144 (limits.message_size)",
 		"clientId empty: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"\"",
 		"clientId 256: TypeError: mqttclient.connect: argument 'clientId' must be a string of 1 to 255 characters, got string \"iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii...\"",
 		"keepalive 29: RangeError: mqttclient.connect: options.keepalive must be 0 (off) or an integer from 30 to 65535 seconds, got number 29",
 		"keepalive 65536: RangeError: mqttclient.connect: options.keepalive must be 0 (off) or an integer from 30 to 65535 seconds, got number 65536",
-		"scheme: TypeError: mqttclient.connect: argument 'url': \"http://h\": the scheme must be tcp://, ssl://, ws:// or wss://",
+		"scheme: TypeError: mqttclient.connect: argument 'url': \"http://h\" has an unsupported scheme: want tcp://, ssl://, ws:// or wss://",
 		"subscribe offline: TypeError: mqttclient.subscribe: the client is not connected",
 		"sendasync offline: TypeError: mqttclient.sendasync: the client is not connected",
 		"qos 3: TypeError: mqttclient.createmessage: options.qos must be 0, 1 or 2, got number 3",
@@ -223,12 +189,12 @@ tryit("clientId 255 keepalive 30", function () { c.connect("tcp://h", "i".repeat
 }
 
 func TestUnknownConnectOptionWarns(t *testing.T) {
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnect(function (rc) { server.log("rc " + rc); c.disconnect(); });
 c.connect("tcp://h", "id", {usrename: "x", keepalive: 0});
 `, agenttest.Options{})
-	wantAgent(t, out, "rc 0")
+	agenttest.WantAgent(t, out, "rc 0")
 	want := "WARNING: mqttclient.connect: ignoring unknown option(s) usrename; valid options are username, password, keepalive, willtopic, willmessage"
 	if !slices.Contains(out.Status(), want) {
 		t.Fatalf("status lines %q lack %q", out.Status(), want)
@@ -247,7 +213,7 @@ func TestConnectionLostWhenBrokerGoesAway(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out := run(t, `
+		out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnectionlost(`+tc.handler+`);
 c.onconnect(function (rc) { server.log("connected " + rc); });
@@ -258,12 +224,12 @@ c.connect("tcp://h", "id");
 			}
 		}})
 		b.Close()
-		wantAgent(t, out, "connected 0", tc.want)
+		agenttest.WantAgent(t, out, "connected 0", tc.want)
 	}
 }
 
 func TestDisconnectThenReconnect(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.onconnect(function (rc) {
 		server.log("again " + rc + " " + c.isconnected());
 		finish();
@@ -272,7 +238,7 @@ func TestDisconnectThenReconnect(t *testing.T) {
 		server.log("closed " + c.isconnected() + " args=" + arguments.length);
 		c.connect("tcp://h", "again");
 	});`), agenttest.Options{})
-	wantAgent(t, out, "closed false args=0", "again 0 true", "bye")
+	agenttest.WantAgent(t, out, "closed false args=0", "again 0 true", "bye")
 }
 
 // fakeBroker accepts one MQTT connection, answers its CONNECT with CONNACK
@@ -337,19 +303,19 @@ func TestBadlyFramedPacketGivesMinus4(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr := fakeBroker(t, tc.bytes)
-			out := run(t, `
+			out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnectionlost(function (reason) { server.log("lost " + reason); });
 c.onconnect(function (rc) { server.log("connected " + rc); });
 c.connect("tcp://`+addr+`", "framing");
 `, agenttest.Options{Broker: "script"})
-			wantAgent(t, out, "connected 0", tc.want)
+			agenttest.WantAgent(t, out, "connected 0", tc.want)
 		})
 	}
 }
 
 func TestInboundMessageObject(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	c.onmessage(function (m) {
 		server.log(Object.keys(m).join(","));
 		m.note = "mine";
@@ -358,7 +324,7 @@ func TestInboundMessageObject(t *testing.T) {
 		finish();
 	});
 	c.subscribe("obj", 1, function () { c.createmessage("obj", "x", 1).sendasync(); });`), agenttest.Options{})
-	wantAgent(t, out, "topic,message,qos,retain,dup", "obj mine true true", "bye")
+	agenttest.WantAgent(t, out, "topic,message,qos,retain,dup", "obj mine true true", "bye")
 }
 
 // TestSilentBrokerTimesOut: a broker that accepts TCP but never answers
@@ -379,12 +345,12 @@ func TestSilentBrokerTimesOut(t *testing.T) {
 		}
 	}()
 	start := time.Now()
-	out := run(t, `
+	out := agenttest.MustRun(t, `
 const c = mqtt.createclient();
 c.onconnect(function (rc) { server.log("rc " + rc); });
 c.connect("tcp://`+ln.Addr().String()+`", "silent");
 `, agenttest.Options{Broker: "script", ConnectTimeout: 300 * time.Millisecond})
-	wantAgent(t, out, "rc -1")
+	agenttest.WantAgent(t, out, "rc -1")
 	if el := time.Since(start); el < 300*time.Millisecond {
 		t.Fatalf("gave up after %v, before the 300ms timeout", el)
 	}
@@ -394,7 +360,7 @@ c.connect("tcp://`+ln.Addr().String()+`", "silent");
 // off), and a handler that throws on every message does not stop the next
 // ones.
 func TestNothingLostSilently(t *testing.T) {
-	out := run(t, connected(`
+	out := agenttest.MustRun(t, agenttest.Connected(`
 	let got = 0, thrown = 0;
 	c.onmessage(function (m) {
 		got++;

@@ -1,0 +1,148 @@
+package agentapi
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/dop251/goja"
+)
+
+// Throwf throws a TypeError with a formatted message. Modules name the
+// function and argument in it: "imp.wakeup: argument 'seconds' must be ...".
+func (e *Env) Throwf(format string, args ...any) {
+	panic(e.Runtime.NewTypeError(fmt.Sprintf(format, args...)))
+}
+
+// ThrowRange throws a RangeError with a formatted message.
+func (e *Env) ThrowRange(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	obj, err := e.Runtime.New(e.Runtime.Get("RangeError"), e.Runtime.ToValue(msg))
+	if err != nil {
+		panic(e.Runtime.NewTypeError(msg))
+	}
+	panic(obj)
+}
+
+// ThrowError throws an Error whose message is err's text (an operation
+// that failed for a reason outside the script, e.g. a full disk).
+func (e *Env) ThrowError(err error) {
+	panic(e.Runtime.NewGoError(err))
+}
+
+// Callback returns the function in v and its declared parameter count;
+// nil for undefined or null. Anything else throws, naming where.
+func (e *Env) Callback(v goja.Value, where string) (goja.Callable, int) {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil, 0
+	}
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		e.Throwf("%s must be a function or null, got %s", where, Describe(v))
+	}
+	return fn, Arity(v)
+}
+
+// Arity is a function's declared parameter count (its length property).
+func Arity(v goja.Value) int {
+	if obj, ok := v.(*goja.Object); ok {
+		if l := obj.Get("length"); l != nil {
+			return int(l.ToInteger())
+		}
+	}
+	return 0
+}
+
+// IsAbsent reports whether an optional argument was left out (undefined
+// or null).
+func IsAbsent(v goja.Value) bool { return v == nil || goja.IsUndefined(v) || goja.IsNull(v) }
+
+// Describe names a value's type (and a short rendering of primitives) for
+// error messages: `string "abc"`, `number 1.5`, `array`, `function`...
+func Describe(v goja.Value) string {
+	switch {
+	case v == nil || goja.IsUndefined(v):
+		return "undefined"
+	case goja.IsNull(v):
+		return "null"
+	}
+	obj, isObj := v.(*goja.Object)
+	if !isObj {
+		switch x := v.Export().(type) {
+		case string:
+			if len(x) > 40 {
+				x = x[:40] + "..."
+			}
+			return fmt.Sprintf("string %q", x)
+		case int64, float64:
+			return "number " + v.String()
+		case bool:
+			return "boolean " + v.String()
+		}
+		return v.ExportType().String()
+	}
+	if _, ok := GoValue(v).(*Blob); ok {
+		return "blob"
+	}
+	if _, ok := goja.AssertFunction(v); ok {
+		return "function"
+	}
+	if obj.ClassName() == "Array" {
+		return "array"
+	}
+	return "object"
+}
+
+// GoValue returns the Go value behind a host object (a blob, a client, a
+// message), or nil for anything else. Unlike Export it never runs script
+// code: a plain object's getters are not called.
+func GoValue(v goja.Value) any {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	if t := obj.ExportType(); t == nil || t.Kind() != reflect.Pointer {
+		return nil
+	}
+	return obj.Export()
+}
+
+// NumberArg returns v as a float64 when it is a number (NaN included).
+func NumberArg(v goja.Value) (float64, bool) {
+	if _, isObj := v.(*goja.Object); isObj || v == nil {
+		return 0, false
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// IntArg returns v as an integer when it is a finite number with no
+// fractional part (within ±2^53).
+func IntArg(v goja.Value) (int64, bool) {
+	if _, isObj := v.(*goja.Object); isObj || v == nil {
+		return 0, false
+	}
+	switch x := v.Export().(type) {
+	case int64:
+		return x, true
+	case float64:
+		if x != x || x > 1<<53 || x < -(1<<53) || x != float64(int64(x)) {
+			return 0, false
+		}
+		return int64(x), true
+	}
+	return 0, false
+}
+
+// StringArg returns v as a string when it is one.
+func StringArg(v goja.Value) (string, bool) {
+	if _, isObj := v.(*goja.Object); isObj || v == nil {
+		return "", false
+	}
+	s, ok := v.Export().(string)
+	return s, ok
+}

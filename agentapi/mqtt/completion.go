@@ -1,0 +1,218 @@
+package mqtt
+
+import (
+	"container/list"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/agenthost/agenthost/scriptvm"
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// How operations complete. Each operation completes on its own: a QoS 0
+// publish when it has been written, a QoS 1/2 publish on its PUBACK/PUBCOMP,
+// a subscribe on its SUBACK, whatever else is pending. What stays ordered:
+// QoS 0 publishes complete in the order they were sent (paho writes them in
+// order; one lane waits for them in order, without a goroutine each), and
+// the others complete in the order paho completed them — the order the
+// broker's acknowledgements arrived in — because a waiter that wakes hands
+// over, in issue order, every earlier operation that is complete too.
+// Completed operations are handed to the loop in runs: one loop wake-up for
+// a burst.
+
+// pending is one operation waiting for its paho token. Its op keeps the
+// loop busy (virtual time stands still) until done has run.
+type pending struct {
+	tok  paho.Token
+	op   *scriptvm.Op
+	done func(error)
+}
+
+// complete hands tok to a waiter and runs done(err) on the loop once the
+// token completes. ordered puts it in the lane of operations that complete
+// in issue order (QoS 0 publishes). Loop only.
+func (c *client) complete(tok paho.Token, ordered bool, done func(err error)) {
+	m := c.m
+	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
+	if ordered {
+		m.ordered.add(p)
+		return
+	}
+	e := m.acked.add(p)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		select {
+		case <-tok.Done():
+			m.ready.push(m.acked.takeDone(e)...)
+		case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
+		}
+	}()
+}
+
+// ackedSet holds the operations completed by the broker's answers, in
+// issue order. Any goroutine, under mu.
+type ackedSet struct {
+	mu   sync.Mutex
+	list list.List // of pending
+}
+
+func (s *ackedSet) add(p pending) *list.Element {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.list.PushBack(p)
+}
+
+// takeDone removes and returns, in issue order, the complete operations
+// issued up to and including e (none when e was taken already). An earlier
+// operation that completed before e is complete by the time e's waiter
+// runs, so the result is in completion order.
+func (s *ackedSet) takeDone(e *list.Element) []pending {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.Value == nil {
+		return nil // an earlier waiter took it
+	}
+	var out []pending
+	for x := s.list.Front(); x != nil; {
+		next := x.Next()
+		p := x.Value.(pending)
+		select {
+		case <-p.tok.Done():
+			out = append(out, p)
+			s.list.Remove(x)
+			x.Value = nil // taken
+		default:
+		}
+		if x == e {
+			break
+		}
+		x = next
+	}
+	return out
+}
+
+// readyQueue collects completed operations and hands them to the loop in
+// runs: the first completion of a run schedules one drain on the loop, the
+// ones that complete before it runs join it. Any goroutine.
+type readyQueue struct {
+	mu        sync.Mutex
+	ops       []pending
+	scheduled bool
+}
+
+func (q *readyQueue) push(ps ...pending) {
+	if len(ps) == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.ops = append(q.ops, ps...)
+	schedule := !q.scheduled
+	q.scheduled = true
+	q.mu.Unlock()
+	if schedule {
+		// The first operation of the run carries the drain to the loop;
+		// the drain ends every operation it finds.
+		ps[0].op.Complete(q.drain)
+	}
+}
+
+// drain runs the completions queued so far. Loop only.
+func (q *readyQueue) drain() {
+	q.mu.Lock()
+	run := q.ops
+	q.ops = nil
+	q.scheduled = false
+	q.mu.Unlock()
+	for _, p := range run {
+		p.op.End()
+		p.done(p.tok.Error())
+	}
+}
+
+// orderedLane waits for the tokens of operations that complete in issue
+// order, one after the other, on one goroutine started when needed.
+type orderedLane struct {
+	m       *Module
+	mu      sync.Mutex
+	queue   []pending
+	running bool
+	wake    chan struct{}
+}
+
+func (l *orderedLane) add(p pending) {
+	l.mu.Lock()
+	l.queue = append(l.queue, p)
+	start := !l.running
+	l.running = true
+	l.mu.Unlock()
+	if start {
+		l.m.wg.Add(1)
+		go l.run()
+	}
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run waits for the lane's tokens in order until the module closes. Its
+// own goroutine.
+func (l *orderedLane) run() {
+	defer l.m.wg.Done()
+	ctx := l.m.ctx
+	var batch []pending
+	for {
+		l.mu.Lock()
+		batch, l.queue = l.queue, batch[:0]
+		l.mu.Unlock()
+		if len(batch) == 0 {
+			select {
+			case <-l.wake:
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		for i := 0; i < len(batch); {
+			select {
+			case <-batch[i].tok.Done():
+			case <-ctx.Done():
+				return
+			}
+			// Hand over every operation already complete in one go.
+			j := i + 1
+		more:
+			for j < len(batch) {
+				select {
+				case <-batch[j].tok.Done():
+					j++
+				default:
+					break more
+				}
+			}
+			l.m.ready.push(append([]pending(nil), batch[i:j]...)...)
+			clear(batch[i:j])
+			i = j
+		}
+	}
+}
+
+// pahoNoMessageIDs is the wording of paho's error when all 65,535 message
+// identifiers are in use (client.go); a test pins it, so a paho upgrade
+// that changes it fails loudly instead of turning -10 into -1.
+const pahoNoMessageIDs = "no message IDs available"
+
+// errCode maps a paho token error to a result code.
+func errCode(err error) int {
+	switch {
+	case err == nil:
+		return codeSuccess
+	case errors.Is(err, paho.ErrNotConnected):
+		return codeDisconnected
+	case strings.Contains(err.Error(), pahoNoMessageIDs):
+		return codeNoMessageIDs
+	}
+	return codeFailure
+}

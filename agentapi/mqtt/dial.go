@@ -1,0 +1,97 @@
+package mqtt
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// open is paho's connection opener: a context-aware dial whose connections
+// Close can close. Called on paho's goroutines.
+func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) {
+	d := &net.Dialer{Timeout: o.ConnectTimeout}
+	var conn net.Conn
+	var err error
+	switch uri.Scheme {
+	case "tcp":
+		conn, err = d.DialContext(m.ctx, "tcp", uri.Host)
+	case "ssl":
+		td := &tls.Dialer{NetDialer: d, Config: o.TLSConfig}
+		conn, err = td.DialContext(m.ctx, "tcp", uri.Host)
+	case "ws", "wss":
+		conn, err = paho.NewWebsocket(uri.String(), o.TLSConfig, o.ConnectTimeout, o.HTTPHeaders, o.WebsocketOptions)
+	default:
+		err = fmt.Errorf("unsupported scheme %q", uri.Scheme)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.connMu.Lock()
+	defer m.connMu.Unlock()
+	if m.ctx.Err() != nil {
+		conn.Close()
+		return nil, m.ctx.Err()
+	}
+	tc := &trackedConn{Conn: conn, m: m}
+	m.conns[tc] = true
+	return tc, nil
+}
+
+// trackedConn removes itself from the module's set when closed, and
+// remembers whether the socket itself ever failed, which tells a broken
+// connection (-1) from a badly framed packet (-4) when paho reports a loss.
+type trackedConn struct {
+	net.Conn
+	m      *Module
+	once   sync.Once
+	failed atomic.Bool // a Read or Write failed before anyone closed the connection
+	closed atomic.Bool // Close was called (errors after it are its echo)
+}
+
+func (c *trackedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil && !c.closed.Load() {
+		c.failed.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	if err != nil && !c.closed.Load() {
+		c.failed.Store(true)
+	}
+	return n, err
+}
+
+func (c *trackedConn) Close() error {
+	c.closed.Store(true)
+	c.once.Do(func() {
+		c.m.connMu.Lock()
+		delete(c.m.conns, c)
+		c.m.connMu.Unlock()
+	})
+	return c.Conn.Close()
+}
+
+// pahoPingTimeout is the wording of paho's error when the broker did not
+// answer a PINGREQ in time (ping.go); a test pins it, so a paho upgrade
+// that changes it fails loudly instead of turning -1 into -4.
+const pahoPingTimeout = "pingresp not received"
+
+// lostReason is the onconnectionlost code for a loss paho reported with
+// err on conn: -4 when the socket worked but paho could not decode what
+// the broker sent, -1 for everything else (closed socket, keepalive
+// timeout, write failure).
+func lostReason(conn *trackedConn, err error) int {
+	if conn == nil || err == nil || conn.failed.Load() || strings.Contains(err.Error(), pahoPingTimeout) {
+		return lostSocket
+	}
+	return lostBadPacket
+}

@@ -1,0 +1,32 @@
+package host
+
+import (
+	"time"
+
+	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/blobapi"
+	"github.com/agenthost/agenthost/agentapi/imp"
+	"github.com/agenthost/agenthost/agentapi/mqtt"
+	"github.com/agenthost/agenthost/agentapi/server"
+	"github.com/agenthost/agenthost/agentapi/timedate"
+)
+
+// moduleConfig is what the modules' constructors need beyond the shared
+// services of agentapi.Env.
+type moduleConfig struct {
+	resolve        mqtt.Resolver
+	connectTimeout time.Duration
+}
+
+// modules is the one ordered table of the API modules every agent gets.
+// Adding a module to the agent API is a package of its own and one line
+// here.
+func modules(c moduleConfig) []agentapi.Module {
+	return []agentapi.Module{
+		blobapi.New(),
+		server.New(),
+		imp.New(),
+		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
+		timedate.New(),
+	}
+}
