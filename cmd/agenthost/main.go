@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/exitcode"
 	"github.com/agenthost/agenthost/host"
 	"github.com/agenthost/agenthost/scripttest"
 	"github.com/agenthost/agenthost/scriptvm"
@@ -50,7 +51,7 @@ Exit codes: 0 ok, 1 script error, 2 usage or config error, 3 host error, 130 for
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainUsage)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
@@ -63,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return testCmd(rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "agenthost", versionString())
-		return host.ExitOK
+		return exitcode.OK
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 {
 			switch rest[0] {
@@ -78,10 +79,10 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 			}
 		}
 		fmt.Fprint(stdout, mainUsage)
-		return host.ExitOK
+		return exitcode.OK
 	default:
 		fmt.Fprintf(stderr, "agenthost: unknown command %q\n\n%s", cmd, mainUsage)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 }
 
@@ -119,10 +120,10 @@ func parseArgs(fs *flag.FlagSet, args []string, stdout io.Writer) (pos []string,
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
-		return nil, host.ExitOK, false
+		return nil, exitcode.OK, false
 	}
 	if err != nil {
-		return nil, host.ExitUsage, false
+		return nil, exitcode.Usage, false
 	}
 	return pos, 0, true
 }
@@ -136,7 +137,7 @@ func configOnly(fs *flag.FlagSet, cf *configFlags, args []string, stdout, stderr
 	}
 	if len(pos) != 0 {
 		fmt.Fprintf(stderr, "agenthost %s: unexpected argument %q\n", fs.Name(), pos[0])
-		return nil, host.ExitUsage, false
+		return nil, exitcode.Usage, false
 	}
 	if f := fs.Lookup("config"); f != nil {
 		cf.config = f.Value.String()
@@ -144,7 +145,7 @@ func configOnly(fs *flag.FlagSet, cf *configFlags, args []string, stdout, stderr
 	cfg, err := cf.loadConfig(fs, "", getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost: %v\n", err)
-		return nil, host.ExitUsage, false
+		return nil, exitcode.Usage, false
 	}
 	return cfg, 0, true
 }
@@ -245,11 +246,11 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 	if len(pos) != 1 {
 		fmt.Fprintf(stderr, "agenthost run: want exactly one SCRIPT, got %d argument(s)\n", len(pos))
 		fs.Usage()
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	if *forDur < 0 {
 		fmt.Fprintf(stderr, "agenthost run: --for must not be negative, got %s\n", *forDur)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	var clock scriptvm.Clock
 	switch *clockName {
@@ -258,12 +259,12 @@ func runCmd(args []string, stdout, stderr io.Writer, getenv func(string) string)
 		clock = scriptvm.NewVirtualClock(time.Now().Truncate(time.Millisecond))
 	default:
 		fmt.Fprintf(stderr, "agenthost run: --clock must be real or virtual, got %q\n", *clockName)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	cfg, err := cf.loadConfig(fs, pos[0], getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost: %v\n", err)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 
 	ctx, stop := signalContext(stderr)
@@ -312,7 +313,7 @@ func brokerCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost: %v\n", err)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	if cfg.Sources["embedded.listen"] == "default" {
 		// Alone, the broker is for other programs to find: a fixed port.
@@ -345,7 +346,7 @@ func limitsCmd(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		return code
 	}
 	fmt.Fprint(stdout, cfg.FormatLimits())
-	return host.ExitOK
+	return exitcode.OK
 }
 
 const testUsage = `Usage: agenthost test [flags] [PATH...]
@@ -382,17 +383,17 @@ func testCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 	}
 	if *clockName != "virtual" && *clockName != "real" {
 		fmt.Fprintf(stderr, "agenthost test: --clock must be virtual or real, got %q\n", *clockName)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	if *timeout <= 0 {
 		fmt.Fprintf(stderr, "agenthost test: --timeout must be positive, got %s\n", *timeout)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	cf := configFlags{config: *config}
 	cfg, err := cf.loadConfig(fs, "", getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost: %v\n", err)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	ctx, stop := signalContext(stderr)
 	defer stop()
@@ -405,12 +406,12 @@ func testCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 	res, err := scripttest.Run(ctx, opts, progress)
 	if err != nil {
 		fmt.Fprintf(stderr, "agenthost test: %v\n", err)
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	if *asJSON {
 		if err := scripttest.WriteJSON(stdout, res); err != nil {
 			fmt.Fprintf(stderr, "agenthost test: %v\n", err)
-			return host.ExitHost
+			return exitcode.Host
 		}
 	} else {
 		scripttest.WriteSummary(stdout, res)
@@ -418,16 +419,16 @@ func testCmd(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if *junit != "" {
 		if err := scripttest.WriteJUnitFile(*junit, res); err != nil {
 			fmt.Fprintf(stderr, "agenthost test: %v\n", err)
-			return host.ExitHost
+			return exitcode.Host
 		}
 	}
 	if res.LoadErrors() {
-		return host.ExitUsage
+		return exitcode.Usage
 	}
 	if _, _, failures, errs := res.Counts(); failures+errs > 0 {
-		return host.ExitScriptError
+		return exitcode.ScriptError
 	}
-	return host.ExitOK
+	return exitcode.OK
 }
 
 // signalContext is cancelled by the first SIGINT/SIGTERM; a second one
@@ -447,7 +448,7 @@ func signalContext(stderr io.Writer) (context.Context, func()) {
 		select {
 		case <-ch:
 			fmt.Fprintln(stderr, "agenthost: second interrupt, exiting without cleanup")
-			os.Exit(host.ExitForced)
+			os.Exit(exitcode.Forced)
 		case <-done:
 		}
 	}()
@@ -460,14 +461,13 @@ func signalContext(stderr io.Writer) (context.Context, func()) {
 
 // report prints err (if any) with its hint and returns the exit code.
 func report(err error, stderr io.Writer) int {
-	code := host.ExitCode(err)
-	if err == nil || code == host.ExitScriptError {
+	code := exitcode.Of(err)
+	if err == nil || code == exitcode.ScriptError {
 		return code // script errors were logged as [Agent] ERROR lines
 	}
 	fmt.Fprintf(stderr, "agenthost: %v\n", err)
-	var he *host.Error
-	if errors.As(err, &he) && he.Hint != "" {
-		fmt.Fprintf(stderr, "Try: %s\n", strings.TrimSpace(he.Hint))
+	if h := exitcode.HintOf(err); h != "" {
+		fmt.Fprintf(stderr, "Try: %s\n", strings.TrimSpace(h))
 	}
 	return code
 }
