@@ -92,14 +92,19 @@ func (o *output) awaitLine(t *testing.T, l string) {
 // signal to the channels currently registered, without blocking, as the
 // os/signal package does.
 type fakeSignals struct {
-	mu    sync.Mutex
-	chans []chan<- os.Signal
+	mu       sync.Mutex
+	chans    []chan<- os.Signal
+	once     sync.Once
+	notified chan struct{} // closed by the first notify
 }
+
+func newFakeSignals() *fakeSignals { return &fakeSignals{notified: make(chan struct{})} }
 
 func (f *fakeSignals) notify(c chan<- os.Signal, _ ...os.Signal) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.chans = append(f.chans, c)
+	f.once.Do(func() { close(f.notified) })
 }
 
 func (f *fakeSignals) stop(c chan<- os.Signal) {
@@ -148,7 +153,7 @@ type cli struct {
 // with an empty environment.
 func newCLI(t *testing.T) *cli {
 	return &cli{t: t, dir: t.TempDir(), env: map[string]string{}, stdout: newOutput(), stderr: newOutput(),
-		signals: &fakeSignals{}, exits: make(chan int, 10)}
+		signals: newFakeSignals(), exits: make(chan int, 10)}
 }
 
 func (c *cli) state(args []string) *State {
@@ -226,13 +231,16 @@ func (c *cli) exitCalls() []int {
 	}
 }
 
+// anything, given to expect for a stream, accepts any output on it.
+var anything = []string{}
+
 // expect checks the exit code, that stdout and stderr contain each of the
-// given texts, and that a stream given no text stayed empty.
+// given texts, and that a stream given nil stayed empty.
 func (c *cli) expect(code, want int, stdout, stderr []string) {
 	c.t.Helper()
 	check := func(name string, o *output, texts []string) {
 		got := o.String()
-		if len(texts) == 0 && got != "" {
+		if texts == nil && got != "" {
 			c.t.Errorf("%s should be empty, got:\n%s", name, got)
 		}
 		for _, s := range texts {
