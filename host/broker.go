@@ -13,7 +13,7 @@ import (
 )
 
 // RunBroker runs the embedded broker alone until ctx is cancelled, printing
-// a [Status] line with its addresses. Errors are *Error.
+// a [Status] line with its addresses. Errors are *exitcode.Error.
 func RunBroker(ctx context.Context, cfg *configparams.Config, stdout, stderr io.Writer) error {
 	handler := hostlog.NewHandler(stdout, stderr, cfg.LogFormat == "json", nil)
 	log := hostlog.NewClocked(handler, scriptvm.RealClock{}.Now)

@@ -28,50 +28,17 @@ import (
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/brokerurl"
 	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/exitcode"
 	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/ratelimit"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
 )
 
-// Exit codes of agenthost, documented in the README.
-const (
-	ExitOK          = 0   // the run ended normally (idle, --for elapsed, or a signal)
-	ExitScriptError = 1   // syntax error or uncaught exception in the script's top level
-	ExitUsage       = 2   // bad command line, config file or script path
-	ExitHost        = 3   // the host could not do its part: broker failed to start, state directory unusable
-	ExitForced      = 130 // a second interrupt ended the run without cleaning up
-)
-
-// Error is an error with the exit code it should end the process with.
-type Error struct {
-	Code int
-	Err  error
-	Hint string // a "Try:" suggestion, may be empty
-}
-
-func (e *Error) Error() string { return e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
-
-// ExitCode returns the exit code for err: 0 for nil, the code of an *Error,
-// ExitHost otherwise.
-func ExitCode(err error) int {
-	if err == nil {
-		return ExitOK
-	}
-	var he *Error
-	if errors.As(err, &he) {
-		return he.Code
-	}
-	var se *scriptvm.ScriptError
-	if errors.As(err, &se) {
-		return ExitScriptError
-	}
-	return ExitHost
-}
-
-func usageErr(err error, hint string) error { return &Error{Code: ExitUsage, Err: err, Hint: hint} }
-func hostErr(err error, hint string) error  { return &Error{Code: ExitHost, Err: err, Hint: hint} }
+// usageErr and hostErr give err its exit code (2 and 3) and a "Try:" hint,
+// which may be empty.
+func usageErr(err error, hint string) error { return exitcode.New(exitcode.Usage, err, hint) }
+func hostErr(err error, hint string) error  { return exitcode.New(exitcode.Host, err, hint) }
 
 // Options describe one run.
 type Options struct {
@@ -98,8 +65,9 @@ type Result struct {
 }
 
 // Run runs the agent until ctx is cancelled, opts.For elapses or, with
-// UntilIdle, nothing is pending. Errors are *Error or *scriptvm.ScriptError
-// (use ExitCode). A script error has already been logged when Run returns.
+// UntilIdle, nothing is pending. Errors carry their exit code
+// (exitcode.Of): *exitcode.Error, or *scriptvm.ScriptError for code 1. A
+// script error has already been logged when Run returns.
 // Run returns only after every goroutine it started has ended.
 func Run(ctx context.Context, opts Options) (Result, error) {
 	cfg := opts.Config
@@ -190,7 +158,7 @@ type Session struct {
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
-// the API. Errors are *Error.
+// the API. Errors are *exitcode.Error.
 func NewSession(o SessionOptions) (*Session, error) {
 	cfg, clock := o.Config, o.Clock
 	if clock == nil {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/configparams"
+	"github.com/agenthost/agenthost/exitcode"
 	"github.com/agenthost/agenthost/host"
 	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/dop251/goja"
@@ -102,6 +103,27 @@ func (r Result) Counts() (tests, assertions, failures, errs int) {
 	return
 }
 
+// Err is the run's outcome as an error carrying its exit code
+// (exitcode.Of): nil when every test passed, code 2 (exitcode.Usage) when a
+// file or its agent could not be loaded, else code 1 (exitcode.ScriptError)
+// when a test failed or threw. The message only counts; the details are in
+// the Result.
+func (r Result) Err() error {
+	loads := 0
+	for _, f := range r.Files {
+		if f.LoadError != "" {
+			loads++
+		}
+	}
+	if loads > 0 {
+		return exitcode.Errorf(exitcode.Usage, "%d test file(s) could not be loaded", loads)
+	}
+	if _, _, failures, errs := r.Counts(); failures+errs > 0 {
+		return exitcode.Errorf(exitcode.ScriptError, "%d test(s) failed, %d threw", failures, errs)
+	}
+	return nil
+}
+
 // LoadErrors reports whether any file could not be loaded.
 func (r Result) LoadErrors() bool {
 	for _, f := range r.Files {
@@ -155,19 +177,20 @@ func Find(paths []string) ([]string, error) {
 }
 
 // Run runs every test file. The error is for problems before any test
-// ran (no files, a bad path); failures are in the Result. progress, if not
-// nil, is called after each file.
+// ran (no files, a bad path, a missing --agent) and carries exit code 2
+// (exitcode.Usage); failures are in the Result (see [Result.Err]).
+// progress, if not nil, is called after each file.
 func Run(ctx context.Context, opts Options, progress func(FileResult)) (Result, error) {
 	files, err := Find(opts.Paths)
 	if err != nil {
-		return Result{}, err
+		return Result{}, exitcode.New(exitcode.Usage, err, "")
 	}
 	if len(files) == 0 {
-		return Result{}, fmt.Errorf("no *.test.js files in %s", strings.Join(orDot(opts.Paths), ", "))
+		return Result{}, exitcode.Errorf(exitcode.Usage, "no *.test.js files in %s", strings.Join(orDot(opts.Paths), ", "))
 	}
 	if opts.Agent != "" {
 		if _, err := os.Stat(opts.Agent); err != nil {
-			return Result{}, fmt.Errorf("--agent: %w", err)
+			return Result{}, exitcode.Errorf(exitcode.Usage, "--agent: %w", err)
 		}
 	}
 	if opts.Timeout <= 0 {

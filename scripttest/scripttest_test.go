@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agenthost/agenthost/exitcode"
 	"go.uber.org/goleak"
 )
 
@@ -112,7 +113,37 @@ func TestLoadErrors(t *testing.T) {
 	if !res.LoadErrors() || !strings.Contains(res.Files[0].LoadError, "x.js:1:7: Error: agent broke") {
 		t.Fatalf("%+v", res.Files[0])
 	}
-	if _, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "missing")}}, nil); err == nil || !strings.Contains(err.Error(), "missing") {
-		t.Fatalf("missing path: %v", err)
+	if code := exitcode.Of(res.Err()); code != exitcode.Usage {
+		t.Fatalf("a load error maps to exit %d (%v), want 2", code, res.Err())
+	}
+	_, err = Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "missing")}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "missing") || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("missing path: %v (exit %d), want an error naming it with exit 2", err, exitcode.Of(err))
+	}
+	_, err = Run(context.Background(), Options{Paths: []string{dir}, Agent: filepath.Join(dir, "nope.js")}, nil)
+	if err == nil || !strings.Contains(err.Error(), "--agent") || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("missing --agent: %v (exit %d), want an error naming --agent with exit 2", err, exitcode.Of(err))
+	}
+	_, err = Run(context.Background(), Options{Paths: []string{t.TempDir()}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "no *.test.js files") || exitcode.Of(err) != exitcode.Usage {
+		t.Fatalf("no test files: %v (exit %d)", err, exitcode.Of(err))
+	}
+}
+
+// TestResultErrCodes: all passed maps to 0, a failure or a throw to 1.
+func TestResultErrCodes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "ok.test.js", "class T extends ImpTestCase { testA() { this.assertTrue(true); } }")
+	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	if err != nil || res.Err() != nil {
+		t.Fatalf("a passing run: %v, %v", err, res.Err())
+	}
+	write(t, dir, "fail.test.js", "class F extends ImpTestCase { testA() { this.assertTrue(false); } testB() { throw new TypeError('x'); } }")
+	res, err = Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := exitcode.Of(res.Err()); code != exitcode.ScriptError || res.Err().Error() != "1 test(s) failed, 1 threw" {
+		t.Fatalf("a failing run: exit %d, %v; want 1 and the counts", code, res.Err())
 	}
 }

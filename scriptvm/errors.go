@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/agenthost/agenthost/exitcode"
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
 )
@@ -46,6 +47,10 @@ func (e *ScriptError) Error() string {
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Message)
 }
+
+// ExitCode is the exit code a script error ends agenthost with
+// (exitcode.ScriptError); it makes ScriptError an exitcode.Coder.
+func (e *ScriptError) ExitCode() int { return exitcode.ScriptError }
 
 // Lines returns the error as lines for a log: the message with its location,
 // then one "  at func (file:line:col)" line per stack frame.

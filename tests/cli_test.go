@@ -30,13 +30,18 @@ func TestVersionAndHelp(t *testing.T) {
 				t.Fatalf("%v: exit %d, no %s in %q", args, r.code, flag, r.rawOut)
 			}
 		}
-		if r.code != 0 {
-			t.Fatalf("%v: exit %d", args, r.code)
+		// Help goes to stdout, once.
+		if r.code != 0 || len(r.stderr) != 0 || strings.Count(r.rawOut, "Usage: agenthost run") != 1 {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, r.code, r.rawOut, r.stderr)
 		}
 	}
 	r = runBin(t, "", "broker", "--help")
-	if r.code != 0 || !strings.Contains(r.rawOut, "-listen") {
-		t.Fatalf("broker --help: %d %q", r.code, r.rawOut)
+	if r.code != 0 || !strings.Contains(r.rawOut, "-listen") || len(r.stderr) != 0 {
+		t.Fatalf("broker --help: %d %q %q", r.code, r.rawOut, r.stderr)
+	}
+	r = runBin(t, "", "help", "bogus")
+	if r.code != 2 || r.rawOut != "" || len(r.stderr) == 0 || r.stderr[0] != `agenthost help: unknown command "bogus"` {
+		t.Fatalf("help bogus: %d %q %q", r.code, r.rawOut, r.stderr)
 	}
 }
 

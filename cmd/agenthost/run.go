@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"time"
+
+	"github.com/agenthost/agenthost/exitcode"
+	"github.com/agenthost/agenthost/host"
+	"github.com/agenthost/agenthost/scriptvm"
+)
+
+const runUsage = `Usage: agenthost run SCRIPT [flags]
+
+Runs an agent script until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
+--for has elapsed, or with --until-idle until nothing is pending (no timers,
+no connecting or connected client, no queued work). A second Ctrl-C exits at
+once with code 130.
+
+Agent lines go to stdout, errors to stderr.
+
+Flags:
+`
+
+// runCmd is `agenthost run`. Exit codes: 1 when the script's top level
+// fails (already logged as [Agent] ERROR lines), 2 for the command line,
+// config or script path, 3 when the host cannot do its part.
+func runCmd(st *State, args []string) error {
+	f := newFlags("run", runUsage)
+	var cf configFlags
+	cf.register(f, true)
+	forDur := f.Duration("for", 0, "stop after `DURATION` (e.g. 30s, 5m); 0 runs until stopped")
+	untilIdle := f.Bool("until-idle", false, "stop when nothing is pending")
+	clockName := f.String("clock", "real", "`CLOCK`: real, or virtual to jump over idle time (timers, time(), date(), Date, limiters and --for all follow it)")
+	reportFile := f.String("report", "", "write every rate-limiter decision and a summary to `FILE` (JSON, or CSV when FILE ends in .csv)")
+	reportSVG := f.String("report-svg", "", "draw the rate limiters' requests over time (allowed, queued, refused) to `FILE` (SVG)")
+	pos, help, err := f.parse(st, args)
+	if help || err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return f.usageErr("want exactly one SCRIPT, got %d argument(s)", len(pos))
+	}
+	if *forDur < 0 {
+		return f.argErr("--for must not be negative, got %s", *forDur)
+	}
+	var clock scriptvm.Clock
+	switch *clockName {
+	case "real":
+	case "virtual":
+		clock = scriptvm.NewVirtualClock(time.Now().Truncate(time.Millisecond))
+	default:
+		return f.argErr("--clock must be real or virtual, got %q", *clockName)
+	}
+	script := st.path(pos[0])
+	cfg, err := cf.load(st, f, script)
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := st.interruptContext()
+	defer stop()
+	_, err = host.Run(ctx, host.Options{
+		Script:    script,
+		Config:    cfg,
+		For:       *forDur,
+		UntilIdle: *untilIdle,
+		Stdout:    st.Stdout,
+		Stderr:    st.Stderr,
+		Clock:     clock,
+		Report:    st.path(*reportFile),
+		ReportSVG: st.path(*reportSVG),
+		Summary:   st.Stdout,
+	})
+	var se *scriptvm.ScriptError
+	if errors.As(err, &se) {
+		// host.Run has logged it, with its stack.
+		return exitcode.Shown(err)
+	}
+	return err
+}
