@@ -77,6 +77,7 @@ type Env struct {
 
 	modules []Module
 	globals []string
+	objects map[string]*goja.Object // globals that are objects, for DefineMember
 }
 
 // NewEnv builds the services of one runtime.
@@ -122,7 +123,28 @@ func (e *Env) Define(name string, v goja.Value) error {
 		return err
 	}
 	e.globals = append(e.globals, name)
+	if obj, ok := v.(*goja.Object); ok {
+		if e.objects == nil {
+			e.objects = map[string]*goja.Object{}
+		}
+		e.objects[name] = obj
+	}
 	return nil
+}
+
+// DefineMember adds the read-only member name, with value v, to the global
+// object global that a module installed before (another MQTT dialect on the
+// mqtt global, say). Adding to a global that is not there, or a member the
+// object already has, is an error.
+func (e *Env) DefineMember(global, name string, v goja.Value) error {
+	obj := e.objects[global]
+	if obj == nil {
+		return fmt.Errorf("global %q is not defined (install its module first)", global)
+	}
+	if existing := obj.Get(name); existing != nil {
+		return fmt.Errorf("%s.%s is already defined", global, name)
+	}
+	return obj.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 
 // Globals returns the names the modules defined, in definition order.

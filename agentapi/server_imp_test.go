@@ -68,6 +68,32 @@ imp.wakeup(0.02, function () { server.log("still running"); });
 	}
 }
 
+// An async callback that throws, and a rejection nobody handles, are
+// reported like an uncaught exception in a callback, with file:line; the
+// agent goes on.
+func TestAsyncThrowAndUnhandledRejectionAreReported(t *testing.T) {
+	out := agenttest.MustRun(t, `
+imp.wakeup(0.01, async function tick() {
+	await null;
+	throw new RangeError("async boom");
+});
+imp.wakeup(0.02, function () { Promise.reject(new Error("nobody catches me")); });
+imp.wakeup(0.03, function () { Promise.reject(new Error("caught")).catch(function (e) { server.log("handled " + e.message); }); });
+imp.wakeup(0.04, function () { server.log("still running"); });
+`, agenttest.Options{})
+	agenttest.WantAgent(t, out, "handled caught", "still running")
+	errs := out.AgentErrors()
+	want := []string{
+		"agent.js:4:8: Uncaught (in promise) RangeError: async boom",
+		"  at tick (agent.js:4:8)",
+		"agent.js:6:47: Uncaught (in promise) Error: nobody catches me",
+		"  at <anonymous> (agent.js:6:47)",
+	}
+	if !slices.Equal(errs, want) {
+		t.Fatalf("error lines:\n got %q\nwant %q", errs, want)
+	}
+}
+
 func TestTopLevelExceptionFailsRun(t *testing.T) {
 	out := agenttest.Run(t, "server.log('before');\nthrow new Error('top');\n", agenttest.Options{UntilIdle: true})
 	if out.Err == nil {
