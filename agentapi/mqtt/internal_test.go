@@ -2,9 +2,15 @@ package mqtt
 
 import (
 	"bytes"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/internal/rawbroker"
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // TestUndeliveredMessagesAreCounted: messages that reach the host but not
@@ -71,4 +77,50 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestPingTimeoutIsASocketLoss pins paho's wording for a broker that stops
+// answering PINGREQ: the loss it reports must map to -1 (the connection
+// failed), not -4 (a badly framed packet), though the socket itself never
+// failed. (Through a script the keepalive is at least 30 s; here paho runs
+// with 1 s.)
+func TestPingTimeoutIsASocketLoss(t *testing.T) {
+	srv := rawbroker.Start(t, func(c *rawbroker.Conn) {
+		if _, err := c.Accept(0); err != nil {
+			return
+		}
+		for { // read PINGREQs and never answer
+			if _, err := c.ReadPacket(); err != nil {
+				return
+			}
+		}
+	})
+	m := New(Options{})
+	defer m.cancel()
+	var conn *trackedConn
+	lost := make(chan error, 1)
+	o := paho.NewClientOptions().AddBroker(srv.URL()).SetClientID("ping").SetProtocolVersion(4).
+		SetKeepAlive(time.Second).SetPingTimeout(300 * time.Millisecond).SetAutoReconnect(false).
+		SetCustomOpenConnectionFn(func(uri *url.URL, o paho.ClientOptions) (net.Conn, error) {
+			tc, err := m.open(uri, o)
+			conn = tc
+			return tc, err
+		}).
+		SetConnectionLostHandler(func(_ paho.Client, err error) { lost <- err })
+	pc := paho.NewClient(o)
+	if tok := pc.Connect(); tok.Wait() && tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pc.Disconnect(0)
+	start := time.Now()
+	err := <-lost
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("the loss was reported after %v; keepalive 1 s + ping timeout 0.3 s", el)
+	}
+	if !strings.Contains(err.Error(), pahoPingTimeout) {
+		t.Errorf("paho reported %q; lostReason looks for %q", err, pahoPingTimeout)
+	}
+	if r := lostReason(conn, err); r != lostSocket {
+		t.Errorf("lostReason = %d, want %d", r, lostSocket)
+	}
 }
