@@ -24,10 +24,10 @@ print("str.slice.9 [" + s.slice(-12, 2) + "]\n");
 print("str.slice.float [" + s.slice(1.7, 4.2) + "]\n");
 try { print("str.slice.over [" + s.slice(5, 13) + "]\n"); } catch (e) print("str.slice.over ERR " + e + "\n");
 try { print("str.slice.rev [" + s.slice(5, 2) + "]\n"); } catch (e) print("str.slice.rev ERR " + e + "\n");
-// s.slice(-13) (start before the string) reads memory before the string in 3.0.4: not probed.
+// Not probed: s.slice(-13) (start before the string reads memory before it) and s.slice() with
+// no arguments (3.0.4 reads a stale stack slot as the start).
 try { print("str.slice.start.over [" + s.slice(13) + "]\n"); } catch (e) print("str.slice.start.over ERR " + e + "\n");
 try { print("str.slice.str [" + s.slice("1") + "]\n"); } catch (e) print("str.slice.str ERR " + e + "\n");
-try { print("str.slice.noargs [" + s.slice() + "]\n"); } catch (e) print("str.slice.noargs ERR " + e + "\n");
 try { print("str.slice.null [" + s.slice(null, 3) + "]\n"); } catch (e) print("str.slice.null ERR " + e + "\n");
 print("str.find.1 " + s.find("o") + "\n");
 print("str.find.2 " + s.find("o", 5) + "\n");
