@@ -10,9 +10,9 @@
 #   ... [--check] NAME...                                only the named probes
 #                                                        (file names without .nut)
 #
-# A probe (probes/NAME.nut) must exit 0 and write nothing to stderr on the
-# oracle, within 5 seconds; its stdout is recorded in probes/NAME.out with hex
-# addresses normalised to 0x? (the corpus harness normalises the same way).
+# A probe (probes/NAME.nut) must exit 0, write nothing to stderr and print no
+# object address (only null's "(null : 0x(nil))" is allowed) on the oracle,
+# within 5 seconds; its stdout is recorded unchanged in probes/NAME.out.
 # A compile-error file (compile_errors/NAME.nut) must fail to compile; the
 # oracle's compiler message (one stderr line: "NAME.nut line = (L) column = (C)
 # : error MESSAGE") is recorded in compile_errors/NAME.err.
@@ -54,10 +54,6 @@ if [[ $version != "Squirrel 3.0.4 stable int=4 float=4" ]]; then
 	exit 2
 fi
 
-normalise() {
-	sed -E -e 's/0x\(nil\)/0x?/g' -e 's/0x[0-9a-fA-F]+/0x?/g'
-}
-
 selected() { # selected NAME: true when NAME was asked for (or nothing was)
 	local want
 	[[ ${#names[@]} -eq 0 ]] && return 0
@@ -87,10 +83,16 @@ for nut in "$data"/probes/*.nut; do
 		failed=$((failed + 1))
 		continue
 	fi
+	if grep -qE '\([a-z]+ : 0x[0-9a-fA-F]' "$tmp/stdout"; then
+		echo "FAIL probes/$name.nut prints an object address (not comparable):" >&2
+		grep -nE '\([a-z]+ : 0x[0-9a-fA-F]' "$tmp/stdout" | head -5 | sed 's/^/    /' >&2
+		failed=$((failed + 1))
+		continue
+	fi
 	if [[ $ms -gt 1000 ]]; then
 		echo "SLOW probes/$name.nut: ${ms}ms on the oracle (keep probes well under a second)" >&2
 	fi
-	normalise <"$tmp/stdout" >"$tmp/out"
+	cp "$tmp/stdout" "$tmp/out"
 	if [[ $mode == write ]]; then
 		cp "$tmp/out" "$data/probes/$name.out"
 		written=$((written + 1))
