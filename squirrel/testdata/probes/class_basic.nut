@@ -75,3 +75,13 @@ print("cls.rawget " + Point.rawget("ORIGIN_NAME") + " " + p2.rawget("x") + "\n")
 p2.rawset("x", 50);
 print("cls.rawset " + p2.x + "\n");
 try { p2.rawset("zz", 1); } catch (e) print("cls.rawset.missing ERR " + e + "\n");
+try { delete Point.x; } catch (e) print("cls.class.delete ERR " + e + "\n");
+try { local c2 = clone Point; } catch (e) print("cls.class.clone ERR " + e + "\n");
+local pc = clone p2;
+pc.x = 77;
+print("cls.instance.clone " + p2.x + " " + pc.x + " " + (pc instanceof Point) + "\n");
+print("cls.instance.default.methods " + typeof p2.weakref() + " " + (p2.tostring().slice(0, 9)) + "\n");
+print("cls.instance.dynamic.key " + p2["y"] + " " + ("y" in p2) + " " + ("len2" in p2) + "\n");
+local keyName = "x";
+p2[keyName] = 5;
+print("cls.instance.dynamic.set " + p2.x + "\n");

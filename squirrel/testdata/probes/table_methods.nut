@@ -54,3 +54,7 @@ local fnlit = { function greet(n) { return "hi " + n; } };
 print("tm.function.member " + fnlit.greet("x") + "\n");
 local self = { name = "me", who = function() { return name; } };
 print("tm.this.in.member " + self.who() + "\n");
+local dupkeys = { a = 1, b = 2, a = 3 };
+print("tm.duplicate.literal.key " + dupkeys.a + " " + dupkeys.len() + "\n");
+local sameIntKey = { [1] = "int", ["1"] = "str", [1.0] = "float" };
+print("tm.literal.key.types " + sameIntKey.len() + " " + sameIntKey[1] + sameIntKey["1"] + sameIntKey[1.0] + "\n");
