@@ -16,23 +16,34 @@
 # A compile-error file (compile_errors/NAME.nut) must fail to compile; the
 # oracle's compiler message (one stderr line: "NAME.nut line = (L) column = (C)
 # : error MESSAGE") is recorded in compile_errors/NAME.err.
+#
+# Building the oracle (never commit it or its source; details in the README):
+#   apt-get install -y g++-multilib
+#   fetch github.com/pfalcon-mirrors/squirrel-lang and unpack commit 85666d6
+#   (Squirrel 3.0.4 stable) into an empty directory, then there:
+#   F="-m32 -O2 -DNDEBUG -msse2 -mfpmath=sse -fno-exceptions -fno-rtti -fno-strict-aliasing -w"
+#   mkdir -p lib bin
+#   (cd squirrel && g++ $F -c *.cpp -I../include -I. && ar rc ../lib/libsquirrel.a *.o)
+#   (cd sqstdlib && g++ $F -c *.cpp -I../include -I. && ar rc ../lib/libsqstdlib.a *.o)
+#   (cd sq && g++ $F -o ../bin/sq sq.c -I../include -I. -L../lib -lsquirrel -lsqstdlib)
+#   SQ=$PWD/bin/sq
 set -euo pipefail
 
-usage() {
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2
+usage() { # usage STATUS
+	sed -n '2,/^set -euo pipefail/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2
+	exit "$1"
 }
 
-mode=write
+mode="write"
 if [[ ${1:-} == --check ]]; then
-	mode=check
+	mode="check"
 	shift
 elif [[ ${1:-} == -h || ${1:-} == --help ]]; then
-	usage
+	usage 0
 fi
 if [[ -z ${SQ:-} ]]; then
 	echo "squirrel-golden.sh: set SQ to the path of a 32-bit Squirrel 3.0.4 sq binary" >&2
-	usage
+	usage 2
 fi
 sq=$(command -v -- "$SQ" || true)
 if [[ -z $sq || ! -x $sq ]]; then
@@ -64,6 +75,12 @@ selected() { # selected NAME: true when NAME was asked for (or nothing was)
 }
 
 names=("$@")
+for want in "${names[@]}"; do
+	if [[ ! -f $data/probes/$want.nut && ! -f $data/compile_errors/$want.nut ]]; then
+		echo "squirrel-golden.sh: no probes/$want.nut or compile_errors/$want.nut" >&2
+		exit 2
+	fi
+done
 failed=0
 differ=0
 written=0
