@@ -54,7 +54,10 @@ local cases = [
 	["expression.missing", "local a = ;"],
 	["paren.unclosed", "local a = (1 + 2;"],
 	["ternary.missing.colon", "local a = true ? 1;"],
-	["lambda.missing.body", "local f = @(x);"]
+	["lambda.missing.body", "local f = @(x);"],
+	["float.leading.dot", "return .5;"],
+	["hex.bad.digit", "return 0xG;"],
+	["digit.separator", "return 1_000;"]
 ];
 foreach (c in cases) {
 	local result;
@@ -67,6 +70,11 @@ local ok = [
 	["float.dotdot", "return 1..2;"],
 	["int.exponent", "return 1e5;"],
 	["int.exponent.typeof", "return typeof 2e-2;"],
+	["float.trailing.dot", "return 5.;"],
+	["float.exponent.sign", "return 1E+5;"],
+	["float.dot.exponent", "return 1.e2;"],
+	["hex.empty", "return 0x;"],
+	["octal.zero.zero", "return 00;"],
 	["this.assign", "this = 1; return typeof this;"],
 	["hash.comment", "#!/usr/bin/env sq\nreturn 1;"],
 	["empty", ""],
