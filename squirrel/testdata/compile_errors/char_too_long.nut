@@ -1,0 +1,2 @@
+local a = 'a';
+local ab = 'ab';

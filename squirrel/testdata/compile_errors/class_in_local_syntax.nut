@@ -1,0 +1,2 @@
+local x = null;
+class x { }

@@ -1,0 +1,4 @@
+local a = 1;
+/* this comment
+   is never closed
+local b = 2;

@@ -1,0 +1,2 @@
+local flags = 0;
+flags |= 4;

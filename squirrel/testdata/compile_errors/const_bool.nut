@@ -1,0 +1,3 @@
+// const values must be integer, float or string literals
+const OK = 1;
+const FLAG = true;

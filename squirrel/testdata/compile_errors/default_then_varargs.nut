@@ -1,0 +1,3 @@
+function f(a, b = 2, ...) {
+	return vargv.len();
+}

@@ -1,0 +1,4 @@
+local t = { k = 1 };
+delete t.k;
+local v = 1;
+delete v;

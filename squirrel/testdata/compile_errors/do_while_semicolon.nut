@@ -1,0 +1,2 @@
+local i = 0;
+do i++; while (i < 3);

@@ -1,0 +1,2 @@
+local t = {};
+foreach (i, k, v in t) { }

@@ -1,0 +1,5 @@
+function f() {
+	if (true) {
+		return 1;
+	}
+

@@ -1,0 +1,2 @@
+local a = 1.5e3;
+local b = 2.0e;

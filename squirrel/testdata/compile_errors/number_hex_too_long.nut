@@ -1,0 +1,2 @@
+local a = 0xFFFFFFFF;
+local b = 0x1FFFFFFFF;

@@ -1,0 +1,2 @@
+local a = 0777;
+local b = 0789;

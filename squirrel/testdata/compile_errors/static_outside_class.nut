@@ -1,0 +1,2 @@
+class C { static X = 1; }
+static Y = 2;

@@ -1,0 +1,2 @@
+local ok = "fine";
+local bad = "never closed;

@@ -1,0 +1,4 @@
+try {
+	print("x");
+}
+print("y");

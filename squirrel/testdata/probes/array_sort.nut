@@ -1,0 +1,87 @@
+// sort(): 3.0.4 uses an in-place heapsort, so it is not stable; it returns null. Equal keys
+// come out in heapsort's order, which the labelled lines below record.
+function show(a) {
+	local s = "[";
+	foreach (i, v in a) s += (i ? "," : "") + v;
+	return s + "]";
+}
+local a = [5, 3, 8, 1, 9, 2, 7];
+local r = a.sort();
+print("sort.ints " + show(a) + " ret=" + (r == null ? "null" : r) + "\n");
+local f = [2.5, -1.0, 0.0, 3.25, -7.5];
+f.sort();
+print("sort.floats " + show(f) + "\n");
+local m = [3, 1.5, 2, 0.5, 1];
+m.sort();
+print("sort.mixed.numbers " + show(m) + "\n");
+local s = ["pear", "Apple", "banana", "apple", "", "Banana", "é", "z"];
+s.sort();
+print("sort.strings " + show(s) + "\n");
+local withnull = [3, null, 1, null, 2];
+withnull.sort();
+print("sort.nulls " + show(withnull) + "\n");
+local bools = [true, false, true, false];
+bools.sort();
+print("sort.bools " + show(bools) + "\n");
+try { local bad = [1, "a", 2]; bad.sort(); print("sort.incompatible ok\n"); } catch (e) print("sort.incompatible ERR " + e + "\n");
+local empty = [];
+empty.sort();
+local single = [42];
+single.sort();
+print("sort.small " + show(empty) + show(single) + "\n");
+local desc = [1, 2, 3, 4, 5, 6];
+desc.sort(function(x, y) { return y <=> x; });
+print("sort.desc " + show(desc) + "\n");
+local bylen = ["ccc", "a", "bb", "dddd", "e", "ff"];
+bylen.sort(@(x, y) x.len() <=> y.len());
+print("sort.bylen.unstable " + show(bylen) + "\n");
+// stability: pairs sorted by key only
+local recs = [];
+local names = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+local keys = [2, 1, 2, 1, 2, 1, 2, 1, 2, 1];
+foreach (i, n in names) recs.push({ k = keys[i], n = n });
+recs.sort(function(x, y) { return x.k <=> y.k; });
+local rs = "";
+foreach (rec in recs) rs += rec.k + rec.n + " ";
+print("sort.records.unstable " + rs + "\n");
+local allsame = [];
+foreach (i, n in names) allsame.push({ k = 0, n = n });
+allsame.sort(@(x, y) x.k <=> y.k);
+local as = "";
+foreach (rec in allsame) as += rec.n;
+print("sort.allequal.order " + as + "\n");
+local dup = [3, 1, 3, 2, 1, 3, 2];
+dup.sort();
+print("sort.dups " + show(dup) + "\n");
+// compare function results: any integer sign works; floats are truncated; bools fail
+local byfloat = [3, 1, 2];
+byfloat.sort(@(x, y) (x - y) * 0.5);
+print("sort.cmp.float " + show(byfloat) + "\n");
+local big = [3, 1, 2];
+big.sort(@(x, y) (x - y) * 1000);
+print("sort.cmp.scaled " + show(big) + "\n");
+try { local b2 = [3, 1, 2]; b2.sort(@(x, y) x > y); print("sort.cmp.bool ok\n"); } catch (e) print("sort.cmp.bool ERR " + e + "\n");
+try { local b3 = [3, 1, 2]; b3.sort(@(x, y) null); print("sort.cmp.null ok\n"); } catch (e) print("sort.cmp.null ERR " + e + "\n");
+try { local b4 = [3, 1, 2]; b4.sort(function(x, y) { throw "boom"; }); } catch (e) print("sort.cmp.throws ERR " + e + "\n");
+try { local b5 = [3, 1, 2]; b5.sort(function(x, y) { throw 42; }); } catch (e) print("sort.cmp.throws.int ERR " + e + "\n");
+try { local b6 = [3, 1, 2]; b6.sort(function(x) { return 0; }); } catch (e) print("sort.cmp.arity ERR " + e + "\n");
+try { local b7 = [3, 1]; b7.sort(5); } catch (e) print("sort.cmp.notfunc ERR " + e + "\n");
+try { local b8 = [3, 1, 2]; b8.sort(@(x, y) 1); print("sort.cmp.const1 " + show(b8) + "\n"); } catch (e) print("sort.cmp.const1 ERR " + e + "\n");
+try { local b9 = [3, 1, 2]; b9.sort(@(x, y) -1); print("sort.cmp.constneg " + show(b9) + "\n"); } catch (e) print("sort.cmp.constneg ERR " + e + "\n");
+local b10 = [3, 1, 2];
+b10.sort(@(x, y) 0);
+print("sort.cmp.const0 " + show(b10) + "\n");
+// the compare function runs with the root table as this
+local thisIsRoot = false;
+[2, 1].sort(function(x, y) { thisIsRoot = (this == getroottable()); return x <=> y; });
+print("sort.cmp.this.root " + thisIsRoot + "\n");
+local longer = [];
+for (local i = 0; i < 25; i++) longer.push((i * 7919) % 31);
+longer.sort();
+print("sort.longer " + show(longer) + "\n");
+local seq = [];
+for (local i = 0; i < 16; i++) seq.push({ k = i % 3, i = i });
+seq.sort(@(x, y) x.k <=> y.k);
+local ss = "";
+foreach (e in seq) ss += e.i + " ";
+print("sort.mod3.order " + ss + "\n");

@@ -1,0 +1,64 @@
+// ++ and -- (prefix and postfix) and compound assignment on locals, slots, arrays and outers.
+local i = 5;
+print("incdec.post " + (i++) + " " + i + "\n");
+print("incdec.pre " + (++i) + " " + i + "\n");
+print("incdec.postdec " + (i--) + " " + i + "\n");
+print("incdec.predec " + (--i) + " " + i + "\n");
+local f = 1.5;
+f++;
+print("incdec.float " + f + " " + typeof f + "\n");
+print("incdec.float.post " + (f--) + " " + f + "\n");
+local t = { n = 1 };
+print("incdec.slot.post " + (t.n++) + " " + t.n + "\n");
+print("incdec.slot.pre " + (++t.n) + " " + t.n + "\n");
+print("incdec.slot.dec " + (t.n--) + " " + (--t.n) + "\n");
+local a = [10, 20];
+a[1]++;
+++a[0];
+print("incdec.array " + a[0] + " " + a[1] + "\n");
+print("incdec.array.post " + (a[0]--) + " " + a[0] + "\n");
+local k = "n";
+t[k]++;
+print("incdec.slot.dynkey " + t.n + "\n");
+local counter = 0;
+local incr = function() { counter++; return counter; };
+incr(); incr();
+print("incdec.outer " + counter + " " + incr() + "\n");
+local g = function() { return ++counter; };
+print("incdec.outer.pre " + g() + "\n");
+// on a missing slot it throws
+try { t.missing++; print("incdec.missing ok\n"); } catch (e) print("incdec.missing ERR " + e + "\n");
+try { local s = "a"; s++; print("incdec.string " + s + "\n"); } catch (e) print("incdec.string ERR " + e + "\n");
+try { local n = null; n++; print("incdec.null " + n + "\n"); } catch (e) print("incdec.null ERR " + e + "\n");
+try { local b = true; b++; print("incdec.bool " + b + "\n"); } catch (e) print("incdec.bool ERR " + e + "\n");
+try { t.n += "x"; print("incdec.pluseq.str " + t.n + "\n"); } catch (e) print("incdec.pluseq.str ERR " + e + "\n");
+// compound assignment
+local c = 10;
+c += 5; print("compound.plus " + c + "\n");
+c -= 3; print("compound.minus " + c + "\n");
+c *= 2; print("compound.mul " + c + "\n");
+c /= 5; print("compound.div " + c + "\n");
+c %= 3; print("compound.mod " + c + "\n");
+c += 0.5; print("compound.float " + c + " " + typeof c + "\n");
+local s = "ab";
+s += "cd"; print("compound.str " + s + "\n");
+s += 1; print("compound.str.int " + s + "\n");
+s += null; print("compound.str.null " + s + "\n");
+local arr = [1];
+arr[0] += 41; print("compound.arr " + arr[0] + "\n");
+t.n = 7;
+t.n *= 6; print("compound.slot " + t.n + "\n");
+// the value of an assignment expression
+local x, y;
+x = y = 3;
+print("assign.chain " + x + " " + y + "\n");
+print("assign.value " + (x += 2) + " " + x + "\n");
+// increments inside expressions
+local j = 0;
+local arr2 = [0, 0, 0];
+arr2[j++] = j;
+arr2[j++] = j;
+print("incdec.order " + arr2[0] + " " + arr2[1] + " " + arr2[2] + " " + j + "\n");
+local m = 1;
+local res = m++ + m++;
+print("incdec.sum " + res + " " + m + "\n");
