@@ -68,7 +68,7 @@ func Parse(raw string) (*url.URL, error) {
 	if port == "" && strings.HasSuffix(u.Host, ":") {
 		return nil, bad(`has an invalid port "" (want 1-65535)`)
 	}
-	if port != "" && !validPort(port) {
+	if port != "" && !ValidPort(port, 1) {
 		return nil, bad(fmt.Sprintf("has an invalid port %q (want 1-65535)", port))
 	}
 	if (u.Scheme == "tcp" || u.Scheme == "ssl") && u.Path != "" && u.Path != "/" {
@@ -80,8 +80,9 @@ func Parse(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// validPort reports whether p is a decimal port from 1 to 65535.
-func validPort(p string) bool {
+// ValidPort reports whether p is a decimal port number from lo to 65535
+// (lo is 0 where 0 means "any free port", 1 for a port to connect to).
+func ValidPort(p string, lo int) bool {
 	if p == "" || len(p) > 5 {
 		return false
 	}
@@ -92,7 +93,7 @@ func validPort(p string) bool {
 		}
 		n = n*10 + int(ch-'0')
 	}
-	return n >= 1 && n <= 65535
+	return n >= lo && n <= 65535
 }
 
 // Redact returns raw for display with any password in its user info

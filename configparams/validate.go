@@ -113,7 +113,7 @@ func checkListen(v string) string {
 	if err != nil {
 		return fmt.Sprintf("%q is not host:port (e.g. 127.0.0.1:1883)", v)
 	}
-	if !validPort(port, 0) {
+	if !brokerurl.ValidPort(port, 0) {
 		return fmt.Sprintf("%q has an invalid port %q (want 0-65535)", v, port)
 	}
 	if strings.ContainsAny(host, " \t/") {
@@ -144,21 +144,6 @@ func checkLogFormat(v string) string {
 		return fmt.Sprintf("%q is not text or json", v)
 	}
 	return ""
-}
-
-// validPort reports whether p is a decimal port number in [lo, 65535].
-func validPort(p string, lo int) bool {
-	if p == "" || len(p) > 5 {
-		return false
-	}
-	n := 0
-	for _, r := range p {
-		if r < '0' || r > '9' {
-			return false
-		}
-		n = n*10 + int(r-'0')
-	}
-	return n >= lo && n <= 65535
 }
 
 // checkTopicFilter describes what makes f an invalid MQTT topic filter,
