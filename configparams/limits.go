@@ -98,12 +98,13 @@ func ParseRate(s string) (perSecond float64, err error) {
 }
 
 // sizeUnits maps the suffixes of a size to their number of bytes.
-var sizeUnits = map[string]int64{"": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20}
+var sizeUnits = map[string]int64{"": 1, "B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
 
 // sizeUnitHints maps plausible misspellings of size suffixes to the suffix.
 var sizeUnitHints = map[string]string{
 	"b": "B", "k": "KiB", "K": "KiB", "kB": "KiB", "KB": "KiB", "kb": "KiB", "Kb": "KiB", "kib": "KiB", "KIB": "KiB", "Ki": "KiB",
 	"m": "MiB", "M": "MiB", "MB": "MiB", "mb": "MiB", "Mb": "MiB", "mib": "MiB", "MIB": "MiB", "Mi": "MiB",
+	"g": "GiB", "G": "GiB", "GB": "GiB", "gb": "GiB", "Gb": "GiB", "gib": "GiB", "GIB": "GiB", "Gi": "GiB",
 }
 
 // sizeRE splits a size into its number and suffix, allowing one space
@@ -111,7 +112,7 @@ var sizeUnitHints = map[string]string{
 var sizeRE = regexp.MustCompile(`^([0-9]+) ?([A-Za-z]*)$`)
 
 // ParseSize parses a size in bytes written as an integer ("262144") or an
-// integer with the suffix B, KiB or MiB ("256KiB", "1 MiB"). The size must
+// integer with the suffix B, KiB, MiB or GiB ("256KiB", "1 MiB"). The size must
 // be at least 1 byte; "off" yields 0 and no error. ParseSize does not apply
 // message_size's maximum, [MaxMessageSize].
 func ParseSize(s string) (int64, error) {
@@ -120,11 +121,11 @@ func ParseSize(s string) (int64, error) {
 	}
 	m := sizeRE.FindStringSubmatch(s)
 	if m == nil {
-		return 0, fmt.Errorf("%q is not a size: use bytes (e.g. 262144) or B, KiB or MiB (e.g. 256KiB), or off", s)
+		return 0, fmt.Errorf("%q is not a size: use bytes (e.g. 262144) or B, KiB, MiB or GiB (e.g. 256KiB), or off", s)
 	}
 	mult, ok := sizeUnits[m[2]]
 	if !ok {
-		msg := fmt.Sprintf("%q is not a size: the suffix must be B, KiB or MiB", s)
+		msg := fmt.Sprintf("%q is not a size: the suffix must be B, KiB, MiB or GiB", s)
 		if u, ok := sizeUnitHints[m[2]]; ok {
 			msg += fmt.Sprintf(" (did you mean %s%s?)", m[1], u)
 		}

@@ -255,12 +255,14 @@ func TestLimitsErrors(t *testing.T) {
 		{"size one over", "limits:\n  message_size: 268435457\n", 2, 17, "limits.message_size", `"268435457" is more than the maximum, 256MiB`},
 		{"size overflow", "limits:\n  message_size: 9223372036854775807MiB\n", 2, 17, "limits.message_size", `"9223372036854775807MiB" is too large`},
 		{"size KB", "limits:\n  message_size: 256KB\n", 2, 17, "limits.message_size",
-			`"256KB" is not a size: the suffix must be B, KiB or MiB (did you mean 256KiB?)`},
-		{"size GiB", "limits:\n  message_size: 1GiB\n", 2, 17, "limits.message_size", `"1GiB" is not a size: the suffix must be B, KiB or MiB`},
+			`"256KB" is not a size: the suffix must be B, KiB, MiB or GiB (did you mean 256KiB?)`},
+		{"size GiB", "limits:\n  message_size: 1GiB\n", 2, 17, "limits.message_size", `"1GiB" is more than the maximum, 256MiB`},
+		{"size GB", "limits:\n  memory: 2GB\n", 2, 11, "limits.memory", `"2GB" is not a size from 16MiB to 64GiB (e.g. 256MiB) or off`},
+		{"memory over", "limits:\n  memory: 65GiB\n", 2, 11, "limits.memory", `"65GiB" is not a size from 16MiB to 64GiB (e.g. 256MiB) or off`},
 		{"size decimal", "limits:\n  message_size: 1.5MiB\n", 2, 17, "limits.message_size",
-			`"1.5MiB" is not a size: use bytes (e.g. 262144) or B, KiB or MiB (e.g. 256KiB), or off`},
+			`"1.5MiB" is not a size: use bytes (e.g. 262144) or B, KiB, MiB or GiB (e.g. 256KiB), or off`},
 		{"size negative", "limits:\n  message_size: -1\n", 2, 17, "limits.message_size",
-			`"-1" is not a size: use bytes (e.g. 262144) or B, KiB or MiB (e.g. 256KiB), or off`},
+			`"-1" is not a size: use bytes (e.g. 262144) or B, KiB, MiB or GiB (e.g. 256KiB), or off`},
 		{"size list", "limits:\n  message_size: [1]\n", 2, 17, "limits.message_size", "expected a size (e.g. 256KiB) or off, got a list"},
 		{"limiter on", "limits:\n  log: on\n", 2, 8, "limits.log", `expected a mapping or off, got the string "on"`},
 		{"limiter number", "limits:\n  mqtt_outbound: 10\n", 2, 18, "limits.mqtt_outbound", "expected a mapping or off, got the integer 10"},
@@ -426,13 +428,28 @@ func TestLimitsValidateProgrammatic(t *testing.T) {
 	}
 }
 
+// TestMemoryAcceptsItsWholeRange: every size the error text promises is
+// accepted, GiB included.
+func TestMemoryAcceptsItsWholeRange(t *testing.T) {
+	for v, want := range map[string]int64{"16MiB": 16 << 20, "2GiB": 2 << 30, "64GiB": 64 << 30, "1 GiB": 1 << 30} {
+		path := filepath.Join(t.TempDir(), "agenthost.yaml")
+		if err := os.WriteFile(path, []byte("limits:\n  memory: "+v+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(path)
+		if err != nil || c.Limits.Memory != want {
+			t.Errorf("memory %s: %v, %+v", v, err, c)
+		}
+	}
+}
+
 func TestParseRateAndSizeErrors(t *testing.T) {
 	for _, s := range []string{"", "off ", "OFF", "1", "/s", "1/", "1/S", "1/d", "1 /s", "1/ s", "x/s", "1e2/s", "1/s/s", "0/h", "-1/s", "0.0/min", "1,5/s"} {
 		if r, err := ParseRate(s); err == nil {
 			t.Errorf("ParseRate(%q) = %v, want error", s, r)
 		}
 	}
-	for _, s := range []string{"", "Off", "0", "0B", "-1", "1.0", "1  KiB", " 1", "1KiB ", "1kiB", "1GiB", "KiB", "1e3", "9223372036854775808", "8796093022208MiB"} {
+	for _, s := range []string{"", "Off", "0", "0B", "-1", "1.0", "1  KiB", " 1", "1KiB ", "1kiB", "1TiB", "KiB", "1e3", "9223372036854775808", "8796093022208MiB"} {
 		if n, err := ParseSize(s); err == nil {
 			t.Errorf("ParseSize(%q) = %v, want error", s, n)
 		}
