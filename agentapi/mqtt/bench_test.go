@@ -139,12 +139,15 @@ function send(n, done) {
 		});
 	}
 }
-c.onconnect(function (rc) { connected(rc); });
-c.connect("tcp://h", "bench");
+function start(connected) {
+	c.onconnect(function (rc) { connected(rc); });
+	c.connect("tcp://h", "bench");
+}
 `, br.Addr(), nil)
 	connected := make(chan int64, 1)
 	a.onLoop(func() {
-		_ = a.loop.Runtime().Set("connected", func(rc int64) { connected <- rc })
+		start, _ := goja.AssertFunction(a.loop.Runtime().Get("start"))
+		_, _ = start(goja.Undefined(), a.loop.Runtime().ToValue(func(rc int64) { connected <- rc }))
 	})
 	if rc := <-connected; rc != 0 {
 		b.Fatalf("connect %d", rc)
