@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/brokerurl"
@@ -155,6 +156,9 @@ type Session struct {
 	Env      *agentapi.Env  // the modules' shared services
 	Broker   *broker.Broker // nil unless the broker is embedded
 	Recorder *report.Recorder
+	// HTTP is the http module: its agent URL, and Deliver for requests
+	// the test runner makes in-process.
+	HTTP *httpapi.Module
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -225,12 +229,20 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Limits:       limitsFrom(cfg.Limits),
 		Record:       s.Recorder.Record,
 	})
+	s.HTTP = httpapi.New(httpapi.Options{Listen: cfg.HTTP.Listen, PublicURL: cfg.HTTP.PublicURL, TLS: clientTLS})
 	if err == nil {
-		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout})...)
+		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout, http: s.HTTP})...)
 	}
 	if err != nil {
+		if s.Env != nil {
+			s.Env.Close() // the modules installed so far
+		}
 		s.closeBroker()
-		return nil, hostErr(err, "")
+		hint := ""
+		if strings.Contains(err.Error(), "http.listen") {
+			hint = "set http.listen (or --http) to a free address such as 127.0.0.1:0, or off"
+		}
+		return nil, hostErr(err, hint)
 	}
 	return s, nil
 }
@@ -271,7 +283,7 @@ func writeReports(rec *report.Recorder, opts Options) error {
 }
 
 func limitsFrom(l configparams.Limits) agentapi.Limits {
-	return agentapi.Limits{Log: l.Log, Outbound: l.MQTTOutbound, Inbound: l.MQTTInbound, MessageSize: l.MessageSize}
+	return agentapi.Limits{Log: l.Log, Outbound: l.MQTTOutbound, Inbound: l.MQTTInbound, MessageSize: l.MessageSize, HTTP: l.HTTP}
 }
 
 func reportLimits(l configparams.Limits) []report.Limit {
@@ -280,6 +292,7 @@ func reportLimits(l configparams.Limits) []report.Limit {
 		{Name: agentapi.LimitOutbound, Spec: l.MQTTOutbound},
 		{Name: agentapi.LimitInbound, Spec: l.MQTTInbound},
 		{Name: agentapi.LimitMessageSize, Size: l.MessageSize, Spec: ratelimit.Spec{Off: l.MessageSize == 0}},
+		{Name: agentapi.LimitHTTP, Spec: l.HTTP},
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/agentapi/blobapi"
+	"github.com/agenthost/agenthost/agentapi/cryptoapi"
+	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/agentapi/server"
@@ -16,6 +18,7 @@ import (
 type moduleConfig struct {
 	resolve        mqtt.Resolver
 	connectTimeout time.Duration
+	http           *httpapi.Module // made by NewSession, which keeps it for the test runner
 }
 
 // modules is the one ordered table of the API modules every agent gets.
@@ -28,5 +31,7 @@ func modules(c moduleConfig) []agentapi.Module {
 		imp.New(),
 		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		timedate.New(),
+		c.http,
+		cryptoapi.New(),
 	}
 }
