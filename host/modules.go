@@ -6,6 +6,7 @@ import (
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/agentapi/blobapi"
 	"github.com/agenthost/agenthost/agentapi/cryptoapi"
+	"github.com/agenthost/agenthost/agentapi/device"
 	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
@@ -19,6 +20,7 @@ type moduleConfig struct {
 	resolve        mqtt.Resolver
 	connectTimeout time.Duration
 	http           *httpapi.Module // made by NewSession, which keeps it for the test runner
+	link           *device.Link    // the agent-device link, likewise
 }
 
 // modules is the one ordered table of the API modules every agent gets.
@@ -33,5 +35,6 @@ func modules(c moduleConfig) []agentapi.Module {
 		timedate.New(),
 		c.http,
 		cryptoapi.New(),
+		device.New(c.link),
 	}
 }
