@@ -79,7 +79,7 @@ func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *go
 func (d *Device) warn(msg string) { d.log.Log(hostlog.SourceDevice, slog.LevelWarn, msg) }
 
 func (d *Device) throwf(format string, args ...any) {
-	panic(d.rt.NewTypeError(fmt.Sprintf(format, args...)))
+	panic(d.rt.NewTypeError("%s", fmt.Sprintf(format, args...)))
 }
 
 // install defines the device's globals.

@@ -193,6 +193,9 @@ func located(text string, offset int64, err error) error {
 	if errors.As(err, &se) {
 		offset = se.Offset
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || err == io.EOF {
+		err, offset = errors.New("unexpected end of input"), int64(len(text))
+	}
 	offset = min(max(offset, 0), int64(len(text)))
 	before := text[:offset]
 	line := 1 + strings.Count(before, "\n")
