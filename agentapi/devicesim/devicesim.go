@@ -43,10 +43,10 @@ type Device struct {
 }
 
 // Start prepares the device script prg on loop, attached to link's Device
-// side: its top level runs as the loop's first task after the agent's top
-// level, then the link comes up (the agent's device.onconnect fires). A
-// top-level throw is logged as a [Device] error and leaves the device
-// disconnected. Call it before the loop runs.
+// side: as the loop's first task after the agent's top level, the link
+// comes up (the agent's device.onconnect fires next) and the device's top
+// level runs. A top-level throw is logged as a [Device] error; the
+// handlers registered before it stay. Call it before the loop runs.
 func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *goja.Program) *Device {
 	d := &Device{loop: loop, log: log, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{}}
 	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) {
@@ -63,15 +63,15 @@ func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *go
 		d.warn(fmt.Sprintf("message %q from the agent dropped: the link went down before it arrived", name))
 	}
 	loop.SetTimer(0, func() {
+		// The device boots connected: what its top level sends arrives
+		// after the agent's device.onconnect.
 		d.start = loop.Clock().Now()
+		link.SetConnected(true)
 		if err := d.comp.RunProgram(prg); err != nil {
 			for _, line := range scriptvm.AsScriptError(err).Lines() {
 				log.Log(hostlog.SourceDevice, slog.LevelError, line)
 			}
-			d.warn("the device script failed at its top level: the device stays disconnected")
-			return
 		}
-		link.SetConnected(true)
 	})
 	return d
 }
