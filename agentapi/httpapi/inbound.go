@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 
@@ -251,10 +250,4 @@ func validToken(s string) bool {
 		}
 	}
 	return true
-}
-
-// queryOf parses a raw query for Incoming.Query.
-func queryOf(raw string) map[string][]string {
-	q, _ := url.ParseQuery(raw)
-	return q
 }
