@@ -10,7 +10,7 @@ import (
 // Throwf throws a TypeError with a formatted message. Modules name the
 // function and argument in it: "imp.wakeup: argument 'seconds' must be ...".
 func (e *Env) Throwf(format string, args ...any) {
-	panic(e.Runtime.NewTypeError(fmt.Sprintf(format, args...)))
+	panic(e.Runtime.NewTypeError("%s", fmt.Sprintf(format, args...))) // NewTypeError formats its first argument again
 }
 
 // ThrowRange throws a RangeError with a formatted message.

@@ -31,6 +31,10 @@ type Blobs struct {
 	ctor    goja.Value
 }
 
+// NewBlobs makes the blob values of rt: one per runtime (NewEnv makes the
+// agent's; a second runtime, such as the simulated device's, makes its own).
+func NewBlobs(rt *goja.Runtime) *Blobs { return newBlobs(rt) }
+
 func newBlobs(rt *goja.Runtime) *Blobs {
 	c := &Blobs{rt: rt}
 	m := map[string]func(b *Blob, call goja.FunctionCall) goja.Value{

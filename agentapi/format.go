@@ -10,7 +10,11 @@ import (
 // in their shortest form, null as "null", blobs as text (hex when not
 // UTF-8), errors as "Name: message", other objects as JSON. A value whose
 // conversion throws becomes "<unprintable value>".
-func (e *Env) Format(v goja.Value) string {
+func (e *Env) Format(v goja.Value) string { return FormatValue(v, e.Loop.Text) }
+
+// FormatValue is Format for any runtime: text is that runtime's String(v)
+// (Loop.Text, Companion.Text).
+func FormatValue(v goja.Value, text func(goja.Value) string) string {
 	if v == nil || goja.IsUndefined(v) {
 		return "undefined"
 	}
@@ -25,11 +29,11 @@ func (e *Env) Format(v goja.Value) string {
 		return b.Text()
 	}
 	if _, isFn := goja.AssertFunction(v); isFn || obj.ClassName() == "Error" {
-		return e.Loop.Text(v)
+		return text(v)
 	}
 	b, err := json.Marshal(obj)
 	if err != nil {
-		return e.Loop.Text(v)
+		return text(v)
 	}
 	return string(b)
 }

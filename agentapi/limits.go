@@ -17,6 +17,7 @@ type Limits struct {
 	Outbound    ratelimit.Spec // connect, subscribe, unsubscribe, publish
 	Inbound     ratelimit.Spec // messages received
 	MessageSize int64          // bytes, inbound and outbound; 0: no limit beyond MQTT's
+	HTTP        ratelimit.Spec // outbound HTTP requests (http.get/post/put/httpdelete/request)
 }
 
 // Limiter names, as in the config file and in reports.
@@ -25,7 +26,13 @@ const (
 	LimitOutbound    = "mqtt_outbound"
 	LimitInbound     = "mqtt_inbound"
 	LimitMessageSize = "message_size"
+	LimitHTTP        = "http"
 )
+
+// CodeHTTPRateLimited is the statuscode of an outbound HTTP request the
+// HTTP limiter refused: the imp's 429 (Too Many Requests), delivered to
+// the request's callback without anything being sent.
+const CodeHTTPRateLimited = 429
 
 // CodeBufferFull is the result of a request that found the outbound
 // buffer full.
@@ -50,6 +57,7 @@ type Limiters struct {
 	record        func(report.Decision)
 	cfg           Limits
 	logB, out, in *ratelimit.Bucket // nil when off
+	http          *ratelimit.Bucket // nil when off
 
 	logDropped int // lines dropped since the last notice
 
@@ -67,6 +75,9 @@ func newLimiters(loop *scriptvm.Loop, log *hostlog.Clocked, cfg Limits, record f
 		return ratelimit.NewBucket(s.Rate, s.Burst, now)
 	}
 	l.logB, l.out, l.in = mk(cfg.Log), mk(cfg.Outbound), mk(cfg.Inbound)
+	if cfg.HTTP.Rate > 0 { // a zero Spec (Limits{} in tests) is off too
+		l.http = mk(cfg.HTTP)
+	}
 	return l
 }
 
@@ -201,3 +212,24 @@ func (l *Limiters) Inbound(size int, topic string) int {
 	}
 	return 0
 }
+
+// HTTPRequest spends one credit of the HTTP limiter on an outbound request
+// (detail, e.g. "GET https://example.com/x", goes into the report) and
+// reports whether the request may go; when it may not, the caller fails it
+// with CodeHTTPRateLimited. Requests are never queued: as on the imp, the
+// script sees the refusal and decides when to retry.
+func (l *Limiters) HTTPRequest(detail string) bool {
+	if l.http == nil {
+		return true
+	}
+	now := l.loop.Clock().Now()
+	if !l.http.Take(now) {
+		l.decide(now, LimitHTTP, report.Refused, l.http, detail)
+		return false
+	}
+	l.decide(now, LimitHTTP, report.Allowed, l.http, detail)
+	return true
+}
+
+// HTTPSpec is the HTTP limiter's settings, for messages.
+func (l *Limiters) HTTPSpec() ratelimit.Spec { return l.cfg.HTTP }

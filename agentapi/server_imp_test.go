@@ -298,5 +298,5 @@ const builtins = new Set(["globalThis", "Object", "Function", "Array", "String",
 const extra = Object.getOwnPropertyNames(globalThis).filter(function (n) { return !builtins.has(n); }).sort();
 server.log(extra.join(","));
 `, agenttest.Options{})
-	agenttest.WantAgent(t, out, "blob,date,imp,mqtt,server,time")
+	agenttest.WantAgent(t, out, "NO_TIMEOUT,blob,crypto,date,device,http,imp,mqtt,server,time")
 }

@@ -33,6 +33,10 @@
 // A limiter or its rate may be off (log: off, or rate: off), and so may
 // message_size.
 //
+//	http:                    # the agent URL
+//	  listen: 127.0.0.1:0    # host:port, or off; run's default is a free port
+//	  public_url: https://x.example.com  # what http.agenturl() returns
+//
 // Unknown keys are errors at every level, so typos do not silently fall back
 // to defaults.
 package configparams
@@ -81,8 +85,12 @@ type Config struct {
 	// Embedded configures the in-process broker.
 	Embedded Embedded
 
-	// TLS configures the client side of ssl:// and wss:// connections.
+	// TLS configures the client side of ssl:// and wss:// connections
+	// and of the agent's https:// requests.
 	TLS ClientTLS
+
+	// HTTP configures the agent URL.
+	HTTP HTTP
 
 	// StateDir holds server.save data and the generated device id.
 	// Default ".agenthost", relative to the working directory; a relative
@@ -154,6 +162,7 @@ func Default() *Config {
 		ConfigParams: map[string]any{},
 		Broker:       DefaultBroker,
 		Embedded:     Embedded{Listen: DefaultListen},
+		HTTP:         HTTP{Listen: DefaultHTTPListen},
 		StateDir:     DefaultStateDir,
 		LogFormat:    DefaultLogFormat,
 		Limits:       defaultLimits(),
@@ -218,6 +227,7 @@ var envVars = []struct{ name, field string }{
 	{"AGENTHOST_STATE_DIR", "state_dir"},
 	{"AGENTHOST_LOG_FORMAT", "log_format"},
 	{"AGENTHOST_EMBEDDED_LISTEN", "embedded.listen"},
+	{"AGENTHOST_HTTP_LISTEN", "http.listen"},
 }
 
 // ApplyEnv overlays AGENTHOST_BROKER, AGENTHOST_STATE_DIR,

@@ -55,9 +55,9 @@ func TestDefault(t *testing.T) {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
-		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "tls.insecure", "state_dir", "log_format",
+		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
-		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory"}
+		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory", "limits.http.rate", "limits.http.burst"}
 	if len(c.Sources) != len(want) {
 		t.Errorf("Sources = %v, want exactly %v", c.Sources, want)
 	}
@@ -119,6 +119,7 @@ func TestLoadFullExample(t *testing.T) {
 		StateDir:  filepath.Join(dir, ".agenthost"),
 		LogFormat: "text",
 		Limits:    defaultLimits(),
+		HTTP:      HTTP{Listen: DefaultHTTPListen},
 		Sources: map[string]string{
 			"configparams":            at("1"),
 			"broker":                  at("3"),
@@ -131,6 +132,8 @@ func TestLoadFullExample(t *testing.T) {
 			"embedded.tls.listen":     at("8"),
 			"tls.ca":                  at("10"),
 			"tls.insecure":            "default",
+			"http.listen":             "default",
+			"http.public_url":         "default",
 			"state_dir":               at("11"),
 			"log_format":              at("12"),
 		},
@@ -237,7 +240,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown tls key", "tls:\n  caa: x\n", 2, 3, "tls", `unknown key "caa" (did you mean "ca"?)`},
 		{"dash for underscore", "state-dir: x\n", 1, 1, "", `(did you mean "state_dir"?)`},
 		{"nothing close", "log_format: json\nverbosity: 3\n", 2, 1, "",
-			`unknown key "verbosity" (valid keys: broker, configparams, embedded, limits, log_format, state_dir, tls)`},
+			`unknown key "verbosity" (valid keys: broker, configparams, embedded, http, limits, log_format, state_dir, tls)`},
 		{"misplaced key", "listen: 127.0.0.1:1\n", 1, 1, "", `(did you mean "embedded.listen"?)`},
 		{"misplaced deviceid", "deviceid: abc\n", 1, 1, "", `(did you mean "configparams.deviceid"?)`},
 		{"users list", "embedded:\n  users: [a, b]\n", 2, 10, "embedded.users",
@@ -411,11 +414,12 @@ log_format: json
 		"AGENTHOST_STATE_DIR":       "st",
 		"AGENTHOST_LOG_FORMAT":      "json",
 		"AGENTHOST_EMBEDDED_LISTEN": "[::1]:1883",
+		"AGENTHOST_HTTP_LISTEN":     "off",
 	}
 	if err := c.ApplyEnv(mapEnv(env)); err != nil {
 		t.Fatal(err)
 	}
-	if c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" {
+	if c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" {
 		t.Errorf("env not applied: %+v", c)
 	}
 	for _, v := range envVars {

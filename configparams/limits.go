@@ -33,6 +33,10 @@ type Limits struct {
 	// Memory bounds the agent process's Go heap while script code runs, in
 	// bytes; 0 means off.
 	Memory int64
+	// HTTP limits the agent's outbound HTTP requests (the imp's 40
+	// credits regenerating at 2 per second); Buffer unused: a request
+	// without a credit fails at once with statuscode 429.
+	HTTP ratelimit.Spec
 }
 
 // MaxMessageSize is the largest limits.message_size accepted: 256 MiB.
@@ -47,6 +51,7 @@ func defaultLimits() Limits {
 		MessageSize:    256 << 10,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
+		HTTP:           ratelimit.Spec{Rate: 2, Burst: 40, Text: "2/s"},
 	}
 }
 
@@ -205,6 +210,7 @@ var limiters = []struct {
 	{"log", func(c *Config) *ratelimit.Spec { return &c.Limits.Log }, false},
 	{"mqtt_outbound", func(c *Config) *ratelimit.Spec { return &c.Limits.MQTTOutbound }, true},
 	{"mqtt_inbound", func(c *Config) *ratelimit.Spec { return &c.Limits.MQTTInbound }, false},
+	{"http", func(c *Config) *ratelimit.Spec { return &c.Limits.HTTP }, false},
 }
 
 // limitFields returns the stringFields of the limits: section. Their

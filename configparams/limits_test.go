@@ -45,6 +45,7 @@ func TestLimitsDefaults(t *testing.T) {
 		MessageSize:    262144,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
+		HTTP:           ratelimit.Spec{Rate: 2, Burst: 40, Text: "2/s"},
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v, want %+v", c.Limits, want)
@@ -86,6 +87,7 @@ limits:
 		MessageSize:    1 << 20,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
+		HTTP:           ratelimit.Spec{Rate: 2, Burst: 40, Text: "2/s"},
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -142,7 +144,7 @@ func TestLimitsOff(t *testing.T) {
 	}
 
 	// off in place of a whole limiter: every field's source is that line.
-	c, p = loadLimits(t, "limits:\n  log: off\n  mqtt_outbound: off\n  mqtt_inbound: off\n  message_size: off\n")
+	c, p = loadLimits(t, "limits:\n  log: off\n  mqtt_outbound: off\n  mqtt_inbound: off\n  http: off\n  message_size: off\n")
 	for i, l := range limiters {
 		b := l.bucket(c)
 		if !b.Off || b.Rate != 0 || b.Text != "off" {
@@ -155,8 +157,8 @@ func TestLimitsOff(t *testing.T) {
 			}
 		}
 	}
-	if c.Limits.MessageSize != 0 || c.Sources["limits.message_size"] != p+":5" {
-		t.Errorf("message_size = %d from %q, want 0 (off) from line 5", c.Limits.MessageSize, c.Sources["limits.message_size"])
+	if c.Limits.MessageSize != 0 || c.Sources["limits.message_size"] != p+":6" {
+		t.Errorf("message_size = %d from %q, want 0 (off) from line 6", c.Limits.MessageSize, c.Sources["limits.message_size"])
 	}
 	if d := defaultLimits(); c.Limits.MQTTOutbound.Burst != d.MQTTOutbound.Burst || c.Limits.MQTTOutbound.Buffer != d.MQTTOutbound.Buffer {
 		t.Errorf("mqtt_outbound: off changed burst or buffer: %+v", c.Limits.MQTTOutbound)
@@ -277,7 +279,7 @@ func TestLimitsErrors(t *testing.T) {
 		{"buffer without buffer", "limits:\n  log: {buffer: 3}\n", 2, 9, "limits.log",
 			`unknown key "buffer" (did you mean "limits.mqtt_outbound.buffer"?)`},
 		{"nothing close", "limits:\n  cpu: 1\n", 2, 3, "limits",
-			`unknown key "cpu" (valid keys: cpu_per_callback, log, memory, message_size, mqtt_inbound, mqtt_outbound)`},
+			`unknown key "cpu" (valid keys: cpu_per_callback, http, log, memory, message_size, mqtt_inbound, mqtt_outbound)`},
 		{"misplaced rate", "rate: 1/s\n", 1, 1, "", `unknown key "rate" (did you mean "limits.log.rate"?)`},
 		{"misplaced limiter", "log: off\n", 1, 1, "", `unknown key "log" (did you mean "limits.log"?)`},
 		{"unknown top key", "limit:\n  log: off\n", 1, 1, "", `unknown key "limit" (did you mean "limits"?)`},
@@ -359,6 +361,7 @@ func TestLimitsSet(t *testing.T) {
 		MessageSize:    64 << 10,
 		CPUPerCallback: 10 * time.Second,
 		Memory:         256 << 20,
+		HTTP:           ratelimit.Spec{Rate: 2, Burst: 40, Text: "2/s"},
 	}
 	if c.Limits != want {
 		t.Errorf("Limits = %+v\nwant %+v", c.Limits, want)
@@ -462,6 +465,7 @@ func TestFormatLimitsDefaults(t *testing.T) {
 		"log               rate 100/min (1.667/s)     burst 6000              default\n" +
 		"mqtt_outbound     rate 10/s                  burst 100   buffer 100  default\n" +
 		"mqtt_inbound      rate 100/s                 burst 1000              default\n" +
+		"http              rate 2/s                   burst 40                default\n" +
 		"message_size      256 KiB (262144 bytes)                             default\n" +
 		"cpu_per_callback  10s per callback                                   default\n" +
 		"memory            256 MiB (268435456 bytes)                          default\n"
@@ -492,6 +496,7 @@ func TestFormatLimitsFile(t *testing.T) {
 		{"log ", "rate 2/min (0.03333/s)", "burst 20 ", "rate: agenthost.yaml:3, burst: flag --limit"},
 		{"mqtt_outbound ", "rate 0.5/s ", "burst 5 ", "buffer 0 ", "agenthost.yaml:4"},
 		{"mqtt_inbound ", "off ", "agenthost.yaml:5"},
+		{"http ", "rate 2/s ", "burst 40 ", "default"},
 		{"message_size ", "1000 bytes ", "agenthost.yaml:6"},
 		{"cpu_per_callback ", "10s per callback ", "default"},
 		{"memory ", "256 MiB (268435456 bytes) ", "default"},

@@ -32,6 +32,7 @@ var rootKeys = []entry{
 	{name: "broker", decode: (*decoder).stringValue},
 	{name: "embedded", keys: embeddedKeys},
 	{name: "tls", keys: clientTLSKeys},
+	{name: "http", keys: httpKeys},
 	{name: "state_dir", decode: (*decoder).stringValue},
 	{name: "log_format", decode: (*decoder).stringValue},
 	{name: "limits", keys: limitsKeys},
@@ -64,6 +65,7 @@ var limitsKeys = []entry{
 	{name: "message_size", decode: (*decoder).scalarValue},
 	{name: "cpu_per_callback", decode: (*decoder).scalarValue},
 	{name: "memory", decode: (*decoder).scalarValue},
+	{name: "http", keys: bucketKeys(false), off: "rate"},
 }
 
 // bucketKeys returns the keys of a limiter, with buffer when it has one.
@@ -160,7 +162,7 @@ var stringFields = append([]stringField{
 		set:   func(c *Config, v string) { c.LogFormat = v },
 		check: checkLogFormat,
 	},
-}, limitFields()...)
+}, append(httpFields, limitFields()...)...)
 
 // lookupString returns the string field with the dotted name, or nil.
 func lookupString(name string) *stringField {

@@ -24,6 +24,9 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/device"
+	"github.com/agenthost/agenthost/agentapi/devicesim"
+	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/brokerurl"
@@ -33,6 +36,7 @@ import (
 	"github.com/agenthost/agenthost/ratelimit"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/dop251/goja"
 )
 
 // usageErr and hostErr give err its exit code (2 and 3) and a "Try:" hint,
@@ -43,6 +47,7 @@ func hostErr(err error, hint string) error  { return exitcode.New(exitcode.Host,
 // Options describe one run.
 type Options struct {
 	Script    string               // path of the agent script
+	Device    string               // path of the device script; "" for none (the device stays disconnected)
 	Config    *configparams.Config // effective config (file, env and flags applied)
 	For       time.Duration        // stop after this long on the host clock; 0: no limit
 	UntilIdle bool                 // stop when nothing is pending
@@ -90,12 +95,25 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		logScriptError(log, err)
 		return Result{}, err
 	}
+	var devicePrg *goja.Program
+	if opts.Device != "" {
+		src, err := os.ReadFile(opts.Device)
+		if err != nil {
+			return Result{}, usageErr(fmt.Errorf("device script: %w", err), "")
+		}
+		if devicePrg, err = scriptvm.Compile(filepath.Base(opts.Device), string(src)); err != nil {
+			for _, line := range scriptvm.AsScriptError(err).Lines() {
+				log.Log(hostlog.SourceDevice, slog.LevelError, line)
+			}
+			return Result{}, err
+		}
+	}
 	keep := 0
 	if opts.Report != "" || opts.ReportSVG != "" {
 		keep = report.DefaultMaxDecisions
 	}
 	sess, err := NewSession(SessionOptions{Config: cfg, Clock: clock, Handler: handler,
-		ConnectTimeout: opts.ConnectTimeout, KeepDecisions: keep})
+		ConnectTimeout: opts.ConnectTimeout, KeepDecisions: keep, Device: devicePrg})
 	if err != nil {
 		return Result{}, err
 	}
@@ -141,6 +159,10 @@ type SessionOptions struct {
 	Handler        slog.Handler         // where agent and status lines go (a hostlog.Handler, or a test's collector)
 	ConnectTimeout time.Duration        // 0: 10 s
 	KeepDecisions  int                  // limiter decisions kept in detail for reports; 0 keeps only the counts
+	// Device, when set, is the device script run beside the agent (see
+	// devicesim); otherwise the device stays disconnected unless a test
+	// runner plays it through Session.Device.
+	Device *goja.Program
 }
 
 // Session is one agent's wiring, ready to run: the embedded broker (when
@@ -155,6 +177,12 @@ type Session struct {
 	Env      *agentapi.Env  // the modules' shared services
 	Broker   *broker.Broker // nil unless the broker is embedded
 	Recorder *report.Recorder
+	// HTTP is the http module: its agent URL, and Deliver for requests
+	// the test runner makes in-process.
+	HTTP *httpapi.Module
+	// Device is the agent-device link; its Device side is the device
+	// script's, or free for a test runner to play.
+	Device *device.Link
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -225,12 +253,24 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Limits:       limitsFrom(cfg.Limits),
 		Record:       s.Recorder.Record,
 	})
+	s.HTTP = httpapi.New(httpapi.Options{Listen: cfg.HTTP.Listen, PublicURL: cfg.HTTP.PublicURL, TLS: clientTLS})
+	s.Device = device.NewLink(s.Loop)
 	if err == nil {
-		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout})...)
+		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout, http: s.HTTP, link: s.Device})...)
+	}
+	if err == nil && o.Device != nil {
+		devicesim.Start(s.Loop, s.Device, log, o.Device)
 	}
 	if err != nil {
+		if s.Env != nil {
+			s.Env.Close() // the modules installed so far
+		}
 		s.closeBroker()
-		return nil, hostErr(err, "")
+		hint := ""
+		if strings.Contains(err.Error(), "http.listen") {
+			hint = "set http.listen (or --http) to a free address such as 127.0.0.1:0, or off"
+		}
+		return nil, hostErr(err, hint)
 	}
 	return s, nil
 }
@@ -271,7 +311,7 @@ func writeReports(rec *report.Recorder, opts Options) error {
 }
 
 func limitsFrom(l configparams.Limits) agentapi.Limits {
-	return agentapi.Limits{Log: l.Log, Outbound: l.MQTTOutbound, Inbound: l.MQTTInbound, MessageSize: l.MessageSize}
+	return agentapi.Limits{Log: l.Log, Outbound: l.MQTTOutbound, Inbound: l.MQTTInbound, MessageSize: l.MessageSize, HTTP: l.HTTP}
 }
 
 func reportLimits(l configparams.Limits) []report.Limit {
@@ -280,6 +320,7 @@ func reportLimits(l configparams.Limits) []report.Limit {
 		{Name: agentapi.LimitOutbound, Spec: l.MQTTOutbound},
 		{Name: agentapi.LimitInbound, Spec: l.MQTTInbound},
 		{Name: agentapi.LimitMessageSize, Size: l.MessageSize, Spec: ratelimit.Spec{Off: l.MessageSize == 0}},
+		{Name: agentapi.LimitHTTP, Spec: l.HTTP},
 	}
 }
 

@@ -5,6 +5,9 @@ import (
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/agentapi/blobapi"
+	"github.com/agenthost/agenthost/agentapi/cryptoapi"
+	"github.com/agenthost/agenthost/agentapi/device"
+	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/agentapi/server"
@@ -16,6 +19,8 @@ import (
 type moduleConfig struct {
 	resolve        mqtt.Resolver
 	connectTimeout time.Duration
+	http           *httpapi.Module // made by NewSession, which keeps it for the test runner
+	link           *device.Link    // the agent-device link, likewise
 }
 
 // modules is the one ordered table of the API modules every agent gets.
@@ -28,5 +33,8 @@ func modules(c moduleConfig) []agentapi.Module {
 		imp.New(),
 		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		timedate.New(),
+		c.http,
+		cryptoapi.New(),
+		device.New(c.link),
 	}
 }

@@ -25,6 +25,7 @@ import (
 const (
 	SourceAgent  = "Agent"
 	SourceStatus = "Status"
+	SourceDevice = "Device" // the simulated device's server.log lines
 )
 
 // SourceKey is the attribute key naming a record's source.

@@ -5,7 +5,8 @@
 #
 # mosquitto and its clients are installed with apt-get when missing (as root,
 # or through sudo). Without them the mosquitto tests are skipped on a
-# developer machine and fail in CI (CI=true).
+# developer machine and fail in CI (CI=true). The same goes for chromium,
+# which drives the agent URL example's page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,25 @@ if ! have_mosquitto; then
     echo "test.sh: could not install mosquitto; its tests will be skipped (or fail when CI=true)" >&2
   fi
 fi
+have_chromium() {
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1
+}
+
+# The agent URL example is tested in headless Chromium (tests/agenturl_test.go);
+# without it that test is skipped on a developer machine and fails in CI.
+if ! have_chromium; then
+  echo "test.sh: installing chromium with apt-get" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium; } >&2; then
+    echo "test.sh: could not install chromium; the browser test will be skipped (or fail when CI=true)" >&2
+  fi
+fi
+command -v curl >/dev/null 2>&1 || {
+  SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq curl >&2 || true
+}
+
 # The Debian package starts a system broker on port 1883; the tests start
 # their own on free ports and do not need it.
 

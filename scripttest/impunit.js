@@ -51,6 +51,13 @@ class ImpTestCase {
 
     get broker() { return __impunit.broker; }
     get clock() { return __impunit.clock; }
+    // this.device plays the agent's device: send(name, data),
+    // nextMessage(name[, timeout]) → Promise of data, disconnect(),
+    // connect() (Promises settled once the agent has seen it), isconnected().
+    get device() { return __impunit.device; }
+    // request(method, path[, headers[, body]]) → Promise of the agent URL's
+    // answer {statuscode, headers, body}, delivered in-process.
+    request(method, path, headers, body) { return __impunit.request(method, path, headers, body); }
     logs() { return __impunit.logs(); }
     // waitForLog(textOrRegExp[, timeoutSeconds]) → Promise of the agent's
     // next log line that matches (lines matched before are skipped).

@@ -364,6 +364,9 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	}
 	cfg.Broker = "embedded"
 	cfg.Embedded.Listen = "127.0.0.1:0"
+	if cfg.Sources["http.listen"] == configparams.SourceDefault {
+		cfg.HTTP.Listen = "off" // this.request delivers in-process
+	}
 	stateDir, err := os.MkdirTemp("", "agenthost-test-state-")
 	if err != nil {
 		r.res.LoadError = err.Error()
@@ -592,6 +595,8 @@ func (r *fileRun) install() error {
 		return func() { t.Stop() }
 	})
 	_ = o.Set("broker", r.driver.object())
+	_ = o.Set("device", r.setupDevice())
+	_ = o.Set("request", r.agentRequest)
 	_ = o.Set("clock", r.clockObject())
 	return rt.GlobalObject().DefineDataProperty("__impunit", o, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 }

@@ -123,6 +123,9 @@ type Loop struct {
 	wdFired bool          // the watchdog interrupted the running callback
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
+	// companions are the runtimes NewCompanion added (before Run); the
+	// watchdog and cancellation interrupt them too.
+	companions []*Companion
 }
 
 // New creates a loop and its runtime. The runtime's Date reads opts.Clock.
@@ -307,6 +310,9 @@ func (l *Loop) leave() {
 	l.wdMu.Unlock()
 	if fired {
 		l.rt.ClearInterrupt()
+		for _, c := range l.companions {
+			c.rt.ClearInterrupt()
+		}
 	}
 }
 
@@ -347,6 +353,9 @@ func (l *Loop) watchdog(done <-chan struct{}) {
 			if why != nil {
 				l.wdFired = true
 				l.rt.Interrupt(why)
+				for _, c := range l.companions {
+					c.rt.Interrupt(why)
+				}
 			}
 		}
 		l.wdMu.Unlock()
@@ -370,7 +379,12 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 
 	// Interrupt running JS when the context ends, so a runaway script cannot
 	// keep Ctrl-C from working.
-	stopInterrupt := context.AfterFunc(ctx, func() { l.rt.Interrupt("run cancelled") })
+	stopInterrupt := context.AfterFunc(ctx, func() {
+		l.rt.Interrupt("run cancelled")
+		for _, c := range l.companions {
+			c.rt.Interrupt("run cancelled")
+		}
+	})
 	defer stopInterrupt()
 	if l.watched() {
 		done := make(chan struct{})

@@ -50,19 +50,25 @@ var stackFrameRE = regexp.MustCompile(`at (?:(\S+) \()?([^\s()]+):(\d+):(\d+)`)
 // fromRejection describes an unhandled rejection: "Uncaught (in promise)"
 // and the reason, located where the reason (an Error) was created.
 func (l *Loop) fromRejection(reason goja.Value) *ScriptError {
-	se := &ScriptError{Kind: "throw", Message: "Uncaught (in promise) " + l.Text(reason)}
+	return rejectionError(l.Text, reason)
+}
+
+// rejectionError describes an unhandled rejection, text being the
+// runtime's String(v).
+func rejectionError(text func(goja.Value) string, reason goja.Value) *ScriptError {
+	se := &ScriptError{Kind: "throw", Message: "Uncaught (in promise) " + text(reason)}
 	obj, ok := reason.(*goja.Object)
 	if !ok {
 		return se
 	}
 	if name := obj.Get("name"); name != nil && !goja.IsUndefined(name) {
-		se.Kind = l.Text(name)
+		se.Kind = text(name)
 	}
 	st := obj.Get("stack")
 	if st == nil || goja.IsUndefined(st) {
 		return se
 	}
-	for _, m := range stackFrameRE.FindAllStringSubmatch(l.Text(st), -1) {
+	for _, m := range stackFrameRE.FindAllStringSubmatch(text(st), -1) {
 		line, _ := strconv.Atoi(m[3])
 		col, _ := strconv.Atoi(m[4])
 		fr := Frame{Func: m[1], File: m[2], Line: line, Col: col}

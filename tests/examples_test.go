@@ -32,7 +32,8 @@ func TestExampleHello(t *testing.T) {
 	if got[1] != "subscribed: result 0, granted QoS 1" || !slices.Equal(middle, want) || got[4] != "disconnected" {
 		t.Fatalf("lines %q", got)
 	}
-	if st := r.status(); len(st) < 2 || !strings.HasPrefix(st[1], "tcp://broker.example.com:1883 -> embedded broker 127.0.0.1:") {
+	if st := r.status(); len(st) < 3 || !strings.HasPrefix(st[1], "agent URL: http://127.0.0.1:") ||
+		!strings.HasPrefix(st[2], "tcp://broker.example.com:1883 -> embedded broker 127.0.0.1:") {
 		t.Fatalf("status lines %q", st)
 	}
 }

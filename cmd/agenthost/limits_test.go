@@ -11,10 +11,10 @@ func TestLimitsDefaults(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
 	code := c.run("limits")
-	c.expect(code, exitcode.OK, []string{"log               rate 100/min (1.667/s)", "memory            256 MiB"}, nil)
+	c.expect(code, exitcode.OK, []string{"log               rate 100/min (1.667/s)", "http              rate 2/s                   burst 40", "memory            256 MiB"}, nil)
 	lines := c.stdout.lines()
-	if len(lines) != 6 {
-		t.Fatalf("%d lines, want 6 (one per limit):\n%s", len(lines), c.stdout.String())
+	if len(lines) != 7 {
+		t.Fatalf("%d lines, want 7 (one per limit):\n%s", len(lines), c.stdout.String())
 	}
 	for _, l := range lines {
 		if !strings.HasSuffix(l, " default") {

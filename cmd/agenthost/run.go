@@ -16,7 +16,9 @@ Runs an agent script until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
 no connecting or connected client, no queued work). A second Ctrl-C exits at
 once with code 130.
 
-Agent lines go to stdout, errors to stderr.
+Agent lines go to stdout, errors to stderr. The agent URL is served on a
+free 127.0.0.1 port (--http to choose); --device runs a device script whose
+server.log lines are marked [Device].
 
 Flags:
 `
@@ -33,6 +35,8 @@ func runCmd(st *State, args []string) error {
 	clockName := f.String("clock", "real", "`CLOCK`: real, or virtual to jump over idle time (timers, time(), date(), Date, limiters and --for all follow it)")
 	reportFile := f.String("report", "", "write every rate-limiter decision and a summary to `FILE` (JSON, or CSV when FILE ends in .csv)")
 	reportSVG := f.String("report-svg", "", "draw the rate limiters' requests over time (allowed, queued, refused) to `FILE` (SVG)")
+	httpAddr := f.String("http", "", "serve the agent URL on `ADDR` (host:port, or off; default 127.0.0.1:0, a free port; config http.listen)")
+	deviceScript := f.String("device", "", "run the device script `FILE` beside the agent (agent.on/send, server.log as [Device] lines, imp.wakeup, hardware.millis)")
 	pos, help, err := f.parse(st, args)
 	if help || err != nil {
 		return err
@@ -56,11 +60,17 @@ func runCmd(st *State, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *httpAddr != "" {
+		if err := cfg.Set("http.listen", *httpAddr, "flag --http"); err != nil {
+			return exitcode.New(exitcode.Usage, err, "")
+		}
+	}
 
 	ctx, stop := st.interruptContext()
 	defer stop()
 	_, err = host.Run(ctx, host.Options{
 		Script:    script,
+		Device:    st.path(*deviceScript),
 		Config:    cfg,
 		For:       *forDur,
 		UntilIdle: *untilIdle,

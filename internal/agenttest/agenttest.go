@@ -51,6 +51,9 @@ type Options struct {
 	// Broker overrides the config's broker (e.g. a URL of a broker the
 	// test controls).
 	Broker string
+	// Device, when set, is a device script run beside the agent
+	// (written as device.js beside agent.js).
+	Device string
 }
 
 // lineWriter buffers output and passes each complete line to onLine.
@@ -98,6 +101,13 @@ func Run(t testing.TB, script string, opts Options) Output {
 	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	devicePath := ""
+	if opts.Device != "" {
+		devicePath = filepath.Join(dir, "device.js")
+		if err := os.WriteFile(devicePath, []byte(opts.Device), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cfg := configparams.Default()
 	if opts.Config != "" {
 		cpath := filepath.Join(dir, "agenthost.yaml")
@@ -136,7 +146,7 @@ func Run(t testing.TB, script string, opts Options) Output {
 		clock = scriptvm.NewVirtualClock(opts.VirtualStart)
 	}
 	var summary bytes.Buffer
-	res, err := host.Run(ctx, host.Options{Script: path, Config: cfg, For: opts.For, UntilIdle: opts.UntilIdle,
+	res, err := host.Run(ctx, host.Options{Script: path, Device: devicePath, Config: cfg, For: opts.For, UntilIdle: opts.UntilIdle,
 		Stdout: out, Stderr: &errOut, Clock: clock, ConnectTimeout: opts.ConnectTimeout, Report: opts.Report, ReportSVG: opts.ReportSVG, Summary: &summary})
 	if ctx.Err() != nil {
 		t.Fatalf("run did not finish within %s; stdout:\n%s\nstderr:\n%s", opts.Timeout, out.String(), errOut.String())
@@ -166,6 +176,9 @@ func (o Output) Agent() []string { return withPrefix(o.Stdout, "[Agent] ") }
 
 // AgentErrors returns the "[Agent] ERROR: " lines of stderr without that prefix.
 func (o Output) AgentErrors() []string { return withPrefix(o.Stderr, "[Agent] ERROR: ") }
+
+// Device returns the "[Device] " lines of stdout without that prefix.
+func (o Output) Device() []string { return withPrefix(o.Stdout, "[Device] ") }
 
 // Status returns the "[Status] " lines of stdout without that prefix.
 func (o Output) Status() []string { return withPrefix(o.Stdout, "[Status] ") }

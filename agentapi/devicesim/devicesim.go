@@ -1,0 +1,198 @@
+// Package devicesim runs a device script beside the agent: a second
+// runtime (a scriptvm.Companion) on the agent's loop and clock, attached to
+// the Device side of a device.Link. The device sees the imp's device-side
+// API in part, enough to talk to its agent and keep time: agent.on,
+// agent.send, server.log, server.error, imp.wakeup, imp.cancelwakeup,
+// hardware.millis, hardware.micros, time() and blob(). There is no
+// hardware emulation.
+//
+// Everything here runs on the loop goroutine.
+package devicesim
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/agentapi/device"
+	"github.com/agenthost/agenthost/hostlog"
+	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/dop251/goja"
+)
+
+// Send error codes of agent.send, as the imp's device API returns them.
+const (
+	SendOK           = 0
+	SendNotConnected = 1 // SEND_ERROR_NOT_CONNECTED
+)
+
+// Device is a running device script.
+type Device struct {
+	loop  *scriptvm.Loop
+	comp  *scriptvm.Companion
+	rt    *goja.Runtime
+	log   *hostlog.Clocked
+	link  *device.Link
+	blobs *agentapi.Blobs
+	start time.Time
+
+	handlers map[string]goja.Callable
+	wakeups  map[*goja.Object]*scriptvm.Timer
+}
+
+// Start prepares the device script prg on loop, attached to link's Device
+// side: as the loop's first task after the agent's top level, the link
+// comes up (the agent's device.onconnect fires next) and the device's top
+// level runs. A top-level throw is logged as a [Device] error; the
+// handlers registered before it stay. Call it before the loop runs.
+func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *goja.Program) *Device {
+	d := &Device{loop: loop, log: log, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{}}
+	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) {
+		for _, line := range se.Lines() {
+			log.Log(hostlog.SourceDevice, slog.LevelError, line)
+		}
+	})
+	d.rt = d.comp.Runtime()
+	d.blobs = agentapi.NewBlobs(d.rt)
+	d.install()
+	side := link.Device
+	side.OnMessage = d.receive
+	side.OnDrop = func(name string) {
+		d.warn(fmt.Sprintf("message %q from the agent dropped: the link went down before it arrived", name))
+	}
+	loop.SetTimer(0, func() {
+		// The device boots connected: what its top level sends arrives
+		// after the agent's device.onconnect.
+		d.start = loop.Clock().Now()
+		link.SetConnected(true)
+		if err := d.comp.RunProgram(prg); err != nil {
+			for _, line := range scriptvm.AsScriptError(err).Lines() {
+				log.Log(hostlog.SourceDevice, slog.LevelError, line)
+			}
+		}
+	})
+	return d
+}
+
+func (d *Device) warn(msg string) { d.log.Log(hostlog.SourceDevice, slog.LevelWarn, msg) }
+
+func (d *Device) throwf(format string, args ...any) {
+	panic(d.rt.NewTypeError("%s", fmt.Sprintf(format, args...)))
+}
+
+// install defines the device's globals.
+func (d *Device) install() {
+	rt := d.rt
+	g := rt.GlobalObject()
+	agent := rt.NewObject()
+	_ = agent.Set("on", d.on)
+	_ = agent.Set("send", d.send)
+	server := rt.NewObject()
+	_ = server.Set("log", func(call goja.FunctionCall) goja.Value { return d.print(call, "server.log", slog.LevelInfo) })
+	_ = server.Set("error", func(call goja.FunctionCall) goja.Value { return d.print(call, "server.error", slog.LevelError) })
+	imp := rt.NewObject()
+	_ = imp.Set("wakeup", d.wakeup)
+	_ = imp.Set("cancelwakeup", d.cancelwakeup)
+	hw := rt.NewObject()
+	_ = hw.Set("millis", func(goja.FunctionCall) goja.Value {
+		return rt.ToValue(d.loop.Clock().Now().Sub(d.start).Milliseconds())
+	})
+	_ = hw.Set("micros", func(goja.FunctionCall) goja.Value {
+		return rt.ToValue(d.loop.Clock().Now().Sub(d.start).Microseconds())
+	})
+	for name, v := range map[string]goja.Value{
+		"agent": agent, "server": server, "imp": imp, "hardware": hw,
+		"blob": d.blobs.Constructor(),
+		"time": rt.ToValue(func(goja.FunctionCall) goja.Value { return rt.ToValue(d.loop.Clock().Now().Unix()) }),
+	} {
+		_ = g.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	}
+}
+
+func (d *Device) print(call goja.FunctionCall, where string, level slog.Level) goja.Value {
+	if len(call.Arguments) == 0 {
+		d.throwf("%s: missing argument 'value'", where)
+	}
+	d.log.Log(hostlog.SourceDevice, level, agentapi.FormatValue(call.Arguments[0], d.comp.Text))
+	return goja.Undefined()
+}
+
+// on(name, callback): the handler of one message name from the agent.
+func (d *Device) on(call goja.FunctionCall) goja.Value {
+	name, ok := agentapi.StringArg(call.Argument(0))
+	if !ok {
+		d.throwf("agent.on: argument 'messageName' must be a string, got %s", agentapi.Describe(call.Argument(0)))
+	}
+	cb := call.Argument(1)
+	if agentapi.IsAbsent(cb) {
+		delete(d.handlers, name)
+		return goja.Undefined()
+	}
+	fn, ok := goja.AssertFunction(cb)
+	if !ok {
+		d.throwf("agent.on: argument 'callback' must be a function or null, got %s", agentapi.Describe(cb))
+	}
+	d.handlers[name] = fn
+	return goja.Undefined()
+}
+
+// send(name, data) → 0, or SendNotConnected when the link is down.
+func (d *Device) send(call goja.FunctionCall) goja.Value {
+	name, ok := agentapi.StringArg(call.Argument(0))
+	if !ok {
+		d.throwf("agent.send: argument 'messageName' must be a string, got %s", agentapi.Describe(call.Argument(0)))
+	}
+	if len(call.Arguments) < 2 {
+		d.throwf("agent.send: missing argument 'data' (pass null to send none)")
+	}
+	data, err := device.Serialise(d.blobs, call.Argument(1))
+	if err != nil {
+		d.throwf("agent.send(%q): %v", name, err)
+	}
+	switch err := d.link.Device.Send(name, data); {
+	case err == device.ErrNotConnected:
+		return d.rt.ToValue(SendNotConnected)
+	case err != nil:
+		panic(d.rt.NewGoError(fmt.Errorf("agent.send(%q): %w", name, err)))
+	}
+	return d.rt.ToValue(SendOK)
+}
+
+func (d *Device) receive(name string, data []byte) {
+	fn := d.handlers[name]
+	if fn == nil {
+		d.warn(fmt.Sprintf("message %q from the agent dropped: no agent.on handler for it", name))
+		return
+	}
+	d.comp.Call(fn, goja.Undefined(), device.Deserialise(d.rt, d.blobs, data))
+}
+
+// wakeup(seconds, callback) → handle, on the session clock.
+func (d *Device) wakeup(call goja.FunctionCall) goja.Value {
+	sec, ok := agentapi.NumberArg(call.Argument(0))
+	if !ok || math.IsNaN(sec) || sec < 0 || sec > 1<<30/100 {
+		d.throwf("imp.wakeup: argument 'seconds' must be a number from 0 to %d, got %s", 1<<30/100, agentapi.Describe(call.Argument(0)))
+	}
+	fn, ok := goja.AssertFunction(call.Argument(1))
+	if !ok {
+		d.throwf("imp.wakeup: argument 'callback' must be a function, got %s", agentapi.Describe(call.Argument(1)))
+	}
+	handle := d.rt.NewObject()
+	centis := math.Ceil(sec*100 - 1e-9)
+	d.wakeups[handle] = d.loop.SetTimer(time.Duration(centis)*10*time.Millisecond, func() {
+		delete(d.wakeups, handle)
+		d.comp.Call(fn, goja.Undefined())
+	})
+	return handle
+}
+
+func (d *Device) cancelwakeup(call goja.FunctionCall) goja.Value {
+	h, _ := call.Argument(0).(*goja.Object)
+	if t, ok := d.wakeups[h]; ok {
+		d.loop.CancelTimer(t)
+		delete(d.wakeups, h)
+	}
+	return goja.Undefined()
+}
