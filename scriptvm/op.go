@@ -15,6 +15,11 @@ const (
 	// timer. Use it for a network round trip whose answer belongs to the
 	// present instant (a connect, a publish waiting for its PUBACK).
 	Busy
+	// Detached holds nothing: the loop may go idle and stop while it is
+	// open. It is a door for work that may arrive at any time without
+	// anything waiting for it (a request to a listener, a log line); what
+	// it posts runs if the loop is still running.
+	Detached
 )
 
 // Op is an asynchronous operation that has reserved the loop: the one door
@@ -38,11 +43,15 @@ type Op struct {
 }
 
 // Begin reserves the loop for one operation of the given kind until the
-// operation completes or is ended. Loop only.
+// operation completes or is ended. Loop only, or before Run from the
+// goroutine that will run it.
 func (l *Loop) Begin(kind OpKind) *Op {
-	l.holds++
-	if kind == Busy {
+	switch kind {
+	case Busy:
 		l.busy++
+		l.holds++
+	case Hold:
+		l.holds++
 	}
 	return &Op{l: l, kind: kind}
 }
@@ -82,9 +91,12 @@ func (op *Op) End() {
 		return
 	}
 	op.ended = true
-	op.l.holds--
-	if op.kind == Busy {
+	switch op.kind {
+	case Busy:
 		op.l.busy--
+		op.l.holds--
+	case Hold:
+		op.l.holds--
 	}
 }
 

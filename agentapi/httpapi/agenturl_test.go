@@ -207,3 +207,19 @@ imp.wakeup(1, function () {
 		t.Errorf("before %d, during %d %q, after %d", got["before"].status, got["during"].status, got["during"].body, got["after"].status)
 	}
 }
+
+// TestRequestDuringStartWaitsForTheHandler: a request that arrives while
+// the script's top level is still running (the listener is up before the
+// script starts) is answered by the handler the top level registers, not
+// refused.
+func TestRequestDuringStartWaitsForTheHandler(t *testing.T) {
+	var got answer
+	out := runWithURL(t, `
+const start = Date.now();
+while (Date.now() - start < 300) {} // a slow start
+http.onrequest(function (req, res) { res.send(200, "handled after " + (Date.now() - start >= 300)); });
+`, 2*time.Second, func(url string) { got = ask(t, "GET", url, "", nil) })
+	if got.status != 200 || got.body != "handled after true" {
+		t.Fatalf("early request: %d %q; output %q", got.status, got.body, out.Stdout)
+	}
+}

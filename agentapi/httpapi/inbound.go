@@ -38,14 +38,13 @@ func (m *Module) onrequest(call goja.FunctionCall) goja.Value {
 	fn, _ := m.env.Callback(call.Argument(0), "http.onrequest: argument 'callback'")
 	m.handler = fn
 	switch {
-	case fn != nil && m.door.Load() == nil && m.srv != nil:
+	case fn != nil && m.hold == nil && m.srv != nil:
 		// A registered handler with a listener waits for requests, as a
 		// connected client waits for messages: it holds the loop.
-		m.door.Store(m.env.Loop.Begin(scriptvm.Hold))
-	case fn == nil:
-		if op := m.door.Swap(nil); op != nil {
-			op.End()
-		}
+		m.hold = m.env.Loop.Begin(scriptvm.Hold)
+	case fn == nil && m.hold != nil:
+		m.hold.End()
+		m.hold = nil
 	}
 	return goja.Undefined()
 }
@@ -68,9 +67,10 @@ func (m *Module) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		in.Path = "/"
 	}
 	answer := make(chan Answer, 1)
-	op := m.door.Load()
-	if op == nil || !op.Post(func() { m.Deliver(in, func(a Answer) { answer <- a }) }) {
-		http.Error(w, "the agent has no http.onrequest handler", http.StatusServiceUnavailable)
+	// Delivered on the loop, after the top level: a request that arrives
+	// while the script is still starting waits for its handler.
+	if !m.door.Post(func() { m.Deliver(in, func(a Answer) { answer <- a }) }) {
+		http.Error(w, "the agent stopped", http.StatusServiceUnavailable)
 		return
 	}
 	select {

@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
@@ -72,12 +71,15 @@ type Module struct {
 	baseURL  string
 	serveErr chan error
 
+	// door is how the listener's goroutines hand requests to the loop
+	// (set before the listener starts; it holds nothing).
+	door *scriptvm.Op
+
 	// Loop only:
 	handler goja.Callable // http.onrequest's callback, nil when none
-	// door is open (a Hold) while a handler is registered and the listener
-	// runs: the listener's goroutines post requests through it. Any
-	// goroutine may Load it.
-	door atomic.Pointer[scriptvm.Op]
+	// hold keeps the loop alive while a handler is registered and the
+	// listener runs, as a connected client waiting for messages does.
+	hold *scriptvm.Op
 }
 
 // New returns the module.
@@ -135,6 +137,7 @@ func (m *Module) listen() error {
 	if m.opts.PublicURL != "" {
 		m.baseURL = strings.TrimSuffix(m.opts.PublicURL, "/")
 	}
+	m.door = m.env.Loop.Begin(scriptvm.Detached)
 	m.srv = &http.Server{Handler: http.HandlerFunc(m.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
 	m.serveErr = make(chan error, 1)
 	go func() { m.serveErr <- m.srv.Serve(ln) }()
