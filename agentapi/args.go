@@ -10,15 +10,26 @@ import (
 // Throwf throws a TypeError with a formatted message. Modules name the
 // function and argument in it: "imp.wakeup: argument 'seconds' must be ...".
 func (e *Env) Throwf(format string, args ...any) {
-	panic(e.Runtime.NewTypeError("%s", fmt.Sprintf(format, args...))) // NewTypeError formats its first argument again
+	ThrowType(e.Runtime, fmt.Sprintf(format, args...))
 }
 
-// ThrowRange throws a RangeError with a formatted message.
+// ThrowRange throws a RangeError with a formatted message: an argument of
+// the right type outside its allowed range.
 func (e *Env) ThrowRange(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	obj, err := e.Runtime.New(e.Runtime.Get("RangeError"), e.Runtime.ToValue(msg))
+	ThrowRangeError(e.Runtime, fmt.Sprintf(format, args...))
+}
+
+// ThrowType throws a TypeError whose message is msg exactly (goja's own
+// NewTypeError would format msg again, mangling any '%' it holds).
+func ThrowType(rt *goja.Runtime, msg string) {
+	panic(rt.NewTypeError("%s", msg))
+}
+
+// ThrowRangeError throws a RangeError whose message is msg exactly.
+func ThrowRangeError(rt *goja.Runtime, msg string) {
+	obj, err := rt.New(rt.Get("RangeError"), rt.ToValue(msg))
 	if err != nil {
-		panic(e.Runtime.NewTypeError(msg))
+		ThrowType(rt, msg)
 	}
 	panic(obj)
 }

@@ -56,7 +56,7 @@ func newBlobs(rt *goja.Runtime) *Blobs {
 		c.methods[name] = rt.ToValue(func(call goja.FunctionCall) goja.Value {
 			b, ok := GoValue(call.This).(*Blob)
 			if !ok {
-				panic(rt.NewTypeError("blob." + name + " called on a value that is not a blob"))
+				ThrowType(rt, "blob."+name+" called on a value that is not a blob")
 			}
 			return fn(b, call)
 		})
@@ -64,11 +64,7 @@ func newBlobs(rt *goja.Runtime) *Blobs {
 	c.ctor = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
 		size := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
-			n, ok := IntArg(a)
-			if !ok || n < 0 || n > maxBlob {
-				panic(rt.NewTypeError("blob: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + Describe(a)))
-			}
-			size = int(n)
+			size = int(intInRange(rt, a, 0, maxBlob, "blob: argument 'size'"))
 		}
 		return c.Wrap(make([]byte, size))
 	})
@@ -95,17 +91,32 @@ func (b *Blob) Get(key string) goja.Value {
 }
 
 // Set implements goja.DynamicObject: b[i] = byte within the blob's length.
+// Anything else throws (in sloppy code too): a blob has no other properties.
 func (b *Blob) Set(key string, val goja.Value) bool {
+	rt := b.cls.rt
 	i, ok := index(key)
-	if !ok || i >= len(b.data) {
-		return false
+	if !ok {
+		ThrowType(rt, "blob: cannot set "+strconv.Quote(key)+": a blob has only its bytes and methods")
 	}
-	n, ok := IntArg(val)
-	if !ok || n < 0 || n > 255 {
-		panic(b.cls.rt.NewTypeError("blob[" + key + "]: a byte must be an integer from 0 to 255, got " + Describe(val)))
+	if i >= len(b.data) {
+		ThrowRangeError(rt, "blob["+key+"]: index past the end of the blob (length "+strconv.Itoa(len(b.data))+"); use writestring, writeblob or resize to grow it")
 	}
-	b.data[i] = byte(n)
+	b.data[i] = byte(intInRange(rt, val, 0, 255, "blob["+key+"]: a byte"))
 	return true
+}
+
+// intInRange returns v as an integer from lo to hi: a TypeError when v is
+// not an integer, a RangeError when it is one outside the range. what
+// names it ("blob: argument 'size'").
+func intInRange(rt *goja.Runtime, v goja.Value, lo, hi int64, what string) int64 {
+	n, ok := IntArg(v)
+	if !ok {
+		ThrowType(rt, what+" must be an integer, got "+Describe(v))
+	}
+	if n < lo || n > hi {
+		ThrowRangeError(rt, what+" must be from "+strconv.FormatInt(lo, 10)+" to "+strconv.FormatInt(hi, 10)+", got "+strconv.FormatInt(n, 10))
+	}
+	return n
 }
 
 // Has implements goja.DynamicObject.
@@ -126,11 +137,7 @@ func index(key string) (int, bool) {
 }
 
 func (c *Blobs) count(b *Blob, call goja.FunctionCall, method string) int {
-	a := call.Argument(0)
-	n, ok := IntArg(a)
-	if !ok || n < 0 {
-		panic(c.rt.NewTypeError("blob." + method + ": argument 'n' must be a non-negative integer, got " + Describe(a)))
-	}
+	n := intInRange(c.rt, call.Argument(0), 0, maxBlob, "blob."+method+": argument 'n'")
 	if rest := len(b.data) - b.pos; int(n) > rest {
 		n = int64(rest)
 	}
@@ -166,7 +173,7 @@ func (c *Blobs) seek(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
 	off, ok := IntArg(a)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.seek: argument 'pos' must be an integer, got " + Describe(a)))
+		ThrowType(c.rt, "blob.seek: argument 'pos' must be an integer, got "+Describe(a))
 	}
 	base := 0
 	if w := call.Argument(1); !goja.IsUndefined(w) {
@@ -177,12 +184,12 @@ func (c *Blobs) seek(b *Blob, call goja.FunctionCall) goja.Value {
 		case "e":
 			base = len(b.data)
 		default:
-			panic(c.rt.NewTypeError("blob.seek: argument 'whence' must be 'b', 'c' or 'e', got " + Describe(w)))
+			ThrowType(c.rt, "blob.seek: argument 'whence' must be 'b', 'c' or 'e', got "+Describe(w))
 		}
 	}
 	p := int64(base) + off
 	if p < 0 || p > int64(len(b.data)) {
-		panic(c.rt.NewTypeError("blob.seek: position " + strconv.FormatInt(p, 10) + " is outside the blob (length " + strconv.Itoa(len(b.data)) + ")"))
+		ThrowRangeError(c.rt, "blob.seek: position "+strconv.FormatInt(p, 10)+" is outside the blob (length "+strconv.Itoa(len(b.data))+")")
 	}
 	b.pos = int(p)
 	return goja.Undefined()
@@ -202,7 +209,7 @@ func (c *Blobs) writestring(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
 	s, ok := StringArg(a)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.writestring: argument 'string' must be a string, got " + Describe(a)))
+		ThrowType(c.rt, "blob.writestring: argument 'string' must be a string, got "+Describe(a))
 	}
 	b.write([]byte(s))
 	return goja.Undefined()
@@ -212,18 +219,14 @@ func (c *Blobs) writeblob(b *Blob, call goja.FunctionCall) goja.Value {
 	a := call.Argument(0)
 	src, ok := GoValue(a).(*Blob)
 	if !ok {
-		panic(c.rt.NewTypeError("blob.writeblob: argument 'blob' must be a blob, got " + Describe(a)))
+		ThrowType(c.rt, "blob.writeblob: argument 'blob' must be a blob, got "+Describe(a))
 	}
 	b.write(append([]byte(nil), src.data...))
 	return goja.Undefined()
 }
 
 func (c *Blobs) resize(b *Blob, call goja.FunctionCall) goja.Value {
-	a := call.Argument(0)
-	n, ok := IntArg(a)
-	if !ok || n < 0 || n > maxBlob {
-		panic(c.rt.NewTypeError("blob.resize: argument 'size' must be an integer from 0 to " + strconv.Itoa(maxBlob) + ", got " + Describe(a)))
-	}
+	n := intInRange(c.rt, call.Argument(0), 0, maxBlob, "blob.resize: argument 'size'")
 	if int(n) <= len(b.data) {
 		b.data = b.data[:n]
 	} else {

@@ -250,8 +250,8 @@ try { b.readstring("x"); } catch (e) { server.log(e.name + ": " + e.message); }
 		"xhello world",
 		"Hello world 72 undefined",
 		"3 [0,0,0]",
-		"TypeError: blob.seek: position 100 is outside the blob (length 11)",
-		`TypeError: blob.readstring: argument 'n' must be a non-negative integer, got string "x"`)
+		"RangeError: blob.seek: position 100 is outside the blob (length 11)",
+		`TypeError: blob.readstring: argument 'n' must be an integer, got string "x"`)
 }
 
 func TestGlobalsAreTheDocumentedOnes(t *testing.T) {
@@ -299,4 +299,33 @@ const extra = Object.getOwnPropertyNames(globalThis).filter(function (n) { retur
 server.log(extra.join(","));
 `, agenttest.Options{})
 	agenttest.WantAgent(t, out, "NO_TIMEOUT,blob,crypto,date,device,http,imp,mqtt,server,time")
+}
+
+// TestBlobRefusesWhatItCannotHold: writes past the end and new properties
+// throw errors that say why (not goja's "'Set' on a dynamic object
+// returned false"), a byte out of range is a RangeError, a wrong type a
+// TypeError, and a '%' in a value shows as it is.
+func TestBlobRefusesWhatItCannotHold(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const b = blob(2);
+for (const f of [
+	function () { b[5] = 1; },
+	function () { b.foo = 1; },
+	function () { b[0] = 256; },
+	function () { b[0] = "x"; },
+	function () { blob(-1); },
+	function () { blob("100%d"); },
+]) {
+	try { f(); server.log("no error"); } catch (e) { server.log(e.name + ": " + e.message); }
+}
+server.log(b.len() + " " + b[0] + " " + b.foo);
+`, agenttest.Options{})
+	agenttest.WantAgent(t, out,
+		"RangeError: blob[5]: index past the end of the blob (length 2); use writestring, writeblob or resize to grow it",
+		`TypeError: blob: cannot set "foo": a blob has only its bytes and methods`,
+		"RangeError: blob[0]: a byte must be from 0 to 255, got 256",
+		`TypeError: blob[0]: a byte must be an integer, got string "x"`,
+		"RangeError: blob: argument 'size' must be from 0 to 268435456, got -1",
+		`TypeError: blob: argument 'size' must be an integer, got string "100%d"`,
+		"2 0 undefined")
 }

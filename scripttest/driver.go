@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/mqtttopic"
 	"github.com/agenthost/agenthost/scriptvm"
@@ -291,7 +292,7 @@ func (d *driver) messageValue(m broker.Message) goja.Value {
 }
 
 func (d *driver) throw(format string, args ...any) {
-	panic(d.r.rt.NewTypeError(fmt.Sprintf("broker."+format, args...)))
+	agentapi.ThrowType(d.r.rt, fmt.Sprintf("broker."+format, args...))
 }
 
 // async runs work off the loop and settles the returned Promise with its

@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/exitcode"
 	"github.com/agenthost/agenthost/host"
@@ -320,7 +321,7 @@ func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
 	}
 	sec := t.ToFloat()
 	if sec != sec || sec <= 0 {
-		panic(rt.NewTypeError("waitForLog: argument 'timeout' must be a number of seconds > 0, got " + t.String()))
+		agentapi.ThrowType(rt, "waitForLog: argument 'timeout' must be a number of seconds > 0, got "+t.String())
 	}
 	timeout := time.Duration(sec * float64(time.Second))
 	timer := r.sess.Loop.SetTimer(timeout, func() {
@@ -689,11 +690,11 @@ func (r *fileRun) clockObject() *goja.Object {
 	_ = o.Set("advance", func(call goja.FunctionCall) goja.Value {
 		vc, ok := r.sess.Clock.(*scriptvm.VirtualClock)
 		if !ok {
-			panic(rt.NewTypeError("clock.advance needs the virtual clock (the run uses --clock real)"))
+			agentapi.ThrowType(rt, "clock.advance needs the virtual clock (the run uses --clock real)")
 		}
 		sec := call.Argument(0).ToFloat()
 		if sec != sec || sec < 0 {
-			panic(rt.NewTypeError("clock.advance: argument 'seconds' must be a number >= 0, got " + call.Argument(0).String()))
+			agentapi.ThrowType(rt, "clock.advance: argument 'seconds' must be a number >= 0, got "+call.Argument(0).String())
 		}
 		vc.Advance(time.Duration(sec * float64(time.Second)))
 		p, resolve, _ := rt.NewPromise()
