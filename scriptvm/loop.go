@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"runtime/metrics"
 	"sync"
 	"time"
@@ -156,6 +157,9 @@ func New(opts Options) *Loop {
 	}
 	l.toText, _ = goja.AssertFunction(toText)
 	rt.SetPromiseRejectionTracker(l.trackRejection)
+	l.installGuards()
+	l.guardStringify()
+	l.guardBuffers()
 	return l
 }
 
@@ -331,6 +335,7 @@ func (l *Loop) watchdog(done <-chan struct{}) {
 		tick = min(tick, 10*time.Millisecond)
 	}
 	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var lastGC time.Time
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
@@ -340,22 +345,39 @@ func (l *Loop) watchdog(done <-chan struct{}) {
 		case <-t.C:
 		}
 		l.wdMu.Lock()
-		if !l.wdStart.IsZero() && !l.wdFired {
-			var why *WatchdogError
-			if l.budget > 0 && time.Since(l.wdStart) > l.budget {
-				why = &WatchdogError{Budget: l.budget}
-			} else if l.memory > 0 {
-				metrics.Read(heap)
-				if h := int64(heap[0].Value.Uint64()); h > l.memory {
-					why = &WatchdogError{Memory: l.memory, Heap: h}
+		start, running := l.wdStart, !l.wdStart.IsZero() && !l.wdFired
+		l.wdMu.Unlock()
+		if !running {
+			continue
+		}
+		var why *WatchdogError
+		if l.budget > 0 && time.Since(start) > l.budget {
+			why = &WatchdogError{Budget: l.budget}
+		} else if l.memory > 0 {
+			// The cheap reading counts garbage not yet collected; only
+			// when it is over the budget, collect and look at what is
+			// really held (at most every 100 ms, so a script near its
+			// budget does not spend its time collecting).
+			metrics.Read(heap)
+			if h := int64(heap[0].Value.Uint64()); h > l.memory {
+				if time.Since(lastGC) > 100*time.Millisecond {
+					runtime.GC()
+					lastGC = time.Now()
+				}
+				if live := l.liveHeap(); live > l.memory {
+					why = &WatchdogError{Memory: l.memory, Heap: live}
 				}
 			}
-			if why != nil {
-				l.wdFired = true
-				l.rt.Interrupt(why)
-				for _, c := range l.companions {
-					c.rt.Interrupt(why)
-				}
+		}
+		if why == nil {
+			continue
+		}
+		l.wdMu.Lock()
+		if l.wdStart.Equal(start) && !l.wdFired { // still the same callback
+			l.wdFired = true
+			l.rt.Interrupt(why)
+			for _, c := range l.companions {
+				c.rt.Interrupt(why)
 			}
 		}
 		l.wdMu.Unlock()

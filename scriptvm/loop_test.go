@@ -3,6 +3,7 @@ package scriptvm
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ type harness struct {
 	errors []*ScriptError
 }
 
-func newHarness(t *testing.T, clock Clock) *harness {
+func newHarness(t testing.TB, clock Clock) *harness {
 	t.Helper()
 	h := &harness{}
 	h.loop = New(Options{Clock: clock, OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
@@ -33,7 +34,7 @@ func newHarness(t *testing.T, clock Clock) *harness {
 	return h
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -339,7 +340,8 @@ func TestWatchdogStopsRunawayMemory(t *testing.T) {
 		h.loop.SetTimer(time.Millisecond, func() { h.loop.Call(fn, goja.Undefined()) })
 	}))
 	_, err := h.run(t, `
-later(function grow() { const a = []; for (;;) { a.push("x".repeat(1024) + a.length); } });
+const kib = "x".repeat(1024);
+later(function grow() { const a = []; for (;;) { a.push(kib + a.length); } });
 later(function () { log("still alive"); });
 `, RunOptions{UntilIdle: true})
 	must(t, err)
@@ -349,5 +351,40 @@ later(function () { log("still alive"); });
 	}
 	if strings.Join(h.lines, ",") != "still alive" {
 		t.Fatalf("lines %v", h.lines)
+	}
+}
+
+// TestMemoryBudgetCountsWhatIsHeldNotGarbage: with the collector idle
+// (GOGC off, as when it has not caught up), callbacks that make hundreds
+// of MiB of garbage but hold little are not stopped by a 64 MiB budget;
+// one that holds more than the budget is.
+func TestMemoryBudgetCountsWhatIsHeldNotGarbage(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	h := &harness{}
+	h.loop = New(Options{MemoryBudget: 64 << 20, OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	rt := h.loop.Runtime()
+	must(t, rt.Set("log", func(s string) { h.lines = append(h.lines, s) }))
+	must(t, rt.Set("later", func(fn goja.Callable) {
+		h.loop.SetTimer(time.Millisecond, func() { h.loop.Call(fn, goja.Undefined()) })
+	}))
+	_, err := h.run(t, `
+const kib = "x".repeat(1024);
+function churn() {
+	for (let round = 0; round < 40; round++) {
+		const a = [];
+		for (let i = 0; i < 8192; i++) a.push(kib + i); // about 8 MiB, dropped each round
+	}
+	log("churned");
+}
+later(churn);
+later(churn);
+later(function hold() { globalThis.kept = []; for (;;) globalThis.kept.push(kib + globalThis.kept.length); });
+`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if strings.Join(h.lines, ",") != "churned,churned" {
+		t.Fatalf("lines %v errors %+v", h.lines, h.errors)
+	}
+	if len(h.errors) != 1 || h.errors[0].Kind != "WatchdogError" || h.errors[0].Stack[0].Func != "hold" {
+		t.Fatalf("errors %+v", h.errors)
 	}
 }

@@ -1,0 +1,389 @@
+package scriptvm
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+
+	"github.com/dop251/goja"
+)
+
+// Built-ins that goja runs to completion without looking at interrupts
+// (Array.prototype.fill, join, sort, String.prototype.repeat, JSON...) can
+// hold the loop past the CPU budget and a signal, and allocate past the
+// memory budget between two watchdog readings. The loop wraps them: before
+// one runs, its arguments are checked against the work it would do and the
+// memory it would need, and a call over either throws a catchable
+// RangeError instead of starting. Under these caps every guarded call
+// finishes in about a second on a small machine (see the README).
+const (
+	// MaxElements is the most elements one built-in call may walk: arrays
+	// (and array-likes) longer than this are refused by array methods,
+	// iteration and spread (...a), Array.from, Object.keys and friends,
+	// Function.prototype.apply.
+	MaxElements = 1 << 17
+	// MaxSortElements bounds Array.prototype.sort without a compare
+	// function (it compares by string conversion, natively); with one, the
+	// compare function runs script code, which the watchdog can stop.
+	MaxSortElements = 1 << 16
+	// MaxPatternInput bounds the length of a string searched by a global
+	// regular expression, replaceAll or split in one call.
+	MaxPatternInput = 1 << 20
+	// MaxJSONText bounds the length of the text JSON.parse takes, and
+	// MaxJSONValues the values JSON.stringify visits, in one call.
+	MaxJSONText   = 1 << 20
+	MaxJSONValues = 1 << 19
+	// MaxJSONDepth is the deepest nesting JSON.parse and JSON.stringify
+	// accept (beyond it, a RangeError).
+	MaxJSONDepth = 1000
+	// MaxStringBytes caps one string a built-in builds (repeat, padEnd,
+	// join...), whatever the memory budget.
+	MaxStringBytes = 1 << 26
+)
+
+// guard wraps one built-in: check runs first with the call's this and
+// arguments and throws when the call is too big; then the original runs.
+type guard struct {
+	object, name string // e.g. "Array.prototype", "join"
+	check        func(l *Loop, call goja.FunctionCall)
+}
+
+// installGuards wraps the built-ins in guards. Called once by New, before
+// any script runs.
+func (l *Loop) installGuards() {
+	rt := l.rt
+	for _, g := range l.guards() {
+		holder := lookupObject(rt, g.object)
+		if holder == nil {
+			panic(fmt.Sprintf("scriptvm: no %s to guard", g.object))
+		}
+		origV := holder.Get(g.name)
+		orig, ok := goja.AssertFunction(origV)
+		if !ok {
+			panic(fmt.Sprintf("scriptvm: %s.%s is not a function", g.object, g.name))
+		}
+		check := g.check
+		wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			check(l, call)
+			v, err := orig(call.This, call.Arguments...)
+			if err != nil {
+				panic(err) // a JS exception goes on as one; an interrupt stays uncatchable
+			}
+			return v
+		}).ToObject(rt)
+		origObj := origV.ToObject(rt)
+		_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		if err := holder.DefineDataProperty(g.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", g.object, g.name, err))
+		}
+		if g.object == "Array.prototype" && g.name == iteratorMethod {
+			_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+	}
+}
+
+// lookupObject resolves a dotted path such as "Array.prototype" from the
+// global object.
+func lookupObject(rt *goja.Runtime, path string) *goja.Object {
+	var v goja.Value = rt.GlobalObject()
+	for _, part := range strings.Split(path, ".") {
+		obj, ok := v.(*goja.Object)
+		if !ok {
+			return nil
+		}
+		v = obj.Get(part)
+	}
+	obj, _ := v.(*goja.Object)
+	return obj
+}
+
+// throwRange throws a RangeError with msg exactly.
+func (l *Loop) throwRange(msg string) {
+	obj, err := l.rt.New(l.rt.Get("RangeError"), l.rt.ToValue(msg))
+	if err != nil {
+		panic(l.rt.NewTypeError("%s", msg))
+	}
+	panic(obj)
+}
+
+// checkElements refuses a call that would walk n elements, more than max.
+func (l *Loop) checkElements(what string, n, max int64) {
+	if n > max {
+		l.throwRange(fmt.Sprintf("%s: %d elements are more than one call may process here (%d); work in smaller pieces", what, n, max))
+	}
+}
+
+// CheckAlloc throws a RangeError when an allocation of n bytes would take
+// the live heap past the memory budget. Modules call it before allocating
+// on a script's behalf (blob sizes, payloads). Loop only.
+func (l *Loop) CheckAlloc(what string, n int64) {
+	if n <= 0 || l.memory <= 0 {
+		return
+	}
+	live := l.liveHeap()
+	if n > l.memory-live {
+		// The last collection may be long ago: collect now and look again.
+		runtime.GC()
+		live = l.liveHeap()
+	}
+	if n > l.memory-live {
+		l.throwRange(fmt.Sprintf("%s: %s more would take the heap past limits.memory (%d MiB, %d MiB in use)",
+			what, sizeText(n), l.memory>>20, live>>20))
+	}
+}
+
+// liveHeap is the heap the agent holds: the live bytes marked by the last
+// garbage collection (garbage made since is not counted). Any goroutine.
+func (l *Loop) liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
+// lengthOf is ToLength(obj.length), for array-likes.
+func lengthOf(rt *goja.Runtime, v goja.Value) int64 {
+	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+		return 0
+	}
+	obj := v.ToObject(rt)
+	n := obj.Get("length")
+	if n == nil {
+		return 0
+	}
+	f := n.ToFloat()
+	if math.IsNaN(f) || f <= 0 {
+		return 0
+	}
+	return int64(math.Min(f, 1<<53))
+}
+
+// stringBytes is how many bytes goja needs for a string of n characters
+// like s: one per character when s is ASCII, two otherwise.
+func stringBytes(s string, n int64) int64 {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return 2 * n
+		}
+	}
+	return n
+}
+
+// argInt is ToIntegerOrInfinity of argument i (0 for a missing one).
+func argInt(call goja.FunctionCall, i int) float64 {
+	v := call.Argument(i)
+	if goja.IsUndefined(v) {
+		return 0
+	}
+	f := v.ToFloat()
+	if math.IsNaN(f) {
+		return 0
+	}
+	return math.Trunc(f)
+}
+
+// thisString is ToString(this), as String.prototype methods take it.
+func thisString(call goja.FunctionCall) string {
+	if goja.IsUndefined(call.This) || goja.IsNull(call.This) {
+		return "" // the original throws its own TypeError
+	}
+	return call.This.String()
+}
+
+// checkString refuses a string result of n bytes: over MaxStringBytes, or
+// over what the memory budget has left.
+func (l *Loop) checkString(what string, n int64) {
+	if n > MaxStringBytes {
+		l.throwRange(fmt.Sprintf("%s: a string of %d MiB is more than one call may build (%d MiB)", what, n>>20, MaxStringBytes>>20))
+	}
+	l.CheckAlloc(what, n)
+}
+
+// guardStringify wraps JSON.stringify: the serialisation runs with a
+// replacer of the host's (calling the script's own replacer function, if
+// any, first) that counts the values visited and tracks the nesting depth,
+// so a structure deeper than MaxJSONDepth or larger than MaxJSONValues is
+// a RangeError, and an interrupt (the watchdog, Ctrl-C) gets through while
+// a large value is serialised. An array replacer (a list of keys) is
+// checked by walking the value first.
+func (l *Loop) guardStringify() {
+	rt := l.rt
+	holder := lookupObject(rt, "JSON")
+	origV := holder.Get("stringify")
+	orig, _ := goja.AssertFunction(origV)
+	checkpoint, err := rt.RunString("(function () {})")
+	if err != nil {
+		panic(fmt.Sprintf("scriptvm: guarding JSON.stringify: %v", err))
+	}
+	point, _ := goja.AssertFunction(checkpoint)
+	wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		value, replacer, space := call.Argument(0), call.Argument(1), call.Argument(2)
+		if obj, ok := replacer.(*goja.Object); ok && obj.ClassName() == "Array" {
+			l.walkJSON(value, 0, new(int))
+			v, err := orig(call.This, value, replacer, space)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		}
+		user, _ := goja.AssertFunction(replacer)
+		var stack []*goja.Object
+		count := 0
+		host := rt.ToValue(func(c goja.FunctionCall) goja.Value {
+			h, _ := c.This.(*goja.Object)
+			key, val := c.Argument(0), c.Argument(1)
+			if user != nil {
+				var err error
+				if val, err = user(c.This, key, val); err != nil {
+					panic(err)
+				}
+			}
+			if count++; count > MaxJSONValues {
+				l.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
+			}
+			if count%4096 == 0 {
+				if _, err := point(goja.Undefined()); err != nil {
+					panic(err) // an interrupt
+				}
+			}
+			for len(stack) > 0 && stack[len(stack)-1] != h {
+				stack = stack[:len(stack)-1]
+			}
+			if obj, ok := val.(*goja.Object); ok {
+				if _, isFn := goja.AssertFunction(val); !isFn {
+					stack = append(stack, obj)
+					if len(stack) > MaxJSONDepth {
+						l.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
+					}
+				}
+			}
+			return val
+		})
+		v, err := orig(call.This, value, host, space)
+		if err != nil {
+			panic(err)
+		}
+		return v
+	}).ToObject(rt)
+	origObj := origV.ToObject(rt)
+	_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = holder.DefineDataProperty("stringify", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}
+
+// walkJSON checks the depth and size of a value before JSON.stringify
+// serialises it with a list of keys: own enumerable properties, as
+// serialisation follows them.
+func (l *Loop) walkJSON(v goja.Value, depth int, count *int) {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return
+	}
+	if _, isFn := goja.AssertFunction(v); isFn {
+		return
+	}
+	if depth++; depth > MaxJSONDepth {
+		l.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
+	}
+	for _, k := range obj.Keys() {
+		if *count++; *count > MaxJSONValues {
+			l.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
+		}
+		l.walkJSON(obj.Get(k), depth, count)
+	}
+}
+
+var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
+
+// guardBuffers wraps ArrayBuffer and the typed array constructors so that
+// a construction checks the memory it needs first: these allocate all of
+// it at once, natively, faster than the watchdog samples the heap. The
+// wrappers take over the originals' prototypes, static methods and
+// [[Prototype]], so instanceof, from/of and subclassing work as before.
+func (l *Loop) guardBuffers() {
+	rt := l.rt
+	setProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("setPrototypeOf"))
+	getProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("getPrototypeOf"))
+	for _, name := range []string{"ArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"} {
+		origObj, ok := rt.Get(name).(*goja.Object)
+		if !ok {
+			continue
+		}
+		ctor, ok := goja.AssertConstructor(origObj)
+		if !ok {
+			continue
+		}
+		size := int64(1)
+		if b := origObj.Get("BYTES_PER_ELEMENT"); b != nil && !goja.IsUndefined(b) {
+			size = b.ToInteger()
+		}
+		name := name
+		var wrapper *goja.Object
+		wrapper = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
+			l.checkBuffer(name, call.Argument(0), size)
+			target := call.NewTarget
+			if target == nil || target == wrapper {
+				target = origObj
+			}
+			obj, err := ctor(target, call.Arguments...)
+			if err != nil {
+				panic(err)
+			}
+			return obj
+		}).ToObject(rt)
+		proto := origObj.Get("prototype")
+		_ = wrapper.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		for _, k := range origObj.GetOwnPropertyNames() {
+			switch k {
+			case "prototype", "name", "length":
+				continue
+			}
+			_ = wrapper.DefineDataProperty(k, origObj.Get(k), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		}
+		if p, err := getProto(goja.Undefined(), origObj); err == nil {
+			_, _ = setProto(goja.Undefined(), wrapper, p)
+		}
+		_ = proto.ToObject(rt).DefineDataProperty("constructor", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = rt.GlobalObject().DefineDataProperty(name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	}
+}
+
+// checkBuffer refuses constructing a buffer or typed array whose first
+// argument asks for more memory than is left: a length, or an array-like
+// or buffer to copy.
+func (l *Loop) checkBuffer(what string, arg goja.Value, size int64) {
+	var n float64
+	switch a := arg.(type) {
+	case *goja.Object:
+		if a.ExportType() == arrayBufferType && what != "ArrayBuffer" {
+			return // a view on a buffer that exists: nothing new
+		}
+		n = float64(lengthOf(l.rt, a))
+	default:
+		if arg != nil && !goja.IsUndefined(arg) {
+			n = arg.ToFloat()
+		}
+	}
+	bytes := n * float64(size)
+	if bytes > MaxStringBytes {
+		l.throwRange(fmt.Sprintf("%s: %d MiB is more than one allocation may take (%d MiB)", what, int64(bytes)>>20, MaxStringBytes>>20))
+	}
+	l.CheckAlloc(what, int64(bytes))
+}
+
+// sizeText shows a byte count in MiB, or KiB below one MiB.
+func sizeText(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", max(n>>10, 1))
+	}
+	return fmt.Sprintf("%d MiB", n>>20)
+}

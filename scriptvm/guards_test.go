@@ -1,0 +1,144 @@
+package scriptvm
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGuardedBuiltinsRefuseHugeWork: each built-in that goja runs to the
+// end without looking at interrupts is refused, with a catchable
+// RangeError, when asked for more work or memory than the caps allow,
+// and the refusal comes at once.
+func TestGuardedBuiltinsRefuseHugeWork(t *testing.T) {
+	cases := map[string]string{
+		"fill":                `new Array(1e8).fill(0)`,
+		"join":                `new Array(3e8).join("x")`,
+		"repeat":              `"ab".repeat(2e9)`,
+		"padEnd":              `"x".padEnd(1e9)`,
+		"sort":                `var a = new Array(200000).fill(1); a.sort()`,
+		"from":                `Array.from({length: 1e8})`,
+		"keys":                `Object.keys(new Array(1e8))`,
+		"apply":               `Math.max.apply(null, new Array(1e8))`,
+		"spread":              `Math.max(...new Array(1e6))`,
+		"for-of":              `for (const x of new Array(1e6)) {}`,
+		"concat":              `[].concat(new Array(3e5), new Array(3e5))`,
+		"split":               `"a,".repeat(2e6).split(",")`,
+		"replace":             `"a".repeat(3e6).replace(/a/g, "bb")`,
+		"parse-depth":         `JSON.parse("[".repeat(2e6) + "]".repeat(2e6))`,
+		"parse-size":          `JSON.parse("[" + "1,".repeat(2e6) + "1]")`,
+		"stringify-deep":      `var o = {}, d = o; for (var i = 0; i < 5000; i++) { d.x = {}; d = d.x; } JSON.stringify(o)`,
+		"stringify-big":       `JSON.stringify(new Array(200000).fill([1, 2, 3, 4, 5, 6]))`,
+		"typed array":         `new Uint8Array(5e8)`,
+		"array buffer":        `new ArrayBuffer(5e8)`,
+		"typed copy":          `new Float64Array(new Array(100000000))`,
+		"subclass":            `class Big extends Int32Array {} new Big(3e8)`,
+		"stringify-keys-deep": `var o = {}, d = o; for (var i = 0; i < 5000; i++) { d.x = {}; d = d.x; } JSON.stringify(o, ["x"])`,
+	}
+	for name, expr := range cases {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, nil)
+			start := time.Now()
+			_, err := h.run(t, `try { `+expr+`; log("no error"); } catch (e) { log(e.name + ": " + e.message); }`, RunOptions{UntilIdle: true})
+			must(t, err)
+			if el := time.Since(start); el > 2*time.Second {
+				t.Errorf("took %v to refuse", el)
+			}
+			if len(h.lines) != 1 || !strings.HasPrefix(h.lines[0], "RangeError: ") {
+				t.Fatalf("lines %q", h.lines)
+			}
+		})
+	}
+}
+
+// TestGuardedBuiltinsStillWork: below the caps the guarded built-ins do
+// what the language says, names and lengths included.
+func TestGuardedBuiltinsStillWork(t *testing.T) {
+	h := newHarness(t, nil)
+	_, err := h.run(t, `
+log([3, 1, 2].sort().join("-") + " " + [3, 1, 2].sort(function (a, b) { return b - a; }).join());
+log(new Array(3).fill(7).toString() + " " + Array.from({length: 2}, function (_, i) { return i * 2; }));
+log([...[1, 2, 3]].length + " " + Math.max(...[4, 9, 2]) + " " + Math.max.apply(null, [5, 6]));
+let n = 0; for (const x of [1, 2, 3]) n += x; log(String(n));
+log("ab".repeat(3) + " " + "7".padStart(3, "0") + " " + "a,b,,c".split(",").length + " " + "aXbX".replace(/X/g, "-"));
+log(JSON.stringify({b: [1, {c: "d"}], a: null, t: {toJSON: function () { return "T"; }}, u: undefined}, null, 1).replace(/\n/g, "|"));
+log(JSON.stringify({a: 1, b: 2, c: {a: 3, b: 4}}, ["b", "c"]));
+log(JSON.stringify({a: 1, b: "x"}, function (k, v) { return typeof v === "number" ? v * 10 : v; }));
+log(JSON.stringify(JSON.parse('{"x":[1,2,{"y":true}]}')));
+class U8 extends Uint8Array { sum() { return this.reduce(function (a, b) { return a + b; }, 0); } }
+const u = new U8([1, 2, 3]);
+log(u.sum() + " " + (u instanceof Uint8Array) + " " + (u instanceof U8) + " " + new Uint8Array(4).length + " " +
+	Uint8Array.name + " " + Uint8Array.BYTES_PER_ELEMENT + " " + new ArrayBuffer(8).byteLength + " " +
+	Uint8Array.from([5, 6]).join() + " " + (new Uint8Array(2).constructor === Uint8Array) + " " + new Uint16Array(new ArrayBuffer(8), 2, 1).length);
+log(Array.prototype.join.name + Array.prototype.join.length + " " + JSON.stringify.name + JSON.stringify.length + " " +
+	String.prototype.repeat.name + " " + Object.keys(Array.prototype).length + " " + ([][Symbol.iterator] === Array.prototype.values));
+`, RunOptions{UntilIdle: true})
+	must(t, err)
+	want := []string{
+		"1-2-3 3,2,1",
+		"7,7,7 0,2",
+		"3 9 6",
+		"6",
+		"ababab 007 4 a-b-",
+		`{| "b": [|  1,|  {|   "c": "d"|  }| ],| "a": null,| "t": "T"|}`,
+		`{"b":2,"c":{"b":4}}`,
+		`{"a":10,"b":"x"}`,
+		`{"x":[1,2,{"y":true}]}`,
+		"6 true true 4 Uint8Array 1 8 5,6 true 1",
+		"join1 stringify3 repeat 0 true",
+	}
+	if strings.Join(h.lines, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(h.lines, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestStringifyCanBeInterrupted: a large serialisation under the caps
+// still lets the watchdog stop it, because the host's replacer lets
+// interrupts through.
+func TestStringifyCanBeInterrupted(t *testing.T) {
+	h := &harness{}
+	h.loop = New(Options{CallbackBudget: 50 * time.Millisecond, OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	start := time.Now()
+	_, err := h.run(t, `var big = new Array(100000).fill("x"); for (;;) JSON.stringify(big);`, RunOptions{UntilIdle: true})
+	if err == nil || !strings.Contains(err.Error(), "WatchdogError") {
+		t.Fatalf("err = %v", err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("stopped after %v with a 50 ms budget", el)
+	}
+}
+
+// BenchmarkBuiltinsAtTheirCaps times each guarded built-in at the largest
+// call its cap allows: the longest a script can hold the loop inside one
+// built-in, which bounds how late the watchdog and a signal take effect.
+func BenchmarkBuiltinsAtTheirCaps(b *testing.B) {
+	for _, c := range []struct{ name, setup, call string }{
+		{"fill-sparse", "", "new Array(131072).fill(0)"},
+		{"join", "var a = new Array(131072).fill(1234567);", "a.join(',')"},
+		{"sort-default", "var a = []; for (var i = 0; i < 65536; i++) a.push((i * 7919) % 65536);", "a.slice().sort()"},
+		{"spread-call", "var a = new Array(131072).fill(1);", "Math.max(...a)"},
+		{"from", "", "Array.from({length: 131072})"},
+		{"keys", "var a = new Array(131072).fill(1);", "Object.keys(a)"},
+		{"replace-global", "var s = 'a'.repeat(1048576);", "s.replace(/a/g, 'bb')"},
+		{"split", "var s = 'a,'.repeat(524288);", "s.split(',')"},
+		{"parse", "var s = '[' + '1,'.repeat(524286) + '1]';", "JSON.parse(s)"},
+		{"stringify", "var a = new Array(131070).fill(1); var all = [a, a, a, a];", "JSON.stringify(all)"},
+		{"repeat", "", "'x'.repeat(67108864)"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			h := newHarness(b, nil)
+			prg, err := Compile("bench.js", c.setup+"function run(n) { for (var i = 0; i < n; i++) { "+c.call+"; } }")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := h.loop.Runtime().RunProgram(prg); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			if _, err := h.loop.Runtime().RunString("run(" + strconv.Itoa(b.N) + ")"); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
+}
