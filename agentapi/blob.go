@@ -29,6 +29,9 @@ type Blobs struct {
 	rt      *goja.Runtime
 	methods map[string]goja.Value
 	ctor    goja.Value
+	// AllocError, when set, says why an allocation of n bytes would be
+	// refused (the memory budget); NewEnv sets it to the loop's.
+	AllocError func(what string, n int64) error
 }
 
 // NewBlobs makes the blob values of rt: one per runtime (NewEnv makes the
@@ -65,6 +68,7 @@ func newBlobs(rt *goja.Runtime) *Blobs {
 		size := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
 			size = int(intInRange(rt, a, 0, maxBlob, "blob: argument 'size'"))
+			c.checkAlloc("blob", size)
 		}
 		return c.Wrap(make([]byte, size))
 	})
@@ -195,6 +199,15 @@ func (c *Blobs) seek(b *Blob, call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
+// checkAlloc throws a RangeError when n more bytes are over the budget.
+func (c *Blobs) checkAlloc(what string, n int) {
+	if c.AllocError != nil {
+		if err := c.AllocError(what, int64(n)); err != nil {
+			ThrowRangeError(c.rt, err.Error())
+		}
+	}
+}
+
 func (b *Blob) write(p []byte) {
 	end := b.pos + len(p)
 	if end > len(b.data) {
@@ -230,6 +243,7 @@ func (c *Blobs) resize(b *Blob, call goja.FunctionCall) goja.Value {
 	if int(n) <= len(b.data) {
 		b.data = b.data[:n]
 	} else {
+		c.checkAlloc("blob.resize", int(n)-len(b.data))
 		b.data = append(b.data, make([]byte, int(n)-len(b.data))...)
 	}
 	if b.pos > len(b.data) {

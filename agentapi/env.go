@@ -95,6 +95,7 @@ func NewEnv(opts Options) (*Env, error) {
 		Events:       &Events{},
 	}
 	e.Blobs = newBlobs(e.Runtime)
+	e.Blobs.AllocError = opts.Loop.AllocError
 	e.Limits = newLimiters(opts.Loop, opts.Log, opts.Limits, opts.Record)
 	return e, nil
 }

@@ -329,3 +329,22 @@ server.log(b.len() + " " + b[0] + " " + b.foo);
 		`TypeError: blob: argument 'size' must be an integer, got string "100%d"`,
 		"2 0 undefined")
 }
+
+// TestBlobsStayWithinTheMemoryBudget: a blob, or a resize, bigger than
+// what limits.memory has left is a RangeError before anything is
+// allocated; small ones still work.
+func TestBlobsStayWithinTheMemoryBudget(t *testing.T) {
+	out := agenttest.MustRun(t, `
+for (const f of [
+	function () { return blob(200 * 1024 * 1024).len(); },
+	function () { const b = blob(10); b.resize(200 * 1024 * 1024); return b.len(); },
+	function () { const b = blob(1024); b.resize(2048); return b.len(); },
+]) {
+	try { server.log("ok " + f()); } catch (e) { server.log(e.name + ": " + e.message.replace(/\d+ MiB in use/, "N MiB in use")); }
+}
+`, agenttest.Options{Config: "limits:\n  memory: 64MiB\n"})
+	agenttest.WantAgent(t, out,
+		"RangeError: blob: 200 MiB more would take the heap past limits.memory (64 MiB, N MiB in use)",
+		"RangeError: blob.resize: 199 MiB more would take the heap past limits.memory (64 MiB, N MiB in use)",
+		"ok 2048")
+}

@@ -34,6 +34,7 @@ func (l *Loop) NewCompanion(onError func(*ScriptError)) *Companion {
 	if err != nil {
 		panic(fmt.Sprintf("scriptvm: creating a companion runtime: %v", err))
 	}
+	newGuardian(l, rt)
 	c := &Companion{l: l, rt: rt, onError: onError}
 	c.toText, _ = goja.AssertFunction(toText)
 	rt.SetPromiseRejectionTracker(c.track)

@@ -17,8 +17,8 @@ var unguardedArrayMethods = map[string]bool{"constructor": true, "push": true, "
 const iteratorMethod = "values"
 
 // guards lists the wrapped built-ins and their checks.
-func (l *Loop) guards() []guard {
-	rt := l.rt
+func (g *guardian) guards() []guard {
+	rt := g.rt
 	var gs []guard
 	// Every Array.prototype method that walks the array: by its length.
 	proto := lookupObject(rt, "Array.prototype")
@@ -31,68 +31,68 @@ func (l *Loop) guards() []guard {
 		}
 		name := name
 		what := "Array.prototype." + name
-		check := func(l *Loop, call goja.FunctionCall) {
-			l.checkElements(what, lengthOf(l.rt, call.This), MaxElements)
+		check := func(g *guardian, call goja.FunctionCall) {
+			g.checkElements(what, lengthOf(g.rt, call.This), MaxElements)
 		}
 		switch name {
 		case "sort":
-			check = func(l *Loop, call goja.FunctionCall) {
+			check = func(g *guardian, call goja.FunctionCall) {
 				limit := int64(MaxElements)
 				if goja.IsUndefined(call.Argument(0)) {
 					limit = MaxSortElements // compared natively, by string conversion
 				}
-				l.checkElements(what, lengthOf(l.rt, call.This), limit)
+				g.checkElements(what, lengthOf(g.rt, call.This), limit)
 			}
 		case "fill":
-			check = func(l *Loop, call goja.FunctionCall) {
-				n := lengthOf(l.rt, call.This)
-				l.checkElements(what, n, MaxElements)
-				l.CheckAlloc(what, 16*n) // a sparse array becomes dense
+			check = func(g *guardian, call goja.FunctionCall) {
+				n := lengthOf(g.rt, call.This)
+				g.checkElements(what, n, MaxElements)
+				g.CheckAlloc(what, 16*n) // a sparse array becomes dense
 			}
 		case "join", "toString", "toLocaleString":
-			check = func(l *Loop, call goja.FunctionCall) {
-				n := lengthOf(l.rt, call.This)
-				l.checkElements(what, n, MaxElements)
+			check = func(g *guardian, call goja.FunctionCall) {
+				n := lengthOf(g.rt, call.This)
+				g.checkElements(what, n, MaxElements)
 				sep := ","
 				if name == "join" && !goja.IsUndefined(call.Argument(0)) {
 					sep = call.Argument(0).String()
 				}
 				if n > 1 {
-					l.checkString(what, stringBytes(sep, (n-1)*int64(len(sep))))
+					g.checkString(what, stringBytes(sep, (n-1)*int64(len(sep))))
 				}
 			}
 		case "concat":
-			check = func(l *Loop, call goja.FunctionCall) {
-				n := lengthOf(l.rt, call.This)
+			check = func(g *guardian, call goja.FunctionCall) {
+				n := lengthOf(g.rt, call.This)
 				for _, a := range call.Arguments {
 					if obj, ok := a.(*goja.Object); ok && obj.ClassName() == "Array" {
-						n += lengthOf(l.rt, a)
+						n += lengthOf(g.rt, a)
 					} else {
 						n++
 					}
 				}
-				l.checkElements(what, n, MaxElements)
+				g.checkElements(what, n, MaxElements)
 			}
 		}
 		gs = append(gs, guard{"Array.prototype", name, check})
 	}
 	byLengthOf := func(object, name string, arg int) guard {
 		what := object + "." + name
-		return guard{object, name, func(l *Loop, call goja.FunctionCall) {
-			l.checkElements(what, lengthOf(l.rt, call.Argument(arg)), MaxElements)
+		return guard{object, name, func(g *guardian, call goja.FunctionCall) {
+			g.checkElements(what, lengthOf(g.rt, call.Argument(arg)), MaxElements)
 		}}
 	}
 	gs = append(gs,
-		guard{"Array", "from", func(l *Loop, call goja.FunctionCall) {
+		guard{"Array", "from", func(g *guardian, call goja.FunctionCall) {
 			src := call.Argument(0)
-			n := lengthOf(l.rt, src)
+			n := lengthOf(g.rt, src)
 			if obj, ok := src.(*goja.Object); ok {
 				if size := obj.Get("size"); size != nil && !goja.IsUndefined(size) {
 					n = max(n, int64(size.ToInteger()))
 				}
 			}
-			l.checkElements("Array.from", n, MaxElements)
-			l.CheckAlloc("Array.from", 16*n)
+			g.checkElements("Array.from", n, MaxElements)
+			g.CheckAlloc("Array.from", 16*n)
 		}},
 		byLengthOf("Object", "keys", 0),
 		byLengthOf("Object", "values", 0),
@@ -108,38 +108,38 @@ func (l *Loop) guards() []guard {
 	)
 	// Strings that a call builds, by their size.
 	gs = append(gs,
-		guard{"String.prototype", "repeat", func(l *Loop, call goja.FunctionCall) {
+		guard{"String.prototype", "repeat", func(g *guardian, call goja.FunctionCall) {
 			s := thisString(call)
 			if n := argInt(call, 0); n > 0 && len(s) > 0 {
-				l.checkString("String.prototype.repeat", stringBytes(s, int64(math.Min(n*float64(len(s)), 1<<53))))
+				g.checkString("String.prototype.repeat", stringBytes(s, int64(math.Min(n*float64(len(s)), 1<<53))))
 			}
 		}},
 		padGuard("padStart"), padGuard("padEnd"),
-		guard{"String.prototype", "split", func(l *Loop, call goja.FunctionCall) {
-			l.checkPattern("String.prototype.split", call.This)
+		guard{"String.prototype", "split", func(g *guardian, call goja.FunctionCall) {
+			g.checkPattern("String.prototype.split", call.This)
 		}},
-		guard{"String.prototype", "replaceAll", func(l *Loop, call goja.FunctionCall) {
-			l.checkPattern("String.prototype.replaceAll", call.This)
+		guard{"String.prototype", "replaceAll", func(g *guardian, call goja.FunctionCall) {
+			g.checkPattern("String.prototype.replaceAll", call.This)
 		}},
-		guard{"String.prototype", "replace", func(l *Loop, call goja.FunctionCall) {
+		guard{"String.prototype", "replace", func(g *guardian, call goja.FunctionCall) {
 			if isGlobalRegExp(call.Argument(0)) {
-				l.checkPattern("String.prototype.replace", call.This)
+				g.checkPattern("String.prototype.replace", call.This)
 			}
 		}},
-		guard{"String.prototype", "match", func(l *Loop, call goja.FunctionCall) {
+		guard{"String.prototype", "match", func(g *guardian, call goja.FunctionCall) {
 			if isGlobalRegExp(call.Argument(0)) {
-				l.checkPattern("String.prototype.match", call.This)
+				g.checkPattern("String.prototype.match", call.This)
 			}
 		}},
-		guard{"String.prototype", "matchAll", func(l *Loop, call goja.FunctionCall) {
-			l.checkPattern("String.prototype.matchAll", call.This)
+		guard{"String.prototype", "matchAll", func(g *guardian, call goja.FunctionCall) {
+			g.checkPattern("String.prototype.matchAll", call.This)
 		}},
-		guard{"JSON", "parse", func(l *Loop, call goja.FunctionCall) {
+		guard{"JSON", "parse", func(g *guardian, call goja.FunctionCall) {
 			if n := stringLength(call.Argument(0)); n > MaxJSONText {
-				l.throwRange(fmt.Sprintf("JSON.parse: a text of %d characters is more than one call may parse (%d)", n, MaxJSONText))
+				g.throwRange(fmt.Sprintf("JSON.parse: a text of %d characters is more than one call may parse (%d)", n, MaxJSONText))
 			}
 			if d := jsonDepth(call.Argument(0).String()); d > MaxJSONDepth {
-				l.throwRange(fmt.Sprintf("JSON.parse: nesting deeper than %d levels", MaxJSONDepth))
+				g.throwRange(fmt.Sprintf("JSON.parse: nesting deeper than %d levels", MaxJSONDepth))
 			}
 		}},
 	)
@@ -149,7 +149,7 @@ func (l *Loop) guards() []guard {
 // padGuard checks padStart/padEnd by the length asked for.
 func padGuard(name string) guard {
 	what := "String.prototype." + name
-	return guard{"String.prototype", name, func(l *Loop, call goja.FunctionCall) {
+	return guard{"String.prototype", name, func(g *guardian, call goja.FunctionCall) {
 		n := argInt(call, 0)
 		if n <= 0 {
 			return
@@ -158,15 +158,15 @@ func padGuard(name string) guard {
 		if f := call.Argument(1); !goja.IsUndefined(f) {
 			fill = f.String()
 		}
-		l.checkString(what, stringBytes(thisString(call)+fill, int64(math.Min(n, 1<<53))))
+		g.checkString(what, stringBytes(thisString(call)+fill, int64(math.Min(n, 1<<53))))
 	}}
 }
 
 // checkPattern refuses a pattern search over a string (ToString(v))
 // longer than MaxPatternInput.
-func (l *Loop) checkPattern(what string, v goja.Value) {
+func (g *guardian) checkPattern(what string, v goja.Value) {
 	if n := stringLength(v); n > MaxPatternInput {
-		l.throwRange(fmt.Sprintf("%s: a string of %d characters is more than one call may search (%d)", what, n, MaxPatternInput))
+		g.throwRange(fmt.Sprintf("%s: a string of %d characters is more than one call may search (%d)", what, n, MaxPatternInput))
 	}
 }
 

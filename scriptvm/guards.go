@@ -44,30 +44,46 @@ const (
 	MaxStringBytes = 1 << 26
 )
 
+// guardian guards the built-ins of one runtime of a loop (the agent's, or
+// a companion's) against the loop's budgets.
+type guardian struct {
+	l  *Loop
+	rt *goja.Runtime
+}
+
+// newGuardian wraps rt's built-ins. Called once per runtime, before any
+// script runs in it.
+func newGuardian(l *Loop, rt *goja.Runtime) *guardian {
+	g := &guardian{l: l, rt: rt}
+	g.installGuards()
+	g.guardStringify()
+	g.guardBuffers()
+	return g
+}
+
 // guard wraps one built-in: check runs first with the call's this and
 // arguments and throws when the call is too big; then the original runs.
 type guard struct {
 	object, name string // e.g. "Array.prototype", "join"
-	check        func(l *Loop, call goja.FunctionCall)
+	check        func(g *guardian, call goja.FunctionCall)
 }
 
-// installGuards wraps the built-ins in guards. Called once by New, before
-// any script runs.
-func (l *Loop) installGuards() {
-	rt := l.rt
-	for _, g := range l.guards() {
-		holder := lookupObject(rt, g.object)
+// installGuards wraps the built-ins listed by guards.
+func (g *guardian) installGuards() {
+	rt := g.rt
+	for _, gd := range g.guards() {
+		holder := lookupObject(rt, gd.object)
 		if holder == nil {
-			panic(fmt.Sprintf("scriptvm: no %s to guard", g.object))
+			panic(fmt.Sprintf("scriptvm: no %s to guard", gd.object))
 		}
-		origV := holder.Get(g.name)
+		origV := holder.Get(gd.name)
 		orig, ok := goja.AssertFunction(origV)
 		if !ok {
-			panic(fmt.Sprintf("scriptvm: %s.%s is not a function", g.object, g.name))
+			panic(fmt.Sprintf("scriptvm: %s.%s is not a function", gd.object, gd.name))
 		}
-		check := g.check
+		check := gd.check
 		wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			check(l, call)
+			check(g, call)
 			v, err := orig(call.This, call.Arguments...)
 			if err != nil {
 				panic(err) // a JS exception goes on as one; an interrupt stays uncatchable
@@ -77,10 +93,10 @@ func (l *Loop) installGuards() {
 		origObj := origV.ToObject(rt)
 		_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		if err := holder.DefineDataProperty(g.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
-			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", g.object, g.name, err))
+		if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
 		}
-		if g.object == "Array.prototype" && g.name == iteratorMethod {
+		if gd.object == "Array.prototype" && gd.name == iteratorMethod {
 			_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		}
 	}
@@ -102,27 +118,28 @@ func lookupObject(rt *goja.Runtime, path string) *goja.Object {
 }
 
 // throwRange throws a RangeError with msg exactly.
-func (l *Loop) throwRange(msg string) {
-	obj, err := l.rt.New(l.rt.Get("RangeError"), l.rt.ToValue(msg))
+func (g *guardian) throwRange(msg string) {
+	obj, err := g.rt.New(g.rt.Get("RangeError"), g.rt.ToValue(msg))
 	if err != nil {
-		panic(l.rt.NewTypeError("%s", msg))
+		panic(g.rt.NewTypeError("%s", msg))
 	}
 	panic(obj)
 }
 
 // checkElements refuses a call that would walk n elements, more than max.
-func (l *Loop) checkElements(what string, n, max int64) {
+func (g *guardian) checkElements(what string, n, max int64) {
 	if n > max {
-		l.throwRange(fmt.Sprintf("%s: %d elements are more than one call may process here (%d); work in smaller pieces", what, n, max))
+		g.throwRange(fmt.Sprintf("%s: %d elements are more than one call may process here (%d); work in smaller pieces", what, n, max))
 	}
 }
 
-// CheckAlloc throws a RangeError when an allocation of n bytes would take
-// the live heap past the memory budget. Modules call it before allocating
-// on a script's behalf (blob sizes, payloads). Loop only.
-func (l *Loop) CheckAlloc(what string, n int64) {
+// AllocError says why an allocation of n bytes on a script's behalf would
+// take the live heap past the memory budget, or returns nil when it fits.
+// Modules check before allocating (blob sizes, payloads) and throw the
+// text as a RangeError in their runtime. Any goroutine.
+func (l *Loop) AllocError(what string, n int64) error {
 	if n <= 0 || l.memory <= 0 {
-		return
+		return nil
 	}
 	live := l.liveHeap()
 	if n > l.memory-live {
@@ -131,8 +148,16 @@ func (l *Loop) CheckAlloc(what string, n int64) {
 		live = l.liveHeap()
 	}
 	if n > l.memory-live {
-		l.throwRange(fmt.Sprintf("%s: %s more would take the heap past limits.memory (%d MiB, %d MiB in use)",
-			what, sizeText(n), l.memory>>20, live>>20))
+		return fmt.Errorf("%s: %s more would take the heap past limits.memory (%d MiB, %d MiB in use)",
+			what, sizeText(n), l.memory>>20, live>>20)
+	}
+	return nil
+}
+
+// CheckAlloc throws AllocError's refusal as a RangeError in g's runtime.
+func (g *guardian) CheckAlloc(what string, n int64) {
+	if err := g.l.AllocError(what, n); err != nil {
+		g.throwRange(err.Error())
 	}
 }
 
@@ -198,11 +223,11 @@ func thisString(call goja.FunctionCall) string {
 
 // checkString refuses a string result of n bytes: over MaxStringBytes, or
 // over what the memory budget has left.
-func (l *Loop) checkString(what string, n int64) {
+func (g *guardian) checkString(what string, n int64) {
 	if n > MaxStringBytes {
-		l.throwRange(fmt.Sprintf("%s: a string of %d MiB is more than one call may build (%d MiB)", what, n>>20, MaxStringBytes>>20))
+		g.throwRange(fmt.Sprintf("%s: a string of %d MiB is more than one call may build (%d MiB)", what, n>>20, MaxStringBytes>>20))
 	}
-	l.CheckAlloc(what, n)
+	g.CheckAlloc(what, n)
 }
 
 // guardStringify wraps JSON.stringify: the serialisation runs with a
@@ -212,8 +237,8 @@ func (l *Loop) checkString(what string, n int64) {
 // a RangeError, and an interrupt (the watchdog, Ctrl-C) gets through while
 // a large value is serialised. An array replacer (a list of keys) is
 // checked by walking the value first.
-func (l *Loop) guardStringify() {
-	rt := l.rt
+func (g *guardian) guardStringify() {
+	rt := g.rt
 	holder := lookupObject(rt, "JSON")
 	origV := holder.Get("stringify")
 	orig, _ := goja.AssertFunction(origV)
@@ -225,7 +250,7 @@ func (l *Loop) guardStringify() {
 	wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
 		value, replacer, space := call.Argument(0), call.Argument(1), call.Argument(2)
 		if obj, ok := replacer.(*goja.Object); ok && obj.ClassName() == "Array" {
-			l.walkJSON(value, 0, new(int))
+			g.walkJSON(value, 0, new(int))
 			v, err := orig(call.This, value, replacer, space)
 			if err != nil {
 				panic(err)
@@ -245,7 +270,7 @@ func (l *Loop) guardStringify() {
 				}
 			}
 			if count++; count > MaxJSONValues {
-				l.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
+				g.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
 			}
 			if count%4096 == 0 {
 				if _, err := point(goja.Undefined()); err != nil {
@@ -259,7 +284,7 @@ func (l *Loop) guardStringify() {
 				if _, isFn := goja.AssertFunction(val); !isFn {
 					stack = append(stack, obj)
 					if len(stack) > MaxJSONDepth {
-						l.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
+						g.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
 					}
 				}
 			}
@@ -280,7 +305,7 @@ func (l *Loop) guardStringify() {
 // walkJSON checks the depth and size of a value before JSON.stringify
 // serialises it with a list of keys: own enumerable properties, as
 // serialisation follows them.
-func (l *Loop) walkJSON(v goja.Value, depth int, count *int) {
+func (g *guardian) walkJSON(v goja.Value, depth int, count *int) {
 	obj, ok := v.(*goja.Object)
 	if !ok {
 		return
@@ -289,13 +314,13 @@ func (l *Loop) walkJSON(v goja.Value, depth int, count *int) {
 		return
 	}
 	if depth++; depth > MaxJSONDepth {
-		l.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
+		g.throwRange(fmt.Sprintf("JSON.stringify: nesting deeper than %d levels", MaxJSONDepth))
 	}
 	for _, k := range obj.Keys() {
 		if *count++; *count > MaxJSONValues {
-			l.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
+			g.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
 		}
-		l.walkJSON(obj.Get(k), depth, count)
+		g.walkJSON(obj.Get(k), depth, count)
 	}
 }
 
@@ -306,8 +331,8 @@ var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 // it at once, natively, faster than the watchdog samples the heap. The
 // wrappers take over the originals' prototypes, static methods and
 // [[Prototype]], so instanceof, from/of and subclassing work as before.
-func (l *Loop) guardBuffers() {
-	rt := l.rt
+func (g *guardian) guardBuffers() {
+	rt := g.rt
 	setProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("setPrototypeOf"))
 	getProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("getPrototypeOf"))
 	for _, name := range []string{"ArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
@@ -327,7 +352,7 @@ func (l *Loop) guardBuffers() {
 		name := name
 		var wrapper *goja.Object
 		wrapper = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
-			l.checkBuffer(name, call.Argument(0), size)
+			g.checkBuffer(name, call.Argument(0), size)
 			target := call.NewTarget
 			if target == nil || target == wrapper {
 				target = origObj
@@ -360,14 +385,14 @@ func (l *Loop) guardBuffers() {
 // checkBuffer refuses constructing a buffer or typed array whose first
 // argument asks for more memory than is left: a length, or an array-like
 // or buffer to copy.
-func (l *Loop) checkBuffer(what string, arg goja.Value, size int64) {
+func (g *guardian) checkBuffer(what string, arg goja.Value, size int64) {
 	var n float64
 	switch a := arg.(type) {
 	case *goja.Object:
 		if a.ExportType() == arrayBufferType && what != "ArrayBuffer" {
 			return // a view on a buffer that exists: nothing new
 		}
-		n = float64(lengthOf(l.rt, a))
+		n = float64(lengthOf(g.rt, a))
 	default:
 		if arg != nil && !goja.IsUndefined(arg) {
 			n = arg.ToFloat()
@@ -375,9 +400,9 @@ func (l *Loop) checkBuffer(what string, arg goja.Value, size int64) {
 	}
 	bytes := n * float64(size)
 	if bytes > MaxStringBytes {
-		l.throwRange(fmt.Sprintf("%s: %d MiB is more than one allocation may take (%d MiB)", what, int64(bytes)>>20, MaxStringBytes>>20))
+		g.throwRange(fmt.Sprintf("%s: %d MiB is more than one allocation may take (%d MiB)", what, int64(bytes)>>20, MaxStringBytes>>20))
 	}
-	l.CheckAlloc(what, int64(bytes))
+	g.CheckAlloc(what, int64(bytes))
 }
 
 // sizeText shows a byte count in MiB, or KiB below one MiB.

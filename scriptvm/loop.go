@@ -115,7 +115,8 @@ type Loop struct {
 	rejected     map[*goja.Promise]int
 	rejectedList []*goja.Promise
 
-	toText goja.Callable // String(v), for Text
+	toText   goja.Callable // String(v), for Text
+	guardian *guardian     // the runtime's guarded built-ins
 
 	budget  time.Duration
 	memory  int64
@@ -157,9 +158,7 @@ func New(opts Options) *Loop {
 	}
 	l.toText, _ = goja.AssertFunction(toText)
 	rt.SetPromiseRejectionTracker(l.trackRejection)
-	l.installGuards()
-	l.guardStringify()
-	l.guardBuffers()
+	l.guardian = newGuardian(l, rt)
 	return l
 }
 

@@ -56,6 +56,7 @@ func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *go
 	})
 	d.rt = d.comp.Runtime()
 	d.blobs = agentapi.NewBlobs(d.rt)
+	d.blobs.AllocError = loop.AllocError
 	d.install()
 	side := link.Device
 	side.OnMessage = d.receive
