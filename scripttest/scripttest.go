@@ -413,7 +413,7 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 		_, err = r.rt.RunProgram(prelude)
 	}
 	if err != nil {
-		r.res.LoadError = "impunit.js: " + scriptvm.AsScriptError(err).Error()
+		r.res.LoadError = "impunit.js: " + r.sess.Loop.ScriptError(err).Error()
 		return
 	}
 	if agent != "" {
@@ -458,7 +458,7 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	_, err = sess.Loop.Run(runCtx, runner, scriptvm.RunOptions{})
 	r.disarmGuard()
 	if err != nil {
-		r.res.LoadError = scriptvm.AsScriptError(err).Error()
+		r.res.LoadError = r.sess.Loop.ScriptError(err).Error()
 	}
 	if r.cur != nil && ctx.Err() == nil && !r.finished() {
 		// The wall-clock guard stopped a test that neither settled nor let
@@ -504,7 +504,7 @@ func (r *fileRun) load(path string) error {
 		_, err = r.rt.RunProgram(prg)
 	}
 	if err != nil {
-		return scriptvm.AsScriptError(err)
+		return r.sess.Loop.ScriptError(err)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package scriptvm
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/dop251/goja"
 )
 
@@ -15,29 +12,13 @@ import (
 // Values of one runtime must never be handed to the other: pass data
 // (serialised) between them.
 type Companion struct {
-	l       *Loop
-	rt      *goja.Runtime
-	onError func(*ScriptError)
-	toText  goja.Callable
-
-	rejected     map[*goja.Promise]int
-	rejectedList []*goja.Promise
+	*script
 }
 
 // NewCompanion adds a runtime to the loop. onError receives its uncaught
 // exceptions (nil drops them). Call it before Run.
 func (l *Loop) NewCompanion(onError func(*ScriptError)) *Companion {
-	rt := goja.New()
-	rt.SetTimeSource(l.clock.Now)
-	rt.SetMaxCallStackSize(10000)
-	toText, err := rt.RunString("(function (v) { return String(v); })")
-	if err != nil {
-		panic(fmt.Sprintf("scriptvm: creating a companion runtime: %v", err))
-	}
-	newGuardian(l, rt)
-	c := &Companion{l: l, rt: rt, onError: onError}
-	c.toText, _ = goja.AssertFunction(toText)
-	rt.SetPromiseRejectionTracker(c.track)
+	c := &Companion{script: newScript(l, goja.New(), 10000, onError)}
 	l.companions = append(l.companions, c)
 	return c
 }
@@ -51,13 +32,7 @@ func (c *Companion) RunProgram(prg *goja.Program) error {
 	_, err := c.rt.RunProgram(prg)
 	c.reportRejections()
 	if err != nil {
-		var ie *goja.InterruptedError
-		if errors.As(err, &ie) {
-			if wd, ok := ie.Value().(*WatchdogError); ok {
-				return watchdogError(ie, wd)
-			}
-		}
-		return AsScriptError(err)
+		return c.ScriptError(err)
 	}
 	return nil
 }
@@ -72,60 +47,4 @@ func (c *Companion) Call(fn goja.Callable, this goja.Value, args ...goja.Value) 
 		return nil, false
 	}
 	return v, true
-}
-
-func (c *Companion) report(err error) {
-	if c.onError == nil {
-		return
-	}
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
-		if wd, ok := ie.Value().(*WatchdogError); ok {
-			c.onError(watchdogError(ie, wd))
-		}
-		return // the run is being stopped
-	}
-	c.onError(AsScriptError(err))
-}
-
-// Text is Loop.Text for the companion's values. Loop only.
-func (c *Companion) Text(v goja.Value) string {
-	if v == nil {
-		return "undefined"
-	}
-	if _, isObj := v.(*goja.Object); !isObj {
-		return v.String()
-	}
-	out, err := c.toText(goja.Undefined(), v)
-	if err != nil {
-		return "<unprintable value>"
-	}
-	return out.String()
-}
-
-func (c *Companion) track(p *goja.Promise, op goja.PromiseRejectionOperation) {
-	switch op {
-	case goja.PromiseRejectionReject:
-		if c.rejected == nil {
-			c.rejected = map[*goja.Promise]int{}
-		}
-		c.rejected[p] = len(c.rejectedList)
-		c.rejectedList = append(c.rejectedList, p)
-	case goja.PromiseRejectionHandle:
-		if i, ok := c.rejected[p]; ok {
-			delete(c.rejected, p)
-			c.rejectedList[i] = nil
-		}
-	}
-}
-
-func (c *Companion) reportRejections() {
-	list := c.rejectedList
-	c.rejectedList = nil
-	clear(c.rejected)
-	for _, p := range list {
-		if p != nil && c.onError != nil {
-			c.onError(rejectionError(c.Text, p.Result()))
-		}
-	}
 }

@@ -85,15 +85,29 @@ func fromCompile(name string, err error) *ScriptError {
 	return &ScriptError{Kind: "SyntaxError", Message: err.Error(), File: name}
 }
 
+// valueText renders thrown values for error messages.
+type valueText interface {
+	// Text is String(v), or a placeholder when that throws or runs away.
+	Text(v goja.Value) string
+	// Name is v.name when it is a string, "" otherwise (or when reading
+	// it throws).
+	Name(v *goja.Object) string
+}
+
 // fromException converts a JS exception into a *ScriptError, taking the
-// location from the innermost frame that has one.
-func fromException(ex *goja.Exception) *ScriptError {
+// location from the innermost frame that has one. The thrown value is
+// rendered by t, which never lets a hostile toString or name getter
+// escape; without t (no runtime at hand), objects are not rendered.
+func fromException(ex *goja.Exception, t valueText) *ScriptError {
 	se := &ScriptError{Kind: "Error", Message: "exception"}
 	if v := ex.Value(); v != nil {
-		se.Message = v.String()
 		if obj, ok := v.(*goja.Object); ok {
-			if name := obj.Get("name"); name != nil && !goja.IsUndefined(name) {
-				se.Kind = name.String()
+			se.Message = "<" + obj.ClassName() + " object>"
+			if t != nil {
+				se.Message = t.Text(v)
+				if name := t.Name(obj); name != "" {
+					se.Kind = name
+				}
 			}
 		} else {
 			se.Kind = "throw"
@@ -106,8 +120,8 @@ func fromException(ex *goja.Exception) *ScriptError {
 		if fr.Func == "<native>" {
 			fr.Func = ""
 		}
-		if p.Filename == "" && fr.Func == "" {
-			continue
+		if p.Filename == "" && (fr.Func == "" || isGoName(fr.Func)) {
+			continue // a host function with no name a script knows
 		}
 		se.Stack = append(se.Stack, fr)
 		if se.File == "" && p.Filename != "" {
@@ -117,22 +131,33 @@ func fromException(ex *goja.Exception) *ScriptError {
 	return se
 }
 
+// isGoName reports whether a function name is a Go symbol (a host
+// function that was not given a script-facing name), which a stack trace
+// does not show.
+func isGoName(name string) bool {
+	return strings.Contains(name, "/") || strings.Contains(name, "(*") || strings.HasSuffix(name, "-fm")
+}
+
 // AsScriptError converts err (from running or calling JS) into a
-// *ScriptError. Errors that are not JS exceptions are wrapped as they are.
-func AsScriptError(err error) *ScriptError {
+// *ScriptError without a runtime at hand: a thrown object is not rendered
+// (use Loop.ScriptError, which renders it safely). Errors that are not JS
+// exceptions are wrapped as they are.
+func AsScriptError(err error) *ScriptError { return toScriptError(err, nil) }
+
+func toScriptError(err error, t valueText) *ScriptError {
 	var se *ScriptError
 	if errors.As(err, &se) {
 		return se
 	}
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {
-		se := fromException(&so.Exception)
+		se := fromException(&so.Exception, nil)
 		se.Kind, se.Message = "RangeError", "RangeError: Maximum call stack size exceeded (unbounded recursion?)"
 		return se
 	}
 	var ex *goja.Exception
 	if errors.As(err, &ex) {
-		return fromException(ex)
+		return fromException(ex, t)
 	}
 	return &ScriptError{Kind: "Error", Message: strings.TrimSpace(err.Error())}
 }

@@ -96,9 +96,8 @@ func (r StopReason) String() string {
 // be called from code the loop is running (the program, a callback, a timer
 // or an enqueued function).
 type Loop struct {
-	rt      *goja.Runtime
+	*script // the agent's runtime
 	clock   Clock
-	onError func(*ScriptError)
 
 	mu     sync.Mutex
 	queue  []func()
@@ -109,14 +108,6 @@ type Loop struct {
 	seq    uint64
 	holds  int // open operations (Op); an UntilIdle run waits for them
 	busy   int // open Busy operations; virtual time stands still for them
-
-	// Unhandled promise rejections, in the order they happened, until a
-	// handler is attached or the loop reports them after the current task.
-	rejected     map[*goja.Promise]int
-	rejectedList []*goja.Promise
-
-	toText   goja.Callable // String(v), for Text
-	guardian *guardian     // the runtime's guarded built-ins
 
 	budget  time.Duration
 	memory  int64
@@ -138,27 +129,15 @@ func New(opts Options) *Loop {
 	if opts.MaxCallStackSize == 0 {
 		opts.MaxCallStackSize = 10000
 	}
-	rt := goja.New()
-	rt.SetTimeSource(opts.Clock.Now)
-	rt.SetMaxCallStackSize(opts.MaxCallStackSize)
 	vc, _ := opts.Clock.(*VirtualClock)
-	// Compiled now, while no interrupt can be pending.
-	toText, err := rt.RunString("(function (v) { return String(v); })")
-	if err != nil {
-		panic(fmt.Sprintf("scriptvm: creating the runtime: %v", err))
-	}
 	l := &Loop{
-		rt:      rt,
 		budget:  opts.CallbackBudget,
 		memory:  opts.MemoryBudget,
 		clock:   opts.Clock,
 		virtual: vc,
-		onError: opts.OnError,
 		wake:    make(chan struct{}, 1),
 	}
-	l.toText, _ = goja.AssertFunction(toText)
-	rt.SetPromiseRejectionTracker(l.trackRejection)
-	l.guardian = newGuardian(l, rt)
+	l.script = newScript(l, goja.New(), opts.MaxCallStackSize, opts.OnError)
 	return l
 }
 
@@ -249,19 +228,6 @@ func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja
 
 // Report passes err, converted to a *ScriptError, to OnError. Loop only.
 func (l *Loop) Report(err error) { l.report(err) }
-
-func (l *Loop) report(err error) {
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
-		if wd, ok := ie.Value().(*WatchdogError); ok && l.onError != nil {
-			l.onError(watchdogError(ie, wd))
-		}
-		return // otherwise the run is being stopped; not the script's fault
-	}
-	if l.onError != nil {
-		l.onError(AsScriptError(err))
-	}
-}
 
 // watchdogError describes a callback stopped by the watchdog, located
 // where it was stopped.
@@ -427,7 +393,7 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 				return StoppedByContext, nil
 			}
 		}
-		return 0, AsScriptError(err)
+		return 0, l.ScriptError(err)
 	}
 	return l.loop(ctx, opts), nil
 }

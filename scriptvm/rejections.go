@@ -1,74 +1,123 @@
 package scriptvm
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 
 	"github.com/dop251/goja"
 )
 
+// script is one goja runtime the loop drives — the agent's, or a
+// companion's — with what the loop needs to report its errors: safe value
+// rendering, the error callback and its unhandled promise rejections.
+// Loop goroutine only.
+type script struct {
+	rt *goja.Runtime
+	texts
+	onError func(*ScriptError)
+
+	// Unhandled promise rejections, in the order they happened, until a
+	// handler is attached or they are reported after the current task.
+	rejected     map[*goja.Promise]int
+	rejectedList []*goja.Promise
+}
+
+// newScript prepares rt to run under l: time from l's clock, bounded
+// recursion, guarded built-ins, helpers for error text, and rejection
+// tracking.
+func newScript(l *Loop, rt *goja.Runtime, maxStack int, onError func(*ScriptError)) *script {
+	rt.SetTimeSource(l.clock.Now)
+	rt.SetMaxCallStackSize(maxStack)
+	s := &script{rt: rt, texts: newTexts(rt), onError: onError}
+	rt.SetPromiseRejectionTracker(s.trackRejection)
+	newGuardian(l, rt)
+	return s
+}
+
 // trackRejection is the runtime's promise rejection tracker: a promise
 // rejected with no handler is remembered until a handler is attached; the
 // ones still unhandled when the current task (and its promise jobs) has
-// finished are reported like uncaught exceptions. Loop only.
-func (l *Loop) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation) {
+// finished are reported like uncaught exceptions.
+func (s *script) trackRejection(p *goja.Promise, op goja.PromiseRejectionOperation) {
 	switch op {
 	case goja.PromiseRejectionReject:
-		if l.rejected == nil {
-			l.rejected = map[*goja.Promise]int{}
+		if s.rejected == nil {
+			s.rejected = map[*goja.Promise]int{}
 		}
-		l.rejected[p] = len(l.rejectedList)
-		l.rejectedList = append(l.rejectedList, p)
+		s.rejected[p] = len(s.rejectedList)
+		s.rejectedList = append(s.rejectedList, p)
 	case goja.PromiseRejectionHandle:
-		if i, ok := l.rejected[p]; ok {
-			delete(l.rejected, p)
-			l.rejectedList[i] = nil
+		if i, ok := s.rejected[p]; ok {
+			delete(s.rejected, p)
+			s.rejectedList[i] = nil
 		}
 	}
 }
 
 // reportRejections reports, in the order they happened, the rejections
-// no handler was attached to during the task that just ended. Loop only.
-func (l *Loop) reportRejections() {
-	if len(l.rejectedList) == 0 {
+// no handler was attached to during the task that just ended.
+func (s *script) reportRejections() {
+	if len(s.rejectedList) == 0 {
 		return
 	}
-	list := l.rejectedList
-	l.rejectedList = nil
-	clear(l.rejected)
+	list := s.rejectedList
+	s.rejectedList = nil
+	clear(s.rejected)
 	for _, p := range list {
-		if p != nil && l.onError != nil {
-			l.onError(l.fromRejection(p.Result()))
+		if p != nil && s.onError != nil {
+			s.onError(s.rejectionError(p.Result()))
 		}
 	}
+}
+
+// report passes err from a callback, converted to a *ScriptError, to
+// onError. An interrupt is reported only when the watchdog caused it;
+// otherwise the run is being stopped, which is not the script's fault.
+func (s *script) report(err error) {
+	if s.onError == nil {
+		return
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		if wd, ok := ie.Value().(*WatchdogError); ok {
+			s.onError(watchdogError(ie, wd))
+		}
+		return
+	}
+	s.onError(s.ScriptError(err))
+}
+
+// ScriptError converts err, from running or calling this runtime's JS,
+// into a *ScriptError, rendering a thrown value safely.
+func (s *script) ScriptError(err error) *ScriptError {
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) {
+		if wd, ok := ie.Value().(*WatchdogError); ok {
+			return watchdogError(ie, wd)
+		}
+	}
+	return toScriptError(err, s.texts)
 }
 
 // stackFrameRE matches one frame of a goja Error's stack property:
 // "at name (file:line:col(pc))" or "at file:line:col(pc)".
 var stackFrameRE = regexp.MustCompile(`at (?:(\S+) \()?([^\s()]+):(\d+):(\d+)`)
 
-// fromRejection describes an unhandled rejection: "Uncaught (in promise)"
-// and the reason, located where the reason (an Error) was created.
-func (l *Loop) fromRejection(reason goja.Value) *ScriptError {
-	return rejectionError(l.Text, reason)
-}
-
-// rejectionError describes an unhandled rejection, text being the
-// runtime's String(v).
-func rejectionError(text func(goja.Value) string, reason goja.Value) *ScriptError {
-	se := &ScriptError{Kind: "throw", Message: "Uncaught (in promise) " + text(reason)}
+// rejectionError describes an unhandled rejection: "Uncaught (in
+// promise)" and the reason, located where the reason (an Error) was
+// created.
+func (t texts) rejectionError(reason goja.Value) *ScriptError {
+	se := &ScriptError{Kind: "throw", Message: "Uncaught (in promise) " + t.Text(reason)}
 	obj, ok := reason.(*goja.Object)
 	if !ok {
 		return se
 	}
-	if name := obj.Get("name"); name != nil && !goja.IsUndefined(name) {
-		se.Kind = text(name)
+	if name := t.Name(obj); name != "" {
+		se.Kind = name
 	}
-	st := obj.Get("stack")
-	if st == nil || goja.IsUndefined(st) {
-		return se
-	}
-	for _, m := range stackFrameRE.FindAllStringSubmatch(text(st), -1) {
+	for _, m := range stackFrameRE.FindAllStringSubmatch(t.stack(obj), -1) {
 		line, _ := strconv.Atoi(m[3])
 		col, _ := strconv.Atoi(m[4])
 		fr := Frame{Func: m[1], File: m[2], Line: line, Col: col}
@@ -80,19 +129,61 @@ func rejectionError(text func(goja.Value) string, reason goja.Value) *ScriptErro
 	return se
 }
 
-// Text converts a JS value to text as String(v) does, without letting a
-// toString or getter that throws, loops until interrupted or overflows the
-// stack escape: such a value becomes "<unprintable value>". Loop only.
-func (l *Loop) Text(v goja.Value) string {
+// texts renders the values of one runtime for error messages, without
+// letting a toString or getter that throws, loops until interrupted or
+// overflows the stack escape. Its functions are compiled into the runtime
+// when it is made, while no interrupt can be pending.
+type texts struct{ toText, nameOf, stackOf goja.Callable }
+
+func newTexts(rt *goja.Runtime) texts {
+	compile := func(src string) goja.Callable {
+		v, err := rt.RunString(src)
+		if err != nil {
+			panic(fmt.Sprintf("scriptvm: creating the runtime: %v", err))
+		}
+		fn, _ := goja.AssertFunction(v)
+		return fn
+	}
+	return texts{
+		toText:  compile("(function (v) { return String(v); })"),
+		nameOf:  compile(`(function (v) { var n = v.name; return typeof n === "string" ? n : undefined; })`),
+		stackOf: compile(`(function (v) { var s = v.stack; return typeof s === "string" ? s : ""; })`),
+	}
+}
+
+// Text converts a JS value to text as String(v) does; a value whose
+// conversion throws or runs away becomes "<unprintable Error>" (its
+// class). On the runtime's goroutine only.
+func (t texts) Text(v goja.Value) string {
 	if v == nil {
 		return "undefined"
 	}
-	if _, isObj := v.(*goja.Object); !isObj {
+	obj, isObj := v.(*goja.Object)
+	if !isObj {
 		return v.String() // primitives convert without running script code
 	}
-	out, err := l.toText(goja.Undefined(), v)
+	out, err := t.toText(goja.Undefined(), v)
 	if err != nil {
-		return "<unprintable value>"
+		return "<unprintable " + obj.ClassName() + ">"
+	}
+	return out.String()
+}
+
+// stack returns obj.stack when it is a string, else "".
+func (t texts) stack(obj *goja.Object) string {
+	out, err := t.stackOf(goja.Undefined(), obj)
+	if err != nil || out == nil {
+		return ""
+	}
+	return out.String()
+}
+
+// Name returns obj.name when it is a string; "" when it is not, or when
+// reading it throws. On the runtime's goroutine only.
+func (t texts) Name(obj *goja.Object) string {
+	out, err := t.nameOf(goja.Undefined(), obj)
+	if err != nil || out == nil || goja.IsUndefined(out) {
+		return ""
 	}
 	return out.String()
 }

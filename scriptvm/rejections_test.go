@@ -71,7 +71,7 @@ var fine = { toString: function () { return "fine"; } };`)
 		t.Fatal(err)
 	}
 	rt := h.loop.Runtime()
-	if got := h.loop.Text(rt.Get("bad")); got != "<unprintable value>" {
+	if got := h.loop.Text(rt.Get("bad")); got != "<unprintable Object>" {
 		t.Errorf("Text(bad) = %q", got)
 	}
 	if got := h.loop.Text(rt.Get("fine")); got != "fine" {
