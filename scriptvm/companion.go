@@ -18,7 +18,7 @@ type Companion struct {
 // NewCompanion adds a runtime to the loop. onError receives its uncaught
 // exceptions (nil drops them). Call it before Run.
 func (l *Loop) NewCompanion(onError func(*ScriptError)) *Companion {
-	c := &Companion{script: newScript(l, goja.New(), 10000, onError)}
+	c := &Companion{script: newScript(l, goja.New(), DefaultMaxCallStack, onError)}
 	l.companions = append(l.companions, c)
 	return c
 }

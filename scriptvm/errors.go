@@ -3,6 +3,7 @@ package scriptvm
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/agenthost/agenthost/exitcode"
@@ -52,14 +53,44 @@ func (e *ScriptError) Error() string {
 // (exitcode.ScriptError); it makes ScriptError an exitcode.Coder.
 func (e *ScriptError) ExitCode() int { return exitcode.ScriptError }
 
-// Lines returns the error as lines for a log: the message with its location,
-// then one "  at func (file:line:col)" line per stack frame.
+// Lines returns the error as lines for a log: the message with its
+// location, then one "  at func (file:line:col)" line per stack frame.
+// A frame repeated in a row (a runaway recursion) is shown once with a
+// count, "  … 2,490 more frames of f (x.js:6:3)"; past shownFrames lines
+// of frames the rest are counted on one line.
 func (e *ScriptError) Lines() []string {
 	lines := []string{e.Error()}
-	for _, f := range e.Stack {
+	for i := 0; i < len(e.Stack); {
+		f := e.Stack[i]
+		run := 1
+		for i+run < len(e.Stack) && e.Stack[i+run] == f {
+			run++
+		}
+		if len(lines) > shownFrames {
+			lines = append(lines, "  … "+thousands(len(e.Stack)-i)+" more frames")
+			break
+		}
 		lines = append(lines, "  at "+f.String())
+		if run > 2 {
+			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+f.String())
+		} else {
+			run = 1
+		}
+		i += run
 	}
 	return lines
+}
+
+// shownFrames is about how many lines of frames Lines shows.
+const shownFrames = 10
+
+// thousands writes n with commas: 2490 → "2,490".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // fromCompile converts a parser or compiler error into a *ScriptError.
@@ -112,6 +143,9 @@ func fromException(ex *goja.Exception, t valueText) *ScriptError {
 		} else {
 			se.Kind = "throw"
 			se.Message = "Uncaught " + v.String()
+			if t != nil {
+				se.Message = "Uncaught " + t.Text(v)
+			}
 		}
 	}
 	for _, sf := range ex.Stack() {
@@ -145,19 +179,31 @@ func isGoName(name string) bool {
 func AsScriptError(err error) *ScriptError { return toScriptError(err, nil) }
 
 func toScriptError(err error, t valueText) *ScriptError {
+	// A *goja.Exception is matched by its type alone: its Unwrap and
+	// Error run script code (instanceof and toString on the thrown value),
+	// so errors.As and err.Error() must never reach it.
+	switch e := err.(type) {
+	case *ScriptError:
+		return e
+	case *goja.StackOverflowError:
+		se := fromException(&e.Exception, nil)
+		se.Kind, se.Message = "RangeError", "RangeError: Maximum call stack size exceeded (unbounded recursion?)"
+		return se
+	case *goja.Exception:
+		return fromException(e, t)
+	case *goja.InterruptedError:
+		return &ScriptError{Kind: "InterruptedError", Message: "interrupted"}
+	}
 	var se *ScriptError
 	if errors.As(err, &se) {
 		return se
 	}
-	var so *goja.StackOverflowError
-	if errors.As(err, &so) {
-		se := fromException(&so.Exception, nil)
-		se.Kind, se.Message = "RangeError", "RangeError: Maximum call stack size exceeded (unbounded recursion?)"
-		return se
-	}
-	var ex *goja.Exception
-	if errors.As(err, &ex) {
-		return fromException(ex, t)
-	}
 	return &ScriptError{Kind: "Error", Message: strings.TrimSpace(err.Error())}
+}
+
+// interruption returns err as an interrupt, without unwrapping a
+// *goja.Exception (see toScriptError).
+func interruption(err error) (*goja.InterruptedError, bool) {
+	ie, ok := err.(*goja.InterruptedError)
+	return ie, ok
 }

@@ -225,12 +225,30 @@ func TestDeadlineAndDateFollowTheClock(t *testing.T) {
 	}
 }
 
-func TestStackOverflowIsAScriptError(t *testing.T) {
+// TestStackOverflowIsOneShortError: a runaway recursion is one
+// RangeError whose log shows the first frames and counts the rest, naming
+// the frame that repeats; one through a getter (host code between the
+// frames) ends just as fast.
+func TestStackOverflowIsOneShortError(t *testing.T) {
 	h := newHarness(t, nil)
-	_, err := h.run(t, "function f() { return f() + 1; }\nf();\n", RunOptions{UntilIdle: true})
+	_, err := h.run(t, "function f() {\n  return f() + 1;\n}\nf();\n", RunOptions{UntilIdle: true})
 	var se *ScriptError
-	if !errors.As(err, &se) || !strings.Contains(strings.ToLower(se.Message), "stack") {
+	if !errors.As(err, &se) || se.Message != "RangeError: Maximum call stack size exceeded (unbounded recursion?)" {
 		t.Fatalf("got %v", err)
+	}
+	lines := se.Lines()
+	if len(lines) != 4 || lines[1] != "  at f (agent.js:2:11)" || !strings.HasPrefix(lines[2], "  … 2,4") ||
+		!strings.HasSuffix(lines[2], " more frames of f (agent.js:2:11)") || lines[3] != "  at <anonymous> (agent.js:4:2)" {
+		t.Fatalf("lines %q", lines)
+	}
+	start := time.Now()
+	h = newHarness(t, nil)
+	_, err = h.run(t, "var o = { get x() { return this.x; } };\no.x;\n", RunOptions{UntilIdle: true})
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "Maximum call stack size exceeded") {
+		t.Fatalf("getter recursion: %v", err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("a recursion through a getter took %v to end", el)
 	}
 }
 

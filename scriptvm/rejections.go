@@ -1,7 +1,6 @@
 package scriptvm
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -79,8 +78,7 @@ func (s *script) report(err error) {
 	if s.onError == nil {
 		return
 	}
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
+	if ie, ok := interruption(err); ok {
 		if wd, ok := ie.Value().(*WatchdogError); ok {
 			s.onError(watchdogError(ie, wd))
 		}
@@ -92,8 +90,7 @@ func (s *script) report(err error) {
 // ScriptError converts err, from running or calling this runtime's JS,
 // into a *ScriptError, rendering a thrown value safely.
 func (s *script) ScriptError(err error) *ScriptError {
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) {
+	if ie, ok := interruption(err); ok {
 		if wd, ok := ie.Value().(*WatchdogError); ok {
 			return watchdogError(ie, wd)
 		}
@@ -159,11 +156,14 @@ func (t texts) Text(v goja.Value) string {
 		return "undefined"
 	}
 	obj, isObj := v.(*goja.Object)
-	if !isObj {
-		return v.String() // primitives convert without running script code
+	if _, isSym := v.(*goja.Symbol); !isObj && !isSym {
+		return v.String() // other primitives convert without running script code
 	}
 	out, err := t.toText(goja.Undefined(), v)
 	if err != nil {
+		if obj == nil {
+			return "<unprintable value>"
+		}
 		return "<unprintable " + obj.ClassName() + ">"
 	}
 	return out.String()
