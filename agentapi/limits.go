@@ -2,6 +2,7 @@ package agentapi
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/agenthost/agenthost/hostlog"
@@ -52,14 +53,14 @@ const MaxMQTTPayload = 256*1024*1024 - 64*1024
 // module that sends, receives or logs goes through them, so one agent has
 // one budget whatever dialect it uses. Loop only.
 type Limiters struct {
-	loop          *scriptvm.Loop
-	log           *hostlog.Clocked
-	record        func(report.Decision)
-	cfg           Limits
-	logB, out, in *ratelimit.Bucket // nil when off
-	http          *ratelimit.Bucket // nil when off
+	loop    *scriptvm.Loop
+	log     *hostlog.Clocked
+	record  func(report.Decision)
+	cfg     Limits
+	out, in *ratelimit.Bucket // nil when off
+	http    *ratelimit.Bucket // nil when off
 
-	logDropped int // lines dropped since the last notice
+	logs map[string]*logGate // by log source: the agent's, the device's
 
 	queue   []func() // outbound requests waiting for a token, oldest first
 	release *scriptvm.Timer
@@ -74,7 +75,11 @@ func newLimiters(loop *scriptvm.Loop, log *hostlog.Clocked, cfg Limits, record f
 		}
 		return ratelimit.NewBucket(s.Rate, s.Burst, now)
 	}
-	l.logB, l.out, l.in = mk(cfg.Log), mk(cfg.Outbound), mk(cfg.Inbound)
+	l.out, l.in = mk(cfg.Outbound), mk(cfg.Inbound)
+	l.logs = map[string]*logGate{}
+	for _, source := range []string{hostlog.SourceAgent, hostlog.SourceDevice} {
+		l.logs[source] = &logGate{source: source, bucket: mk(cfg.Log)}
+	}
 	if cfg.HTTP.Rate > 0 { // a zero Spec (Limits{} in tests) is off too
 		l.http = mk(cfg.HTTP)
 	}
@@ -106,35 +111,79 @@ func (l *Limiters) PayloadLimit() int64 {
 // MessageSize is the configured message size limit in bytes; 0 when off.
 func (l *Limiters) MessageSize() int64 { return l.cfg.MessageSize }
 
-// LogLine prints a script's log line unless the log limiter drops it. The
-// first line allowed after drops is preceded by one [Status] notice with
-// the number dropped.
+// logGate is the log limit of one source of script lines.
+type logGate struct {
+	source     string
+	bucket     *ratelimit.Bucket // nil when off
+	dropped    int               // entries dropped since the last notice
+	lastNotice time.Time
+}
+
+// noticeEvery is the least time between two notices of dropped log lines
+// of one source, so that under a sustained flood the notice does not come
+// before every line that gets through.
+const noticeEvery = time.Minute
+
+// LogLine prints a script's server.log / server.error line, unless the
+// log limit drops it.
 func (l *Limiters) LogLine(text string, isError bool) {
-	if l.logB != nil {
+	level := slog.LevelInfo
+	if isError {
+		level = slog.LevelError
+	}
+	l.LogEntry(hostlog.SourceAgent, level, text)
+}
+
+// LogEntry prints one log entry of source (hostlog.SourceAgent or
+// SourceDevice) — a line, or an error with its stack lines — unless the log
+// limit drops it: one entry takes one token, so an error storm is limited
+// like a log storm. Drops are counted and told in a [Status] notice before
+// the next entry that gets through, at most once a minute (host clock),
+// and when the run ends.
+func (l *Limiters) LogEntry(source string, level slog.Level, lines ...string) {
+	g := l.logs[source]
+	if g == nil {
+		panic("agentapi: LogEntry from unknown source " + source)
+	}
+	if g.bucket != nil {
 		now := l.loop.Clock().Now()
-		if !l.logB.Take(now) {
-			l.logDropped++
-			l.decide(now, LimitLog, report.Refused, l.logB, "")
+		if !g.bucket.Take(now) {
+			g.dropped++
+			if source == hostlog.SourceAgent {
+				l.decide(now, LimitLog, report.Refused, g.bucket, "")
+			}
 			return
 		}
-		l.decide(now, LimitLog, report.Allowed, l.logB, "")
-		l.flushLogNotice()
+		if source == hostlog.SourceAgent {
+			l.decide(now, LimitLog, report.Allowed, g.bucket, "")
+		}
+		if g.dropped > 0 && (g.lastNotice.IsZero() || now.Sub(g.lastNotice) >= noticeEvery) {
+			l.notice(g)
+			g.lastNotice = now
+		}
 	}
-	if isError {
-		l.log.AgentError(text)
-	} else {
-		l.log.Agent(text)
+	for _, line := range lines {
+		l.log.Log(source, level, line)
 	}
 }
 
-// flushLogNotice prints the notice for lines dropped so far, if any.
-func (l *Limiters) flushLogNotice() {
-	if l.logDropped == 0 {
-		return
+// notice tells how many entries of g were dropped since the last notice.
+func (l *Limiters) notice(g *logGate) {
+	what := "log line(s)"
+	if g.source == hostlog.SourceDevice {
+		what = "device log line(s)"
 	}
-	l.log.StatusWarn(fmt.Sprintf("%d log line(s) dropped: more than %s (burst %d)",
-		l.logDropped, l.cfg.Log.Text, l.cfg.Log.Burst))
-	l.logDropped = 0
+	l.log.StatusWarn(fmt.Sprintf("%d %s dropped: more than %s (burst %d)", g.dropped, what, l.cfg.Log.Text, l.cfg.Log.Burst))
+	g.dropped = 0
+}
+
+// flushLogNotice tells the drops not told yet (at the end of a run).
+func (l *Limiters) flushLogNotice() {
+	for _, source := range []string{hostlog.SourceAgent, hostlog.SourceDevice} {
+		if g := l.logs[source]; g.dropped > 0 {
+			l.notice(g)
+		}
+	}
 }
 
 // Outbound passes one MQTT request through the outbound limiter: send runs

@@ -136,6 +136,56 @@ imp.wakeup(60, function () { server.log("a minute later"); });
 	}
 }
 
+// TestErrorStormIsLimitedLikeTheLog: uncaught errors are log entries too
+// (one token each, stack lines included): a timer that throws 10,000 times
+// prints exactly 5 errors with the burst of 5, and the drops are counted.
+func TestErrorStormIsLimitedLikeTheLog(t *testing.T) {
+	out := agenttest.MustRun(t, `
+let n = 0;
+function boom() { if (++n < 10000) imp.wakeup(0.01, boom); throw new Error("storm " + n); }
+imp.wakeup(0, boom);
+`, agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/h, burst: 5}\n"})
+	var reports []string
+	for _, l := range out.AgentErrors() {
+		if !strings.HasPrefix(l, "  at ") {
+			reports = append(reports, l)
+		}
+	}
+	if len(reports) != 5 || !strings.HasSuffix(reports[4], "Error: storm 5") || len(out.AgentErrors()) != 10 {
+		t.Fatalf("error entries %q", out.AgentErrors())
+	}
+	// 10,000 throws in 100 s at 1/h: 5 print, no token comes back, and
+	// the 9,995 dropped are told at exit.
+	if !slices.Contains(out.Status(), "WARNING: 9995 log line(s) dropped: more than 1/h (burst 5)") {
+		t.Fatalf("status %q", out.Status())
+	}
+}
+
+// TestDropNoticeAtMostOnceAMinute: under a sustained flood the notice of
+// dropped lines comes at most once a minute, not before every line that
+// gets through.
+func TestDropNoticeAtMostOnceAMinute(t *testing.T) {
+	out := agenttest.MustRun(t, `
+let n = 0;
+function flood() { for (let i = 0; i < 10; i++) server.log("tick " + n); if (++n < 300) imp.wakeup(1, flood); }
+flood();
+`, agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/s, burst: 1}\n"})
+	var notices int
+	for _, s := range out.Status() {
+		if strings.Contains(s, "log line(s) dropped") {
+			notices++
+		}
+	}
+	// 300 s of flood: one notice at the first line through after drops,
+	// then one a minute (at most 6 in 300 s), and none more than that.
+	if got := len(out.Agent()); got != 300 {
+		t.Fatalf("%d agent lines, want 300 (one a second)", got)
+	}
+	if notices < 5 || notices > 6 {
+		t.Fatalf("%d notices in 300 s of flood, want one a minute:\n%q", notices, out.Status())
+	}
+}
+
 // TestLogNoticeAtExit: lines dropped at the end are counted at exit.
 func TestLogNoticeAtExit(t *testing.T) {
 	out := agenttest.MustRun(t, `for (let i = 0; i < 7; i++) server.log("x");`,

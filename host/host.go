@@ -242,7 +242,11 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Clock:          clock,
 		CallbackBudget: cfg.Limits.CPUPerCallback,
 		MemoryBudget:   cfg.Limits.Memory,
-		OnError:        func(se *scriptvm.ScriptError) { logScriptError(log, se) },
+		// Uncaught errors count against the log limit, like the lines
+		// they are: an error storm cannot fill a disk.
+		OnError: func(se *scriptvm.ScriptError) {
+			s.Env.Limits.LogEntry(hostlog.SourceAgent, slog.LevelError, se.Lines()...)
+		},
 	})
 	s.Env, err = agentapi.NewEnv(agentapi.Options{
 		Loop:         s.Loop,
@@ -259,7 +263,9 @@ func NewSession(o SessionOptions) (*Session, error) {
 		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout, http: s.HTTP, link: s.Device})...)
 	}
 	if err == nil && o.Device != nil {
-		devicesim.Start(s.Loop, s.Device, log, o.Device)
+		devicesim.Start(s.Loop, s.Device, func(level slog.Level, lines ...string) {
+			s.Env.Limits.LogEntry(hostlog.SourceDevice, level, lines...)
+		}, o.Device)
 	}
 	if err != nil {
 		if s.Env != nil {

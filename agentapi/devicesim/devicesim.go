@@ -17,7 +17,6 @@ import (
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/agentapi/device"
-	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/dop251/goja"
 )
@@ -33,7 +32,7 @@ type Device struct {
 	loop  *scriptvm.Loop
 	comp  *scriptvm.Companion
 	rt    *goja.Runtime
-	log   *hostlog.Clocked
+	emit  Emit
 	link  *device.Link
 	blobs *agentapi.Blobs
 	start time.Time
@@ -42,18 +41,18 @@ type Device struct {
 	wakeups  map[*goja.Object]*scriptvm.Timer
 }
 
+// Emit writes one log entry of the device ([Device] lines): a line, or an
+// error and its stack. The host passes its log limiter's.
+type Emit func(level slog.Level, lines ...string)
+
 // Start prepares the device script prg on loop, attached to link's Device
 // side: as the loop's first task after the agent's top level, the link
 // comes up (the agent's device.onconnect fires next) and the device's top
 // level runs. A top-level throw is logged as a [Device] error; the
 // handlers registered before it stay. Call it before the loop runs.
-func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *goja.Program) *Device {
-	d := &Device{loop: loop, log: log, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{}}
-	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) {
-		for _, line := range se.Lines() {
-			log.Log(hostlog.SourceDevice, slog.LevelError, line)
-		}
-	})
+func Start(loop *scriptvm.Loop, link *device.Link, emit Emit, prg *goja.Program) *Device {
+	d := &Device{loop: loop, emit: emit, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{}}
+	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) { emit(slog.LevelError, se.Lines()...) })
 	d.rt = d.comp.Runtime()
 	d.blobs = agentapi.NewBlobs(d.rt)
 	d.blobs.AllocError = loop.AllocError
@@ -69,15 +68,13 @@ func Start(loop *scriptvm.Loop, link *device.Link, log *hostlog.Clocked, prg *go
 		d.start = loop.Clock().Now()
 		link.SetConnected(true)
 		if err := d.comp.RunProgram(prg); err != nil {
-			for _, line := range scriptvm.AsScriptError(err).Lines() {
-				log.Log(hostlog.SourceDevice, slog.LevelError, line)
-			}
+			emit(slog.LevelError, scriptvm.AsScriptError(err).Lines()...)
 		}
 	})
 	return d
 }
 
-func (d *Device) warn(msg string) { d.log.Log(hostlog.SourceDevice, slog.LevelWarn, msg) }
+func (d *Device) warn(msg string) { d.emit(slog.LevelWarn, msg) }
 
 func (d *Device) throwf(format string, args ...any) {
 	panic(d.rt.NewTypeError("%s", fmt.Sprintf(format, args...)))
@@ -116,7 +113,7 @@ func (d *Device) print(call goja.FunctionCall, where string, level slog.Level) g
 	if len(call.Arguments) == 0 {
 		d.throwf("%s: missing argument 'value'", where)
 	}
-	d.log.Log(hostlog.SourceDevice, level, agentapi.FormatValue(call.Arguments[0], d.comp.Text))
+	d.emit(level, agentapi.FormatValue(call.Arguments[0], d.comp.Text))
 	return goja.Undefined()
 }
 
