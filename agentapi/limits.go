@@ -236,6 +236,12 @@ func (l *Limiters) scheduleRelease(now time.Time) {
 	})
 }
 
+// RefuseOversize records an inbound message refused for its size before
+// it was read (the connection was cut at its header).
+func (l *Limiters) RefuseOversize(size int64) {
+	l.decide(l.loop.Clock().Now(), LimitMessageSize, report.Refused, nil, fmt.Sprintf("a PUBLISH of %d bytes", size))
+}
+
 // Inbound checks one received message against the size and rate limits;
 // a non-zero result is the onconnectionlost reason (LostOversize,
 // LostInboundRate) to drop the connection with.

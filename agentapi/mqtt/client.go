@@ -123,6 +123,15 @@ func (m *Module) makeClientMethods() map[string]goja.Value {
 	return p
 }
 
+// refusals names the CONNACK return codes of MQTT 3.1.1.
+var refusals = map[byte]string{
+	1: "1 (unacceptable protocol version)",
+	2: "2 (client identifier rejected)",
+	3: "3 (server unavailable)",
+	4: "4 (bad user name or password)",
+	5: "5 (not authorized)",
+}
+
 // connectOptionKeys are the keys connect()'s options may have.
 var connectOptionKeys = []string{"username", "password", "keepalive", "willtopic", "willmessage"}
 
@@ -212,8 +221,24 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 		hold.Post(func() { c.deliverMessage(gen, msg) })
 	})
 	po.SetConnectionLostHandler(func(_ paho.Client, err error) {
-		reason := lostReason(c.conn.Load(), err)
-		hold.Post(func() { c.deliverLost(gen, reason) })
+		conn := c.conn.Load()
+		reason := lostReason(conn, err)
+		var detail string
+		var size int64
+		if conn != nil {
+			_, detail = conn.guard.why()
+			size = conn.guard.size.Load()
+		}
+		hold.Post(func() {
+			if gen == c.gen && detail != "" {
+				env.Log.StatusWarn(fmt.Sprintf("%s: connection dropped (onconnectionlost %d)", detail, reason))
+				if reason == agentapi.LostOversize {
+					env.Limits.RefuseOversize(size)
+					env.Events.Drop("larger than limits.message_size (onconnectionlost -3)")
+				}
+			}
+			c.deliverLost(gen, reason)
+		})
 	})
 
 	pc := paho.NewClient(po)
@@ -226,14 +251,22 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 	go func() {
 		defer c.m.wg.Done()
 		<-tok.Done()
-		code := codeSuccess
-		if tok.Error() != nil {
+		code, cause := codeSuccess, ""
+		if err := tok.Error(); err != nil {
 			code = codeFailure
 			if rc := tok.(*paho.ConnectToken).ReturnCode(); rc >= 1 && rc <= 5 {
 				code = int(rc)
+				cause = "refused by the broker: " + refusals[rc]
+			} else {
+				cause = connectCause(err, c.conn.Load(), c.m.opts.ConnectTimeout)
 			}
 		}
-		if !connecting.Complete(func() { c.deliverConnect(gen, code) }) && code == codeSuccess {
+		if !connecting.Complete(func() {
+			if cause != "" && gen == c.gen {
+				env.Log.StatusWarn(fmt.Sprintf("connect %s failed: %s (onconnect %d)", raw, cause, code))
+			}
+			c.deliverConnect(gen, code)
+		}) && code == codeSuccess {
 			pc.Disconnect(0) // the loop has ended: nobody will use this connection
 		}
 	}()

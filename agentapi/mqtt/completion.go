@@ -29,17 +29,29 @@ type pending struct {
 	done func(error)
 }
 
+// Lanes of completion.
+const (
+	laneOrdered = iota // QoS 0 publishes: complete in issue order
+	laneAcked          // QoS 1/2 publishes: each on its acknowledgement
+	laneControl        // subscribe, unsubscribe: as laneAcked, and before later messages
+)
+
 // complete hands tok to a waiter and runs done(err) on the loop once the
-// token completes. ordered puts it in the lane of operations that complete
-// in issue order (QoS 0 publishes). Loop only.
-func (c *client) complete(tok paho.Token, ordered bool, done func(err error)) {
+// token completes. Loop only.
+func (c *client) complete(tok paho.Token, lane int, done func(err error)) {
 	m := c.m
 	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
-	if ordered {
+	if lane == laneOrdered {
 		m.ordered.add(p)
 		return
 	}
 	e := m.acked.add(p)
+	if lane == laneControl {
+		// A SUBACK comes before the messages it lets through: the first
+		// message after it must not overtake its callback (see
+		// flushControl).
+		m.control = append(m.control, e)
+	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -91,6 +103,36 @@ func (s *ackedSet) takeDone(e *list.Element) []pending {
 		x = next
 	}
 	return out
+}
+
+// flushControl runs, now, the completions of subscribes and unsubscribes
+// whose acknowledgement has arrived but whose waiter has not handed them
+// over yet (with every earlier operation complete too), so that a message
+// the broker sent after a SUBACK reaches the script after the subscribe
+// callback. Called before each inbound message; cheap when no subscribe
+// is pending. Loop only.
+func (m *Module) flushControl() {
+	if len(m.control) == 0 {
+		return
+	}
+	keep := m.control[:0]
+	for _, e := range m.control {
+		p, ok := e.Value.(pending)
+		if !ok {
+			continue // its waiter took it
+		}
+		select {
+		case <-p.tok.Done():
+			for _, q := range m.acked.takeDone(e) {
+				q.op.End()
+				q.done(q.tok.Error())
+			}
+		default:
+			keep = append(keep, e)
+		}
+	}
+	clear(m.control[len(keep):])
+	m.control = keep
 }
 
 // readyQueue collects completed operations and hands them to the loop in

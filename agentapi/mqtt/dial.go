@@ -38,7 +38,7 @@ func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) 
 		conn.Close()
 		return nil, m.ctx.Err()
 	}
-	tc := &trackedConn{Conn: conn, m: m}
+	tc := &trackedConn{Conn: conn, m: m, guard: &wireGuard{maxRemaining: m.maxRemaining()}}
 	m.conns[tc] = true
 	return tc, nil
 }
@@ -49,6 +49,7 @@ func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) 
 type trackedConn struct {
 	net.Conn
 	m      *Module
+	guard  *wireGuard // inspects what the broker sends (wire.go)
 	once   sync.Once
 	failed atomic.Bool // a Read or Write failed before anyone closed the connection
 	closed atomic.Bool // Close was called (errors after it are its echo)
@@ -56,6 +57,10 @@ type trackedConn struct {
 
 func (c *trackedConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	if n > 0 && !c.guard.feed(p[:n]) {
+		c.Conn.Close() // nothing more is read from this broker
+		return 0, errWireFault
+	}
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
@@ -86,12 +91,30 @@ func (c *trackedConn) Close() error {
 const pahoPingTimeout = "pingresp not received"
 
 // lostReason is the onconnectionlost code for a loss paho reported with
-// err on conn: -4 when the socket worked but paho could not decode what
-// the broker sent, -1 for everything else (closed socket, keepalive
-// timeout, write failure).
+// err on conn: the wire guard's when it cut the stream (-3 or -4); -4 when
+// the socket worked but paho could not decode what the broker sent; -1 for
+// everything else (closed socket, keepalive timeout, write failure).
 func lostReason(conn *trackedConn, err error) int {
+	if conn != nil {
+		if r, _ := conn.guard.why(); r != 0 {
+			return r
+		}
+	}
 	if conn == nil || err == nil || conn.failed.Load() || strings.Contains(err.Error(), pahoPingTimeout) {
 		return lostSocket
 	}
 	return lostBadPacket
+}
+
+// maxRemaining is the largest remaining length a PUBLISH from the broker
+// may announce: the message size limit plus its topic (2-byte length and
+// at most 65,535 bytes) and packet identifier; 0 when the limit is off.
+func (m *Module) maxRemaining() int64 {
+	if m.env == nil {
+		return 0 // not installed (tests of the dialer alone)
+	}
+	if n := m.env.Limits.MessageSize(); n > 0 {
+		return n + 2 + 65535 + 2
+	}
+	return 0
 }

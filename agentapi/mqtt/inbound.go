@@ -1,16 +1,28 @@
 package mqtt
 
 import (
+	"fmt"
+
 	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/mqtttopic"
 	"github.com/dop251/goja"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 func (c *client) deliverMessage(gen int, msg paho.Message) {
 	env := c.m.env
+	c.m.flushControl()
 	env.Events.Inbound(msg.Topic())
 	if gen != c.gen || c.state != stateConnected {
 		env.Events.Drop("it arrived after its connection had ended")
+		return
+	}
+	if err := mqtttopic.CheckName(msg.Topic()); err != nil {
+		// No broker may send this (MQTT 3.1.1 §4.7): the connection is
+		// not to be trusted further.
+		env.Log.StatusWarn(fmt.Sprintf("the broker sent a PUBLISH whose %v: connection dropped (onconnectionlost -4)", err))
+		env.Events.Drop("an invalid topic from the broker (onconnectionlost -4)")
+		c.drop(lostBadPacket)
 		return
 	}
 	if reason := env.Limits.Inbound(len(msg.Payload()), msg.Topic()); reason != 0 {

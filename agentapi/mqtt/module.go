@@ -9,6 +9,7 @@
 package mqtt
 
 import (
+	"container/list"
 	"context"
 	"crypto/tls"
 	"net"
@@ -87,6 +88,7 @@ type Module struct {
 	ordered *orderedLane
 	acked   ackedSet
 	ready   *readyQueue
+	control []*list.Element // pending subscribes/unsubscribes in acked; loop only
 
 	clientMethods  map[string]goja.Value
 	messageMethods map[string]goja.Value

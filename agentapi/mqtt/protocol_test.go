@@ -1,8 +1,10 @@
 package mqtt_test
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +86,97 @@ c.connect("tcp://example.com", "inflight");
 	var code, n int
 	if _, err := fmt.Sscanf(agent[2], "all pending callbacks ran: {\"%d\":%d}", &code, &n); err != nil || n != 65535 || code >= 0 {
 		t.Fatalf("pending callbacks at disconnect: %q (want all 65535 with one negative code)", agent[2])
+	}
+}
+
+// answerThen is a broker that accepts the connect and the subscription,
+// then writes raw (a packet no real broker should send) and reads until
+// the client goes.
+func answerThen(t *testing.T, raw []byte) *rawbroker.Server {
+	return rawbroker.Start(t, func(c *rawbroker.Conn) {
+		if _, err := c.Accept(0); err != nil {
+			return
+		}
+		sub, err := c.Expect(packets.Subscribe, true)
+		if err != nil {
+			return
+		}
+		_ = c.Send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Suback}, PacketID: sub.PacketID, ReasonCodes: []byte{0}})
+		_, _ = c.Write(raw)
+		for {
+			if _, err := c.ReadPacket(); err != nil {
+				return
+			}
+		}
+	})
+}
+
+// publishPacket encodes a QoS 0 PUBLISH from the broker with any topic.
+func publishPacket(topic string, payload []byte) []byte {
+	var buf bytes.Buffer
+	pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Publish}, TopicName: topic, Payload: payload, ProtocolVersion: 4}
+	_ = pk.PublishEncode(&buf)
+	return buf.Bytes()
+}
+
+const lossScript = `
+const c = mqtt.createclient();
+c.onmessage(function (m) { server.log("message on " + JSON.stringify(m.topic)); });
+c.onconnectionlost(function (r) { server.log("lost " + r); });
+c.onconnect(function (rc) { c.subscribe("#", 0, function () { server.log("subscribed"); }); });
+c.connect("tcp://example.com", "guard");
+`
+
+// TestBrokerPacketsAreCheckedBeforeTrust: a PUBLISH announcing more than
+// limits.message_size ends the connection with -3 from its header alone
+// (the broker sends nothing more); a length field longer than 4 bytes, a
+// reserved packet type and PUBLISH topics no broker may send end it with
+// -4; none reaches onmessage.
+func TestBrokerPacketsAreCheckedBeforeTrust(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		raw    []byte
+		reason string
+		status string
+	}{
+		{"100 MB announced", []byte{0x30, 0x80, 0x80, 0x80, 0x30}, "lost -3", "announced a PUBLISH of 100663296 bytes"},
+		{"5-byte length", []byte{0x30, 0xff, 0xff, 0xff, 0xff, 0x7f}, "lost -4", "length field runs past 4 bytes"},
+		{"reserved type", []byte{0xf0, 0x00}, "lost -4", "reserved type 15"},
+		{"wildcards", publishPacket("a/+/#", []byte("x")), "lost -4", "wildcards"},
+		{"empty topic", publishPacket("", []byte("x")), "lost -4", "must not be empty"},
+		{"NUL", publishPacket("a\x00b", []byte("x")), "lost -4", "NUL"},
+		{"not UTF-8", publishPacket("a\xffb", []byte("x")), "lost -4", "UTF-8"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := answerThen(t, c.raw)
+			out := agenttest.MustRun(t, lossScript, agenttest.Options{Broker: srv.URL()})
+			agenttest.WantAgent(t, out, "subscribed", c.reason)
+			if !slices.ContainsFunc(out.Status(), func(s string) bool { return strings.Contains(s, c.status) }) {
+				t.Fatalf("no status line saying %q: %q", c.status, out.Status())
+			}
+		})
+	}
+}
+
+// TestUnknownConnackCodeIsAFailedConnect: a CONNACK whose return code MQTT
+// 3.1.1 does not define is onconnect(-1) with the code named, not a
+// success.
+func TestUnknownConnackCodeIsAFailedConnect(t *testing.T) {
+	for _, code := range []byte{6, 99, 255} {
+		srv := rawbroker.Start(t, func(c *rawbroker.Conn) {
+			if _, err := c.Accept(code); err == nil {
+				_, _ = c.Expect(packets.Disconnect, true)
+			}
+		})
+		out := agenttest.MustRun(t, `
+const c = mqtt.createclient();
+c.onconnect(function (rc) { server.log("connect " + rc + " " + c.isconnected()); });
+c.connect("tcp://example.com", "odd");
+`, agenttest.Options{Broker: srv.URL()})
+		agenttest.WantAgent(t, out, "connect -1 false")
+		want := fmt.Sprintf("return code %d, which MQTT 3.1.1 does not define", code)
+		if !slices.ContainsFunc(out.Status(), func(s string) bool { return strings.Contains(s, want) }) {
+			t.Fatalf("CONNACK %d: status %q", code, out.Status())
+		}
 	}
 }

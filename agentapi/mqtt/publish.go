@@ -106,7 +106,7 @@ func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected)
 			return
 		}
-		c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), msg.qos == 0, func(err error) {
+		c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), publishLane(msg.qos), func(err error) {
 			if err == nil {
 				env.Events.Sent(msg.topic)
 			}
@@ -117,4 +117,12 @@ func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 		env.Loop.SetTimer(0, func() { done(code) })
 	}
 	return goja.Undefined()
+}
+
+// publishLane is the completion lane of a publish of QoS qos.
+func publishLane(qos byte) int {
+	if qos == 0 {
+		return laneOrdered
+	}
+	return laneAcked
 }
