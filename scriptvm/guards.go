@@ -164,12 +164,12 @@ func (g *guardian) CheckAlloc(what string, n int64) {
 // liveHeap is the heap the agent holds: the live bytes marked by the last
 // garbage collection (garbage made since is not counted). Any goroutine.
 func (l *Loop) liveHeap() int64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
+	if live := s[0].Value.Uint64(); live > 0 {
+		return int64(live)
 	}
-	return int64(s[0].Value.Uint64())
+	return int64(s[1].Value.Uint64()) // no collection has run yet
 }
 
 // lengthOf is ToLength(obj.length), for array-likes.
