@@ -688,21 +688,28 @@ func (r *fileRun) clockObject() *goja.Object {
 	_ = o.Set("now", func() float64 { return float64(r.sess.Clock.Now().UnixMilli()) / 1000 })
 	_ = o.Set("virtual", !r.opts.RealClock)
 	_ = o.Set("advance", func(call goja.FunctionCall) goja.Value {
-		vc, ok := r.sess.Clock.(*scriptvm.VirtualClock)
-		if !ok {
+		if _, ok := r.sess.Clock.(*scriptvm.VirtualClock); !ok {
 			agentapi.ThrowType(rt, "clock.advance needs the virtual clock (the run uses --clock real)")
 		}
 		sec := call.Argument(0).ToFloat()
 		if sec != sec || sec < 0 {
 			agentapi.ThrowType(rt, "clock.advance: argument 'seconds' must be a number >= 0, got "+call.Argument(0).String())
 		}
-		vc.Advance(time.Duration(sec * float64(time.Second)))
+		// A timer at the end of the advance: the virtual loop steps to
+		// each timer due before it at that timer's own time (wakeups set
+		// during the advance included); the advance ends once every timer
+		// due at its end has run too, as fake timers do.
 		p, resolve, _ := rt.NewPromise()
-		// Timers now due run first (they are earlier in the queue), then
-		// the promise resolves.
-		r.sess.Loop.SetTimer(0, func() {
+		loop := r.sess.Loop
+		var end func()
+		end = func() {
+			if next, ok := loop.NextTimer(); ok && !next.After(loop.Clock().Now()) {
+				loop.SetTimer(0, end)
+				return
+			}
 			_ = resolve(goja.Undefined())
-		})
+		}
+		loop.SetTimer(time.Duration(sec*float64(time.Second)), end)
 		return rt.ToValue(p)
 	})
 	return o

@@ -147,3 +147,36 @@ func TestResultErrCodes(t *testing.T) {
 		t.Fatalf("a failing run: exit %d, %v; want 1 and the counts", code, res.Err())
 	}
 }
+
+// TestAdvanceStepsTimerByTimer: clock.advance(10) runs each wakeup at its
+// own time: a 1 s wakeup that re-arms itself ticks 10 times, at +1…+10
+// (the one due at the very end included), and wakeups due at +5 and +7
+// see those times; ties run in the order they were set (b+5 was set
+// before tick+5).
+func TestAdvanceStepsTimerByTimer(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "steps.js", `
+const t0 = time();
+const seen = [];
+function tick() { seen.push("tick+" + (time() - t0)); if (time() - t0 < 10) imp.wakeup(1, tick); }
+imp.wakeup(1, tick);
+imp.wakeup(1, function () { seen.push("a+" + (time() - t0)); });
+imp.wakeup(5, function () { seen.push("b+" + (time() - t0)); imp.wakeup(2, function () { seen.push("c+" + (time() - t0)); }); });
+`)
+	write(t, dir, "steps.test.js", `
+class Steps extends ImpTestCase {
+	async testAdvance() {
+		await this.clock.advance(10);
+		this.assertEqual("tick+1,a+1,tick+2,tick+3,tick+4,b+5,tick+5,tick+6,c+7,tick+7,tick+8,tick+9,tick+10", seen.join(","));
+		this.assertEqual(10, time() - t0);
+	}
+}
+`)
+	res, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "steps.test.js")}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tests, _, failures, errs := res.Counts(); tests != 1 || failures+errs != 0 {
+		t.Fatalf("%+v", res.Files)
+	}
+}

@@ -123,6 +123,12 @@ type Loop struct {
 	wdFired bool          // the watchdog interrupted the running callback
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
+	// The instant timers last ran at, and how many rounds ran at it
+	// (countRound).
+	spinAt     time.Time
+	spinRounds int
+	deadline   time.Time // RunOptions.Deadline of the run
+	spunOut    bool      // a zero-delay chain spun at the deadline
 	// companions are the runtimes NewCompanion added (before Run); the
 	// watchdog and cancellation interrupt them too.
 	companions []*Companion
@@ -203,6 +209,15 @@ func (l *Loop) CancelTimer(t *Timer) bool {
 	}
 	heap.Remove(&l.timers, t.index)
 	return true
+}
+
+// NextTimer returns when the earliest pending timer is due, and false when
+// none is pending. Loop only.
+func (l *Loop) NextTimer() (time.Time, bool) {
+	if len(l.timers) == 0 {
+		return time.Time{}, false
+	}
+	return l.timers[0].when, true
 }
 
 // Pending reports whether t has not fired and was not cancelled. Loop only.
@@ -417,6 +432,7 @@ func (l *Loop) close() {
 }
 
 func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
+	l.deadline = opts.Deadline
 	var sleep *time.Timer
 	defer func() {
 		if sleep != nil {
@@ -427,11 +443,14 @@ func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
 		if ctx.Err() != nil {
 			return StoppedByContext
 		}
-		if !opts.Deadline.IsZero() && l.clock.Now().After(opts.Deadline) {
+		if !opts.Deadline.IsZero() && (l.clock.Now().After(opts.Deadline) || l.spunOut) {
 			return StoppedAtDeadline
 		}
 		ran := l.runQueued(ctx)
-		ran = l.runDueTimers(ctx) || ran
+		if l.runDueTimers(ctx) {
+			ran = true
+			l.countRound()
+		}
 		if ran {
 			continue
 		}
@@ -475,6 +494,43 @@ func (l *Loop) loop(ctx context.Context, opts RunOptions) StopReason {
 		case <-wait:
 		}
 	}
+}
+
+// Zero-delay timer chains on a virtual clock: a timer that re-arms itself
+// with no delay (imp.wakeup(0, f) in f, a retry from a callback delivered
+// at once) would keep the clock at one instant for ever, so a --for
+// deadline would never come. After maxRoundsPerInstant rounds of timers at
+// one instant, the clock moves on by minVirtualStep (the imp's wakeup
+// resolution). Timers that do not chain never take that many rounds.
+const (
+	maxRoundsPerInstant = 1000
+	minVirtualStep      = 10 * time.Millisecond
+)
+
+// countRound counts a round of timers at the current instant and moves a
+// virtual clock on when one instant has taken too many. Loop only.
+func (l *Loop) countRound() {
+	if l.virtual == nil {
+		return
+	}
+	now := l.clock.Now()
+	if !now.Equal(l.spinAt) {
+		l.spinAt, l.spinRounds = now, 0
+	}
+	if l.spinRounds++; l.spinRounds < maxRoundsPerInstant {
+		return
+	}
+	next := now.Add(minVirtualStep)
+	if !l.deadline.IsZero() {
+		if !now.Before(l.deadline) {
+			l.spunOut = true // spinning at the deadline itself: the run is over
+			return
+		}
+		if next.After(l.deadline) {
+			next = l.deadline
+		}
+	}
+	l.virtual.AdvanceTo(next)
 }
 
 func (l *Loop) queueEmpty() bool {

@@ -406,3 +406,24 @@ later(function hold() { globalThis.kept = []; for (;;) globalThis.kept.push(kib 
 		t.Fatalf("errors %+v", h.errors)
 	}
 }
+
+// TestZeroDelayChainCannotStopVirtualTime: a timer that re-arms itself
+// with no delay still lets a virtual run reach its deadline; virtual time
+// moves on by 10 ms per 1,000 rounds at one instant.
+func TestZeroDelayChainCannotStopVirtualTime(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	vc := NewVirtualClock(start)
+	h := newHarness(t, vc)
+	reason, err := h.run(t, `let n = 0; function spin() { n++; after(0, spin); } spin();
+		after(3000, function () { log("three seconds, " + n + " rounds"); });`,
+		RunOptions{Deadline: start.Add(5 * time.Second)})
+	must(t, err)
+	if reason != StoppedAtDeadline || !vc.Now().Equal(start.Add(5*time.Second)) {
+		t.Fatalf("reason %v at %v", reason, vc.Now().Sub(start))
+	}
+	// 300 steps of 10 ms, 1,000 rounds each, plus the top level's call
+	// and the first round at 3 s (the timer due then runs after it).
+	if len(h.lines) != 1 || h.lines[0] != "three seconds, 300002 rounds" {
+		t.Fatalf("lines %q", h.lines)
+	}
+}
