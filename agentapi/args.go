@@ -1,6 +1,7 @@
 package agentapi
 
 import (
+	"strings"
 	"fmt"
 	"reflect"
 
@@ -156,4 +157,42 @@ func StringArg(v goja.Value) (string, bool) {
 	}
 	s, ok := v.Export().(string)
 	return s, ok
+}
+
+// NameFunc gives a host function the name scripts and stack traces see
+// ("server.log" rather than the Go symbol goja takes by default). It does
+// nothing to a function that already has a script name.
+func NameFunc(rt *goja.Runtime, v goja.Value, name string) {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return
+	}
+	if _, isFn := goja.AssertFunction(v); !isFn {
+		return
+	}
+	if cur := obj.Get("name"); cur != nil && !isGoSymbol(cur.String()) {
+		return
+	}
+	_ = obj.DefineDataProperty("name", rt.ToValue(name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}
+
+// NameMethods names the host functions of obj, and of the plain objects
+// it holds, after their place: prefix.key ("http.hash.sha256").
+func NameMethods(rt *goja.Runtime, prefix string, obj *goja.Object) { nameMethods(rt, prefix, obj, 3) }
+
+func nameMethods(rt *goja.Runtime, prefix string, obj *goja.Object, depth int) {
+	for _, k := range obj.Keys() {
+		v := obj.Get(k)
+		if _, isFn := goja.AssertFunction(v); isFn {
+			NameFunc(rt, v, prefix+"."+k)
+		} else if o, ok := v.(*goja.Object); ok && depth > 0 && o.ClassName() == "Object" && GoValue(v) == nil {
+			nameMethods(rt, prefix+"."+k, o, depth-1)
+		}
+	}
+}
+
+// isGoSymbol reports whether a function name is a Go symbol, as goja
+// names host functions made from Go funcs.
+func isGoSymbol(name string) bool {
+	return strings.Contains(name, "/") || strings.Contains(name, "(*") || strings.HasSuffix(name, "-fm")
 }

@@ -1,6 +1,7 @@
 package agentapi
 
 import (
+	"encoding/hex"
 	"reflect"
 
 	"strconv"
@@ -63,6 +64,7 @@ func newBlobs(rt *goja.Runtime) *Blobs {
 			}
 			return fn(b, call)
 		})
+		NameFunc(rt, c.methods[name], "blob."+name)
 	}
 	c.ctor = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
 		size := 0
@@ -252,17 +254,13 @@ func (c *Blobs) resize(b *Blob, call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-// Text renders a blob for server.log: its text when valid UTF-8, else hex.
+// Text renders a blob for server.log as the imp's log shows data: its
+// text when it is valid UTF-8, else "binary: " and its bytes in hex.
 func (b *Blob) Text() string {
 	if utf8.Valid(b.data) {
 		return string(b.data)
 	}
-	const hexdigits = "0123456789abcdef"
-	out := make([]byte, 0, 2*len(b.data))
-	for _, x := range b.data {
-		out = append(out, hexdigits[x>>4], hexdigits[x&15])
-	}
-	return string(out)
+	return "binary: " + hex.EncodeToString(b.data)
 }
 
 // BytesOf returns the bytes of a string, blob, ArrayBuffer or Uint8Array

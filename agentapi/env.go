@@ -120,6 +120,10 @@ func (e *Env) Define(name string, v goja.Value) error {
 			return fmt.Errorf("global %q is already defined", name)
 		}
 	}
+	if obj, ok := v.(*goja.Object); ok {
+		NameFunc(e.Runtime, v, name)
+		NameMethods(e.Runtime, name, obj)
+	}
 	if err := e.Runtime.GlobalObject().DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE); err != nil {
 		return err
 	}
@@ -144,6 +148,10 @@ func (e *Env) DefineMember(global, name string, v goja.Value) error {
 	}
 	if existing := obj.Get(name); existing != nil {
 		return fmt.Errorf("%s.%s is already defined", global, name)
+	}
+	if o, ok := v.(*goja.Object); ok {
+		NameFunc(e.Runtime, v, global+"."+name)
+		NameMethods(e.Runtime, global+"."+name, o)
 	}
 	return obj.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }

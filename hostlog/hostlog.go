@@ -2,6 +2,8 @@
 // server.log / server.error lines ("[Agent]") and the host's notices
 // ("[Status]"), in the imp's text format or as JSON, as a log/slog handler.
 //
+// One record is one line: in text, newlines and control characters in a
+// message are escaped (JSON keeps the string as it is, escaped by JSON).
 // Text lines look like
 //
 //	2026-11-23 18:14:00.123 +00:00 [Agent] text
@@ -14,11 +16,13 @@ package hostlog
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Sources of log lines, stored in the "source" attribute of each record.
@@ -31,7 +35,9 @@ const (
 // SourceKey is the attribute key naming a record's source.
 const SourceKey = "source"
 
-// TimeLayout is the text format's timestamp.
+// TimeLayout is the timestamp of every log record, in text and in JSON:
+// local time to the millisecond with its UTC offset, as the imp's log
+// shows it.
 const TimeLayout = "2006-01-02 15:04:05.000 -07:00"
 
 // Handler is a slog.Handler that prints imp-style lines.
@@ -110,20 +116,48 @@ func textLine(r slog.Record, source string, extra []slog.Attr) []byte {
 	case r.Level >= slog.LevelWarn:
 		b.WriteString("WARNING: ")
 	}
-	b.WriteString(r.Message)
+	writeEscaped(&b, r.Message)
 	for _, a := range extra {
 		b.WriteByte(' ')
 		b.WriteString(a.Key)
 		b.WriteByte('=')
-		b.WriteString(a.Value.String())
+		writeEscaped(&b, a.Value.String())
 	}
 	b.WriteByte('\n')
 	return []byte(b.String())
 }
 
+// writeEscaped writes s for a text log line: one record is one line, and
+// nothing in it can drive the terminal. Newlines, tabs and other control
+// characters (ANSI escapes included) are written as Go escapes (\n, \t,
+// \x1b, \u0085); everything else, UTF-8 included, as it is. Bytes that are
+// not UTF-8 are written as \xNN.
+func writeEscaped(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0, r == 0x2028, r == 0x2029:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+}
+
 func (h *Handler) jsonLine(r slog.Record, source string, extra []slog.Attr) []byte {
 	m := map[string]any{
-		"time":   r.Time.Format(time.RFC3339Nano),
+		"time":   r.Time.Format(TimeLayout),
 		"source": source,
 		"level":  r.Level.String(),
 		"msg":    r.Message,
@@ -133,7 +167,7 @@ func (h *Handler) jsonLine(r slog.Record, source string, extra []slog.Attr) []by
 	}
 	b, err := json.Marshal(m)
 	if err != nil {
-		b, _ = json.Marshal(map[string]any{"time": r.Time.Format(time.RFC3339Nano), "source": source,
+		b, _ = json.Marshal(map[string]any{"time": r.Time.Format(TimeLayout), "source": source,
 			"level": r.Level.String(), "msg": r.Message})
 	}
 	return append(b, '\n')

@@ -40,6 +40,9 @@ type ScriptError struct {
 	Line    int
 	Col     int
 	Stack   []Frame
+	// Source is the line of source the error is at, for a syntax error
+	// (shown under the message with a caret at Col).
+	Source string
 }
 
 func (e *ScriptError) Error() string {
@@ -60,6 +63,10 @@ func (e *ScriptError) ExitCode() int { return exitcode.ScriptError }
 // of frames the rest are counted on one line.
 func (e *ScriptError) Lines() []string {
 	lines := []string{e.Error()}
+	if e.Source != "" {
+		src, caret := sourceAndCaret(e.Source, e.Col)
+		lines = append(lines, "  "+src, "  "+caret)
+	}
 	for i := 0; i < len(e.Stack); {
 		f := e.Stack[i]
 		run := 1
@@ -79,6 +86,25 @@ func (e *ScriptError) Lines() []string {
 		i += run
 	}
 	return lines
+}
+
+// sourceAndCaret returns line with its tabs expanded to 4 spaces, and a
+// line with a caret under column col (1-based, in characters).
+func sourceAndCaret(line string, col int) (string, string) {
+	var src, caret strings.Builder
+	for i, r := range []rune(line) {
+		w := 1
+		if r == '\t' {
+			w = 4
+			src.WriteString("    ")
+		} else {
+			src.WriteRune(r)
+		}
+		if i < col-1 {
+			caret.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return src.String(), caret.String() + "^"
 }
 
 // shownFrames is about how many lines of frames Lines shows.

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"time"
 
@@ -227,14 +228,17 @@ func (t *Timer) Pending() bool { return t.index >= 0 }
 // stacks say "name:line:col". A syntax error is a *ScriptError.
 func Compile(name, src string) (*goja.Program, error) {
 	ast, err := parser.ParseFile(nil, name, src, 0, parser.WithDisableSourceMaps)
-	if err != nil {
-		return nil, fromCompile(name, err)
+	if err == nil {
+		var prg *goja.Program
+		if prg, err = goja.CompileAST(ast, false); err == nil {
+			return prg, nil
+		}
 	}
-	prg, err := goja.CompileAST(ast, false)
-	if err != nil {
-		return nil, fromCompile(name, err)
+	se := fromCompile(name, err)
+	if lines := strings.Split(src, "\n"); se.Line >= 1 && se.Line <= len(lines) {
+		se.Source = strings.TrimRight(lines[se.Line-1], "\r")
 	}
-	return prg, nil
+	return nil, se
 }
 
 // Call calls fn on the loop. An exception it throws is reported through

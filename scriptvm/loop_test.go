@@ -427,3 +427,17 @@ func TestZeroDelayChainCannotStopVirtualTime(t *testing.T) {
 		t.Fatalf("lines %q", h.lines)
 	}
 }
+
+// TestSyntaxErrorShowsTheLine: a syntax error's log shows the source line
+// (tabs expanded) with a caret under the column.
+func TestSyntaxErrorShowsTheLine(t *testing.T) {
+	_, err := Compile("agent.js", "var a = 1;\n\tif (a { log(1) }\n")
+	var se *ScriptError
+	if !errors.As(err, &se) {
+		t.Fatalf("got %v", err)
+	}
+	want := []string{"agent.js:2:8: SyntaxError: Unexpected token {", "      if (a { log(1) }", "            ^"}
+	if got := se.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines\n%q\nwant\n%q", got, want)
+	}
+}

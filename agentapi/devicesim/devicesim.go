@@ -105,6 +105,10 @@ func (d *Device) install() {
 		"blob": d.blobs.Constructor(),
 		"time": rt.ToValue(func(goja.FunctionCall) goja.Value { return rt.ToValue(d.loop.Clock().Now().Unix()) }),
 	} {
+		if obj, ok := v.(*goja.Object); ok {
+			agentapi.NameFunc(rt, v, name)
+			agentapi.NameMethods(rt, name, obj)
+		}
 		_ = g.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	}
 }

@@ -202,6 +202,7 @@ func (x *exchange) object() *goja.Object {
 		x.finish(Answer{Status: int(code), Headers: x.headers, Body: body}, false)
 		return goja.Undefined()
 	})
+	agentapi.NameMethods(x.m.rt, "httpresponse", o)
 	return o
 }
 

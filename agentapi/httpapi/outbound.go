@@ -113,6 +113,7 @@ func (r *outReq) object() *goja.Object {
 	_ = o.Set("sendasync", r.sendasync)
 	_ = o.Set("sendsync", r.sendsync)
 	_ = o.Set("cancel", r.cancel)
+	agentapi.NameMethods(r.m.rt, "httprequest", o)
 	return o
 }
 

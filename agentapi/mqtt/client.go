@@ -87,6 +87,7 @@ func (m *Module) makeClientMethods() map[string]goja.Value {
 			}
 			return fn(c, call)
 		})
+		agentapi.NameFunc(env.Runtime, p[name], "mqttclient."+name)
 	}
 	method("connect", (*client).connect)
 	method("onconnect", func(c *client, call goja.FunctionCall) goja.Value {

@@ -117,7 +117,7 @@ func TestBinaryPayloadRoundTrip(t *testing.T) {
 		finish();
 	});
 	c.subscribe("bin", 1, function () { c.createmessage("bin", raw, 1).sendasync(); });`), agenttest.Options{})
-	agenttest.WantAgent(t, out, "len 5 bytes [0,255,128,10,195] b[1]=255", "00ff800ac3", "bye")
+	agenttest.WantAgent(t, out, "len 5 bytes [0,255,128,10,195] b[1]=255", "binary: 00ff800ac3", "bye")
 }
 
 func TestUnsubscribeStopsDelivery(t *testing.T) {

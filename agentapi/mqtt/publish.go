@@ -19,15 +19,15 @@ type mqttMessage struct {
 
 func (m *Module) makeMessageMethods() map[string]goja.Value {
 	env := m.env
-	return map[string]goja.Value{
-		"sendasync": env.Runtime.ToValue(func(call goja.FunctionCall) goja.Value {
-			msg, ok := agentapi.GoValue(call.This).(*mqttMessage)
-			if !ok {
-				env.Throwf("mqttmessage.sendasync called on a value that is not an mqttmessage")
-			}
-			return msg.sendasync(call)
-		}),
-	}
+	send := env.Runtime.ToValue(func(call goja.FunctionCall) goja.Value {
+		msg, ok := agentapi.GoValue(call.This).(*mqttMessage)
+		if !ok {
+			env.Throwf("mqttmessage.sendasync called on a value that is not an mqttmessage")
+		}
+		return msg.sendasync(call)
+	})
+	agentapi.NameFunc(env.Runtime, send, "mqttmessage.sendasync")
+	return map[string]goja.Value{"sendasync": send}
 }
 
 // Get implements goja.DynamicObject.
