@@ -1,9 +1,9 @@
 package agentapi
 
 import (
-	"strings"
 	"fmt"
 	"reflect"
+	"strings"
 
 	"github.com/dop251/goja"
 )

@@ -375,6 +375,7 @@ func (c *client) deliverConnect(gen, code int) {
 }
 
 func (c *client) deliverLost(gen, reason int) {
+	c.m.flushControl() // a SUBACK that came before the loss is told first
 	if gen != c.gen {
 		return
 	}

@@ -57,7 +57,7 @@ func (c *client) complete(tok paho.Token, lane int, done func(err error)) {
 		defer m.wg.Done()
 		select {
 		case <-tok.Done():
-			m.ready.push(m.acked.takeDone(e)...)
+			m.acked.handOver(e, m.ready)
 		case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
 		}
 	}()
@@ -76,13 +76,21 @@ func (s *ackedSet) add(p pending) *list.Element {
 	return s.list.PushBack(p)
 }
 
-// takeDone removes and returns, in issue order, the complete operations
-// issued up to and including e (none when e was taken already). An earlier
+// handOver moves, in issue order, the complete operations issued up to
+// and including e to q (none when e was taken already). An earlier
 // operation that completed before e is complete by the time e's waiter
-// runs, so the result is in completion order.
-func (s *ackedSet) takeDone(e *list.Element) []pending {
+// runs, so they go in completion order. Taking and handing over happen
+// under s's lock, so flushControl never sees an operation in neither
+// place.
+func (s *ackedSet) handOver(e *list.Element, q *readyQueue) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	q.push(s.takeDoneLocked(e)...)
+}
+
+// takeDoneLocked removes and returns the complete operations issued up to
+// and including e. s.mu held.
+func (s *ackedSet) takeDoneLocked(e *list.Element) []pending {
 	if e.Value == nil {
 		return nil // an earlier waiter took it
 	}
@@ -115,24 +123,31 @@ func (m *Module) flushControl() {
 	if len(m.control) == 0 {
 		return
 	}
+	var now []pending
+	m.acked.mu.Lock()
 	keep := m.control[:0]
 	for _, e := range m.control {
 		p, ok := e.Value.(pending)
 		if !ok {
-			continue // its waiter took it
+			continue // its waiter handed it over: it is in the ready queue
 		}
 		select {
 		case <-p.tok.Done():
-			for _, q := range m.acked.takeDone(e) {
-				q.op.End()
-				q.done(q.tok.Error())
-			}
+			now = append(now, m.acked.takeDoneLocked(e)...)
 		default:
 			keep = append(keep, e)
 		}
 	}
+	m.acked.mu.Unlock()
 	clear(m.control[len(keep):])
 	m.control = keep
+	// What waiters handed over first, then what was taken here: both are
+	// complete, in the order they completed.
+	m.ready.drain()
+	for _, p := range now {
+		p.op.End()
+		p.done(p.tok.Error())
+	}
 }
 
 // readyQueue collects completed operations and hands them to the loop in
@@ -160,7 +175,8 @@ func (q *readyQueue) push(ps ...pending) {
 	}
 }
 
-// drain runs the completions queued so far. Loop only.
+// drain runs the completions queued so far; a drain scheduled earlier
+// finds nothing left and does nothing. Loop only.
 func (q *readyQueue) drain() {
 	q.mu.Lock()
 	run := q.ops

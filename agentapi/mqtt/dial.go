@@ -56,10 +56,18 @@ type trackedConn struct {
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
+	if r, _ := c.guard.why(); r != 0 {
+		return 0, errWireFault // cut: the packets before the bad one were passed on
+	}
 	n, err := c.Conn.Read(p)
-	if n > 0 && !c.guard.feed(p[:n]) {
-		c.Conn.Close() // nothing more is read from this broker
-		return 0, errWireFault
+	if n > 0 {
+		if keep := c.guard.feed(p[:n]); keep < n {
+			c.Conn.Close() // nothing more is read from this broker
+			if keep == 0 {
+				return 0, errWireFault
+			}
+			return keep, nil
+		}
 	}
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)

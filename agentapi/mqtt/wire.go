@@ -47,16 +47,20 @@ var errWireFault = errors.New("the broker's stream was cut by the host (see onco
 // lostOversizeWire is the reason code of a packet over the size limit.
 const lostOversizeWire = -3
 
-// feed inspects bytes read from the broker. It returns false when the
-// connection must be cut; fault and detail then say why.
-func (g *wireGuard) feed(p []byte) bool {
+// feed inspects bytes read from the broker. It returns how many of them
+// may be passed on: all of them, or, when the connection must be cut, those
+// before the offending packet (so the packets before it, a SUBACK say, are
+// still handled); fault and detail then say why.
+func (g *wireGuard) feed(p []byte) int {
+	start := 0 // where the packet being read began in p
 	for i := 0; i < len(p); i++ {
 		b := p[i]
 		switch g.state {
 		case wantHeader:
+			start = i
 			g.typ = b >> 4
 			if g.typ == 0 || g.typ == 15 {
-				return g.cut(lostBadPacket, fmt.Sprintf("the broker sent a packet of reserved type %d", g.typ))
+				return start + g.cut(lostBadPacket, fmt.Sprintf("the broker sent a packet of reserved type %d", g.typ))
 			}
 			g.state, g.length, g.mul, g.nLen = wantLength, 0, 1, 0
 		case wantLength:
@@ -65,20 +69,20 @@ func (g *wireGuard) feed(p []byte) bool {
 			g.nLen++
 			if b&0x80 != 0 {
 				if g.nLen == 4 {
-					return g.cut(lostBadPacket, "the broker sent a packet whose length field runs past 4 bytes")
+					return start + g.cut(lostBadPacket, "the broker sent a packet whose length field runs past 4 bytes")
 				}
 				continue
 			}
 			if g.maxRemaining > 0 && g.length > g.maxRemaining {
 				if g.typ == publishType {
 					g.size.Store(g.length)
-					return g.cut(lostOversizeWire, fmt.Sprintf("the broker announced a PUBLISH of %d bytes, more than limits.message_size allows", g.length))
+					return start + g.cut(lostOversizeWire, fmt.Sprintf("the broker announced a PUBLISH of %d bytes, more than limits.message_size allows", g.length))
 				}
-				return g.cut(lostBadPacket, fmt.Sprintf("the broker announced a packet of type %d with %d bytes", g.typ, g.length))
+				return start + g.cut(lostBadPacket, fmt.Sprintf("the broker announced a packet of type %d with %d bytes", g.typ, g.length))
 			}
 			g.left = g.length
 			if g.typ == connackType && g.length != 2 {
-				return g.cut(lostBadPacket, fmt.Sprintf("the broker sent a CONNACK of %d bytes (MQTT 3.1.1 has 2)", g.length))
+				return start + g.cut(lostBadPacket, fmt.Sprintf("the broker sent a CONNACK of %d bytes (MQTT 3.1.1 has 2)", g.length))
 			}
 			g.state = inBody
 			if g.left == 0 {
@@ -88,7 +92,7 @@ func (g *wireGuard) feed(p []byte) bool {
 			if g.typ == connackType {
 				g.body[2-g.left] = b
 				if g.left == 1 && b > 5 {
-					return g.cut(lostBadPacket, fmt.Sprintf("the broker answered CONNACK with return code %d, which MQTT 3.1.1 does not define", b))
+					return start + g.cut(lostBadPacket, fmt.Sprintf("the broker answered CONNACK with return code %d, which MQTT 3.1.1 does not define", b))
 				}
 				g.left--
 			} else {
@@ -102,13 +106,14 @@ func (g *wireGuard) feed(p []byte) bool {
 			}
 		}
 	}
-	return true
+	return len(p)
 }
 
-func (g *wireGuard) cut(reason int, detail string) bool {
+// cut records why the stream is cut; it returns 0 (for feed's sum).
+func (g *wireGuard) cut(reason int, detail string) int {
 	g.detail.Store(&detail)
 	g.fault.Store(int32(reason))
-	return false
+	return 0
 }
 
 // why returns the reason code and text of a cut, or 0 and "".
