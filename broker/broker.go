@@ -9,6 +9,13 @@
 //     under load, and reports mochi's drop counters in Stats;
 //   - refuses bad credentials with the MQTT 3.1.1 return code 4;
 //   - refuses subscriptions to configured filters with SUBACK code 0x80;
+//   - acknowledges and drops PUBLISHes to reserved topics ($SYS, $share),
+//     never matches '$' topics with a leading wildcard, and sends MQTT
+//     3.x clients no DISCONNECT, which that protocol forbids
+//     (protocol.go);
+//   - accepts an in-process privileged client whatever the users, exempt
+//     from faults and limits (privileged.go);
+//   - reports wills to observers (observe.go);
 //   - on Close, waits for the goroutines it started;
 //   - offers fault injection for tests (faults.go): refusing connections,
 //     denying subscriptions at run time, dropping clients, and stopping
@@ -196,9 +203,13 @@ func Start(opts Options) (*Broker, error) {
 		InlineClient: false,
 	})
 
-	b.policy = newPolicyHook(users, opts.DenySubscribe)
-	b.observe = &observeHook{observers: map[int]func(Message){}}
+	priv := newLogin()
+	b.policy = newPolicyHook(users, opts.DenySubscribe, priv, b.connectedClient)
+	b.observe = &observeHook{priv: priv, observers: map[int]func(Message){}}
 	err = b.srv.AddHook(b.policy, nil)
+	if err == nil {
+		err = b.srv.AddHook(&protocolHook{privileged: priv.holds}, nil)
+	}
 	if err == nil {
 		err = b.srv.AddHook(b.observe, nil)
 	}
@@ -281,8 +292,10 @@ func (b *Broker) Addr() string { return b.addr }
 func (b *Broker) TLSAddr() string { return b.tlsAddr }
 
 // Close stops the listeners, disconnects all clients (MQTT 5 clients get
-// DISCONNECT "server shutting down", all sockets are closed, forcibly after
-// about a second for clients that do not read) and waits until the
+// DISCONNECT 0x8B "server shutting down"; MQTT 3.x clients, to whom the
+// protocol forbids a server's DISCONNECT, see the connection closed; all
+// sockets are closed, forcibly after about a second for clients that do
+// not read) and waits until the
 // goroutines serving listeners and connections and mochi's housekeeping
 // loop have returned. The only goroutines that may outlive Close are
 // mochi's per-client writers, which are told to stop before Close returns
