@@ -131,8 +131,14 @@ func (h *policyHook) Provides(b byte) bool {
 // without sending anything, so refusals write their CONNACK first.
 func (h *policyHook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
 	v5 := cl.Properties.ProtocolVersion >= 5
+	if gc, ok := cl.Net.Conn.(*guardedConn); ok {
+		gc.identify(cl.ID, cl.Properties.ProtocolVersion)
+	}
 	switch h.priv.check(pk) {
 	case loginMatches:
+		if gc, ok := cl.Net.Conn.(*guardedConn); ok {
+			gc.exempt()
+		}
 		return nil
 	case loginForged:
 		return refuse(cl, connackBadUserNameOrPassword, errBadCredentials)

@@ -46,11 +46,12 @@ func (l login) holds(cl *mqtt.Client) bool {
 // PrivilegedLogin returns the user name and password of the broker's
 // privileged login, for an in-process client such as the test runner's
 // driver. A client connecting with them is accepted whatever
-// Options.Users says, and exempt from faults: RefuseNext refusals do not
-// apply to it, DropClient("") spares it (naming its id drops it), Clients
-// leaves it out, its messages are marked Privileged for observers, and
-// while it is connected no other client may take over its client id
-// (CONNACK 2, v5 0x85). The login is random, made by Start; no
+// Options.Users says, and exempt from faults and limits: RefuseNext
+// refusals and the maximum packet size do not apply to it, DropClient("")
+// spares it (naming its id drops it), Clients leaves it out, its messages
+// are marked Privileged for observers, and while it is connected no other
+// client may take over its client id (CONNACK 2, v5 0x85). Its CONNACK
+// carries no maximum packet size. The login is random, made by Start; no
 // outside client can know it, and a client presenting the user name with
 // another password is refused as with bad credentials (4, v5 0x86). Any
 // goroutine.

@@ -29,6 +29,7 @@ import (
 //     shutdown, session take-over and some protocol errors. Those packets
 //     are suppressed for MQTT 3.x clients, whose connections are then
 //     simply closed; MQTT 5 clients still get them, with their reason code.
+//   - MQTT 5 clients learn the broker's maximum packet size from CONNACK.
 //
 // mochi calls it from connection goroutines concurrently; it holds no
 // mutable state.
@@ -115,10 +116,18 @@ func (h *protocolHook) OnWill(_ *mqtt.Client, will mqtt.Will) (mqtt.Will, error)
 
 // OnPacketEncode suppresses DISCONNECT packets to MQTT 3.x clients (a
 // packet larger than Mods.MaxSize is not written; the caller goes on to
-// close the connection).
+// close the connection) and adds the maximum packet size to successful
+// MQTT 5 CONNACKs.
 func (h *protocolHook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
-	if pk.FixedHeader.Type == packets.Disconnect && cl.Properties.ProtocolVersion < 5 {
-		pk.Mods.MaxSize = 1
+	switch pk.FixedHeader.Type {
+	case packets.Disconnect:
+		if cl.Properties.ProtocolVersion < 5 {
+			pk.Mods.MaxSize = 1
+		}
+	case packets.Connack:
+		if cl.Properties.ProtocolVersion >= 5 && pk.ReasonCode == packets.CodeSuccess.Code && !h.privileged(cl) {
+			pk.Properties.MaximumPacketSize = h.maxPacket
+		}
 	}
 	return pk
 }
