@@ -9,6 +9,17 @@
 //     under load, and reports mochi's drop counters in Stats;
 //   - refuses bad credentials with the MQTT 3.1.1 return code 4;
 //   - refuses subscriptions to configured filters with SUBACK code 0x80;
+//   - closes connections that do not send CONNECT within a timeout, bounds
+//     how many may be waiting for one, and disconnects clients that
+//     announce a packet larger than a maximum before reading it
+//     (conn.go);
+//   - acknowledges and drops PUBLISHes to reserved topics ($SYS, $share),
+//     never matches '$' topics with a leading wildcard, and sends MQTT
+//     3.x clients no DISCONNECT, which that protocol forbids
+//     (protocol.go);
+//   - accepts an in-process privileged client whatever the users, exempt
+//     from faults and limits (privileged.go);
+//   - reports wills to observers (observe.go);
 //   - on Close, waits for the goroutines it started;
 //   - offers fault injection for tests (faults.go): refusing connections,
 //     denying subscriptions at run time, dropping clients, and stopping
@@ -64,6 +75,33 @@ type Options struct {
 	// TLS, when non-nil, starts an additional MQTT-over-TLS listener.
 	TLS *TLSOptions
 
+	// ConnectTimeout bounds the time from accepting a connection to
+	// having its whole CONNECT packet, TLS handshake included; a
+	// connection that takes longer is closed. 0 means
+	// DefaultConnectTimeout (10 s).
+	ConnectTimeout time.Duration
+
+	// MaxPacketSize is the largest packet a client may send, in bytes,
+	// counting the whole packet as MQTT 5 does (fixed header included).
+	// A client whose fixed header announces a larger packet is
+	// disconnected before any of the packet's body is read: MQTT 5
+	// clients get DISCONNECT 0x95 "packet too large" (0x81 "malformed
+	// packet" for a remaining length of more than 4 bytes), MQTT 3.x
+	// clients see the connection closed; the client's will is published.
+	// Complete packets sent before it are processed. MQTT 5 clients are
+	// told the limit in CONNACK. The privileged client is exempt. 0 means
+	// DefaultMaxPacketSize (327,688 bytes: room for a 256 KiB payload);
+	// at most MaxPacketSizeLimit.
+	MaxPacketSize int64
+
+	// MaxPendingConnections bounds the connections, TCP and TLS together,
+	// that have been accepted but have not completed CONNECT; while that
+	// many are pending, further connections are closed as soon as they
+	// are accepted (a warning is logged when that starts). Each pending
+	// connection is closed within ConnectTimeout. 0 means
+	// DefaultMaxPendingConnections (256).
+	MaxPendingConnections int
+
 	// Logger receives the broker's own logs and mochi's warnings and
 	// errors (mochi's Debug and Info records are dropped). nil discards.
 	Logger *slog.Logger
@@ -108,6 +146,7 @@ type Broker struct {
 	log        *slog.Logger
 	policy     *policyHook
 	observe    *observeHook
+	guard      *connGuard  // connection limits, shared by all listeners
 	tlsCfg     *tls.Config // nil without Options.TLS
 	addr       string      // actual TCP listen address, fixed at Start
 	tlsAddr    string      // actual TLS listen address, "" without TLS
@@ -145,6 +184,24 @@ func Start(opts Options) (*Broker, error) {
 			return nil, fmt.Errorf("embedded broker: invalid DenySubscribe filter %q", f)
 		}
 	}
+	timeout, maxPacket, maxPending := opts.ConnectTimeout, opts.MaxPacketSize, opts.MaxPendingConnections
+	switch {
+	case timeout < 0:
+		return nil, fmt.Errorf("embedded broker: negative ConnectTimeout %v", timeout)
+	case maxPacket < 0 || maxPacket > MaxPacketSizeLimit:
+		return nil, fmt.Errorf("embedded broker: MaxPacketSize %d outside 0..%d", maxPacket, MaxPacketSizeLimit)
+	case maxPending < 0:
+		return nil, fmt.Errorf("embedded broker: negative MaxPendingConnections %d", maxPending)
+	}
+	if timeout == 0 {
+		timeout = DefaultConnectTimeout
+	}
+	if maxPacket == 0 {
+		maxPacket = DefaultMaxPacketSize
+	}
+	if maxPending == 0 {
+		maxPending = DefaultMaxPendingConnections
+	}
 	var tlsCfg *tls.Config
 	if opts.TLS != nil {
 		cert, err := loadKeyPair(opts.TLS.CertFile, opts.TLS.KeyFile)
@@ -164,6 +221,7 @@ func Start(opts Options) (*Broker, error) {
 	}
 	b := &Broker{
 		log:        log,
+		guard:      newConnGuard(timeout, maxPacket, maxPending, log),
 		tlsCfg:     tlsCfg,
 		loopHalted: newSignal(),
 	}
@@ -196,9 +254,13 @@ func Start(opts Options) (*Broker, error) {
 		InlineClient: false,
 	})
 
-	b.policy = newPolicyHook(users, opts.DenySubscribe)
-	b.observe = &observeHook{observers: map[int]func(Message){}}
+	priv := newLogin()
+	b.policy = newPolicyHook(users, opts.DenySubscribe, priv, b.connectedClient)
+	b.observe = &observeHook{priv: priv, observers: map[int]func(Message){}}
 	err = b.srv.AddHook(b.policy, nil)
+	if err == nil {
+		err = b.srv.AddHook(&protocolHook{maxPacket: uint32(maxPacket), privileged: priv.holds}, nil)
+	}
 	if err == nil {
 		err = b.srv.AddHook(b.observe, nil)
 	}
@@ -224,7 +286,7 @@ func (b *Broker) openListeners(tcpAddr, tlsAddr string) (tcpL, tlsL *trackedList
 	if err != nil {
 		return nil, nil, err
 	}
-	tcpL = newTrackedListener("tcp", tcpLn, nil, b.log)
+	tcpL = newTrackedListener("tcp", tcpLn, nil, b.guard, b.log)
 	if b.tlsCfg == nil {
 		return tcpL, nil, nil
 	}
@@ -239,7 +301,7 @@ func (b *Broker) openListeners(tcpAddr, tlsAddr string) (tcpL, tlsL *trackedList
 	}
 	cfg := b.tlsCfg
 	wrap := func(c net.Conn) net.Conn { return tls.Server(c, cfg) }
-	return tcpL, newTrackedListener("tls", tlsLn, wrap, b.log), nil
+	return tcpL, newTrackedListener("tls", tlsLn, wrap, b.guard, b.log), nil
 }
 
 // addListeners registers the listeners (tlsL may be nil) with mochi.
@@ -281,8 +343,10 @@ func (b *Broker) Addr() string { return b.addr }
 func (b *Broker) TLSAddr() string { return b.tlsAddr }
 
 // Close stops the listeners, disconnects all clients (MQTT 5 clients get
-// DISCONNECT "server shutting down", all sockets are closed, forcibly after
-// about a second for clients that do not read) and waits until the
+// DISCONNECT 0x8B "server shutting down"; MQTT 3.x clients, to whom the
+// protocol forbids a server's DISCONNECT, see the connection closed; all
+// sockets are closed, forcibly after about a second for clients that do
+// not read) and waits until the
 // goroutines serving listeners and connections and mochi's housekeeping
 // loop have returned. The only goroutines that may outlive Close are
 // mochi's per-client writers, which are told to stop before Close returns

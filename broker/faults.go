@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strings"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -12,10 +11,6 @@ import (
 )
 
 // Fault injection, for tests of MQTT clients against the embedded broker.
-
-// ExemptPrefix marks the client ids of test drivers: DropClient("") does
-// not drop clients whose id starts with it, and Clients does not list them.
-const ExemptPrefix = "agenthost-test-"
 
 // dropWaitLimit bounds how long DropClient waits for mochi to finish with
 // a dropped connection. mochi needs no more than a few milliseconds once
@@ -57,14 +52,14 @@ func (b *Broker) DenySubscribe(filter string) error {
 // client with this id: the broker sends no DISCONNECT (nor a TLS
 // close_notify), and treats the loss like a network failure, so the
 // client's will message is published. An id of "" drops every connected
-// client except those whose id starts with ExemptPrefix (an exempt client
-// named explicitly is dropped). DropClient returns, with the number of
+// client except the privileged one (see PrivilegedLogin), which is
+// dropped when named explicitly. DropClient returns, with the number of
 // clients dropped, once the broker is done with them: their wills have
 // been published and Clients no longer lists them.
 func (b *Broker) DropClient(id string) int {
 	var waits []<-chan struct{}
 	for _, cl := range b.connected() {
-		if id == "" && strings.HasPrefix(cl.ID, ExemptPrefix) || id != "" && cl.ID != id {
+		if id == "" && b.policy.priv.holds(cl) || id != "" && cl.ID != id {
 			continue
 		}
 		if done := b.dropConn(cl.Net.Conn); done != nil {
@@ -102,11 +97,11 @@ func (b *Broker) dropConn(conn net.Conn) <-chan struct{} {
 }
 
 // Clients returns the ids of the connected clients (CONNACK sent, not yet
-// gone), sorted, leaving out ids starting with ExemptPrefix.
+// gone), sorted, leaving out the privileged client.
 func (b *Broker) Clients() []string {
 	var ids []string
 	for _, cl := range b.connected() {
-		if !strings.HasPrefix(cl.ID, ExemptPrefix) {
+		if !b.policy.priv.holds(cl) {
 			ids = append(ids, cl.ID)
 		}
 	}
@@ -149,9 +144,16 @@ func isConnected(cl *mqtt.Client) bool {
 	return !cl.Net.Inline && cl.Net.Conn != nil && !cl.Closed()
 }
 
+// connectedClient returns the connected network client with this id.
+func (b *Broker) connectedClient(id string) (*mqtt.Client, bool) {
+	cl, ok := b.srv.Clients.Get(id)
+	return cl, ok && isConnected(cl)
+}
+
 // Stop closes the listeners and every client connection, as Close does
-// (MQTT 5 clients get DISCONNECT "server shutting down"; wills are
-// published), and waits for their goroutines, but keeps the broker so that
+// (MQTT 5 clients get DISCONNECT "server shutting down", MQTT 3.x clients
+// none; wills are published), and waits for their goroutines, but keeps
+// the broker so that
 // Restart can reopen the listeners on the same addresses. While stopped,
 // connection attempts are refused by the operating system. Sessions of
 // clients that connected without clean session, retained messages,

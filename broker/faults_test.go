@@ -178,7 +178,21 @@ func TestDropClientPublishesWill(t *testing.T) {
 	}
 }
 
-func TestDropAllSparesExemptClient(t *testing.T) {
+// dialPrivileged connects a client with the broker's privileged login.
+func dialPrivileged(t *testing.T, b *broker.Broker, o clientOpts) mqtt.Client {
+	t.Helper()
+	if o.url == "" {
+		o.url = "tcp://" + b.Addr()
+	}
+	o.user, o.pass = b.PrivilegedLogin()
+	c, tok, err := dial(t, o)
+	if err != nil || tok.ReturnCode() != 0 {
+		t.Fatalf("connect privileged %s: return code %d, error %v", o.id, tok.ReturnCode(), err)
+	}
+	return c
+}
+
+func TestDropAllSparesPrivilegedClient(t *testing.T) {
 	pki, err := testpki.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -186,33 +200,42 @@ func TestDropAllSparesExemptClient(t *testing.T) {
 	b := startBroker(t, broker.Options{TLS: &broker.TLSOptions{CertFile: pki.CertFile, KeyFile: pki.KeyFile}})
 	lost := map[string]<-chan error{}
 	clients := map[string]mqtt.Client{}
+	const driverID = "driver"
 	for _, o := range []clientOpts{
 		{url: "tcp://" + b.Addr(), id: "a"},
 		{url: "ssl://" + b.TLSAddr(), id: "b", tls: pki.ClientTLSConfig()},
-		{url: "tcp://" + b.Addr(), id: broker.ExemptPrefix + "driver"},
+		{url: "tcp://" + b.Addr(), id: "agenthost-test-x"}, // an id is no privilege
+		{url: "tcp://" + b.Addr(), id: driverID},
 	} {
 		var onLost func(error)
 		onLost, lost[o.id] = lostChan()
 		o.onLost = onLost
+		if o.id == driverID {
+			clients[o.id] = dialPrivileged(t, b, o)
+			continue
+		}
 		c, tok, err := dial(t, o)
 		if err != nil || tok.ReturnCode() != 0 {
 			t.Fatalf("connect %s: %d %v", o.id, tok.ReturnCode(), err)
 		}
 		clients[o.id] = c
 	}
-	driverID := broker.ExemptPrefix + "driver"
 	driver := clients[driverID]
+	if got, want := b.Clients(), []string{"a", "agenthost-test-x", "b"}; !slices.Equal(got, want) {
+		t.Errorf("Clients() = %q, want %q", got, want)
+	}
 
-	if n := b.DropClient(""); n != 2 {
-		t.Fatalf("DropClient(\"\") = %d, want 2", n)
+	if n := b.DropClient(""); n != 3 {
+		t.Fatalf("DropClient(\"\") = %d, want 3", n)
 	}
 	awaitLost(t, "a", lost["a"])
 	awaitLost(t, "b (TLS)", lost["b"])
+	awaitLost(t, "agenthost-test-x", lost["agenthost-test-x"])
 	if got := b.Clients(); len(got) != 0 {
 		t.Errorf("Clients() = %q, want none", got)
 	}
-	// The exempt client still works; its own round trip also orders after
-	// any connection-lost event it could have had.
+	// The privileged client still works; its own round trip also orders
+	// after any connection-lost event it could have had.
 	msgs := subscribe(t, driver, "driver/echo", 1, 1)
 	await(t, "publish", driver.Publish("driver/echo", 1, false, "alive"))
 	if m := receive(t, msgs); string(m.Payload()) != "alive" {
@@ -220,10 +243,10 @@ func TestDropAllSparesExemptClient(t *testing.T) {
 	}
 	select {
 	case err := <-lost[driverID]:
-		t.Errorf("exempt client lost its connection: %v", err)
+		t.Errorf("privileged client lost its connection: %v", err)
 	default:
 	}
-	// Named explicitly, an exempt client is dropped.
+	// Named explicitly, the privileged client is dropped.
 	if n := b.DropClient(driverID); n != 1 {
 		t.Errorf("DropClient(%s) = %d, want 1", driverID, n)
 	}
@@ -238,7 +261,7 @@ func TestClientsAndSubscriptions(t *testing.T) {
 	alpha := mustDial(t, b, "alpha")
 	mustDial(t, b, "zeta")
 	mustDial(t, b, "mid")
-	exempt := mustDial(t, b, broker.ExemptPrefix+"x")
+	exempt := dialPrivileged(t, b, clientOpts{id: "x"})
 	if got, want := b.Clients(), []string{"alpha", "mid", "zeta"}; !slices.Equal(got, want) {
 		t.Errorf("Clients() = %q, want %q", got, want)
 	}
@@ -253,7 +276,7 @@ func TestClientsAndSubscriptions(t *testing.T) {
 		t.Errorf("Subscriptions(alpha) after unsubscribe = %q, want %q", got, want)
 	}
 	subscribe(t, exempt, "drv", 1, 1)
-	if got := b.Subscriptions(broker.ExemptPrefix + "x"); !slices.Equal(got, []string{"drv"}) {
+	if got := b.Subscriptions("x"); !slices.Equal(got, []string{"drv"}) {
 		t.Errorf("Subscriptions(exempt) = %q, want [drv]", got)
 	}
 	if got := b.Subscriptions("zeta"); got == nil || len(got) != 0 {
@@ -397,7 +420,7 @@ func TestCloseAfterStop(t *testing.T) {
 // once, for the race detector.
 func TestFaultsConcurrent(t *testing.T) {
 	b := startBroker(t, broker.Options{})
-	mustDial(t, b, broker.ExemptPrefix+"c")
+	dialPrivileged(t, b, clientOpts{id: "c"})
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	for g := 0; g < 3; g++ {
@@ -409,7 +432,7 @@ func TestFaultsConcurrent(t *testing.T) {
 				default:
 				}
 				_ = b.Clients()
-				_ = b.Subscriptions(broker.ExemptPrefix + "c")
+				_ = b.Subscriptions("c")
 				_ = b.Stats()
 				_ = b.DropClient("nobody")
 				if err := b.DenySubscribe("deny/" + strconv.Itoa(g) + "/" + strconv.Itoa(i%10)); err != nil {

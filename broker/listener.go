@@ -2,6 +2,7 @@ package broker
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"sync"
@@ -18,12 +19,16 @@ const closeGrace = time.Second
 // net.Listener. Unlike mochi's own TCP listener it remembers every accepted
 // connection and every goroutine it starts, so Close can end them all and
 // wait for them: after Close returns no connection handler of this listener
-// is running and mochi's client wait group is idle.
+// is running and mochi's client wait group is idle. It also applies the
+// broker's connection limits (connGuard): a connection is handed to mochi
+// only once its CONNECT has arrived, within the connect timeout, and
+// through a guardedConn enforcing the maximum packet size.
 type trackedListener struct {
-	id   string
-	ln   net.Listener
-	wrap func(net.Conn) net.Conn // e.g. TLS server side; nil for plain TCP
-	log  *slog.Logger
+	id    string
+	ln    net.Listener
+	wrap  func(net.Conn) net.Conn // e.g. TLS server side; nil for plain TCP
+	log   *slog.Logger
+	guard *connGuard
 
 	quit       chan struct{} // closed by Close
 	acceptDone chan struct{} // closed when Serve returns
@@ -37,17 +42,18 @@ type trackedListener struct {
 
 // trackedConn is a live connection of a trackedListener.
 type trackedConn struct {
-	conn net.Conn      // as handed to mochi (the TLS side for the TLS listener)
+	conn net.Conn      // as handed to mochi
 	done chan struct{} // closed once mochi is done with the connection
 }
 
 var _ listeners.Listener = (*trackedListener)(nil)
 
-func newTrackedListener(id string, ln net.Listener, wrap func(net.Conn) net.Conn, log *slog.Logger) *trackedListener {
+func newTrackedListener(id string, ln net.Listener, wrap func(net.Conn) net.Conn, guard *connGuard, log *slog.Logger) *trackedListener {
 	return &trackedListener{
 		id:         id,
 		ln:         ln,
 		wrap:       wrap,
+		guard:      guard,
 		log:        log,
 		quit:       make(chan struct{}),
 		acceptDone: make(chan struct{}),
@@ -62,8 +68,10 @@ func (l *trackedListener) ID() string       { return l.id }
 func (l *trackedListener) Address() string  { return l.ln.Addr().String() }
 func (l *trackedListener) Protocol() string { return "tcp" }
 
-// Serve accepts connections until Close and runs establish for each on its
-// own goroutine. mochi calls it once, on a goroutine of its own.
+// Serve accepts connections until Close and, on a goroutine for each,
+// waits for its CONNECT and runs establish. A connection accepted while
+// the broker holds its maximum of connections without CONNECT is closed
+// at once. mochi calls Serve once, on a goroutine of its own.
 func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 	l.mu.Lock()
 	if l.closed {
@@ -92,15 +100,21 @@ func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 			continue
 		}
 		backoff = 5 * time.Millisecond
+		if !l.guard.enter() {
+			_ = raw.Close()
+			continue
+		}
 
 		conn := raw
 		if l.wrap != nil {
 			conn = l.wrap(raw)
 		}
-		tc := &trackedConn{conn: conn, done: make(chan struct{})}
+		gc := newGuardedConn(conn, l.guard.maxPacket, l.log)
+		tc := &trackedConn{conn: gc, done: make(chan struct{})}
 		l.mu.Lock()
 		if l.closed {
 			l.mu.Unlock()
+			l.guard.leave()
 			_ = raw.Close()
 			return
 		}
@@ -110,7 +124,17 @@ func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 
 		go func() {
 			defer l.connWG.Done()
-			err := establish(l.id, conn)
+			// The deadline covers the TLS handshake too; mochi replaces it
+			// with the client's keepalive once it has accepted the CONNECT.
+			_ = raw.SetDeadline(time.Now().Add(l.guard.timeout))
+			err := gc.awaitConnect()
+			l.guard.leave()
+			if err == nil {
+				_ = raw.SetDeadline(time.Now().Add(l.guard.timeout)) // for mochi's answer to the CONNECT
+				err = establish(l.id, gc)
+			} else {
+				err = fmt.Errorf("before CONNECT: %w", err)
+			}
 			l.log.Debug("embedded broker: connection ended", "listener", l.id, "remote", raw.RemoteAddr().String(), "error", err)
 			_ = conn.Close()
 			_ = raw.Close()

@@ -7,19 +7,30 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
-// Message is a PUBLISH the broker received from a client.
+// Message is a PUBLISH the broker received from a client, or a will it
+// published for one.
 type Message struct {
-	ClientID string
+	ClientID string // the publisher, or the client whose will it is
 	Topic    string
 	Payload  []byte // a copy: the observer may keep it
 	QoS      byte
 	Retain   bool
+	// Will marks a will message, published by the broker when the
+	// client's connection ended without DISCONNECT (or with MQTT 5's
+	// "disconnect with will message").
+	Will bool
+	// Privileged marks a message of the client logged in with
+	// Broker.PrivilegedLogin.
+	Privileged bool
 }
 
-// observeHook passes every received PUBLISH to the registered observers.
-// mochi calls it on the publishing client's goroutine.
+// observeHook passes every received PUBLISH, and every will published,
+// to the registered observers. mochi calls it on the goroutine of the
+// publishing (or departing) client, or for delayed MQTT 5 wills on its
+// housekeeping goroutine.
 type observeHook struct {
 	mqtt.HookBase
+	priv      login // to mark privileged clients' messages
 	mu        sync.Mutex
 	next      int
 	observers map[int]func(Message)
@@ -27,9 +38,21 @@ type observeHook struct {
 
 func (h *observeHook) ID() string { return "agenthost-observe" }
 
-func (h *observeHook) Provides(b byte) bool { return b == mqtt.OnPublished }
+func (h *observeHook) Provides(b byte) bool { return b == mqtt.OnPublished || b == mqtt.OnWillSent }
 
 func (h *observeHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
+	h.report(cl, pk, false)
+}
+
+// OnWillSent reports a will; one on a reserved topic was dropped by
+// protocolHook.OnWill (its topic emptied) and is not reported.
+func (h *observeHook) OnWillSent(cl *mqtt.Client, pk packets.Packet) {
+	if pk.TopicName != "" {
+		h.report(cl, pk, true)
+	}
+}
+
+func (h *observeHook) report(cl *mqtt.Client, pk packets.Packet, will bool) {
 	h.mu.Lock()
 	fns := make([]func(Message), 0, len(h.observers))
 	for _, fn := range h.observers {
@@ -40,16 +63,19 @@ func (h *observeHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 		return
 	}
 	m := Message{ClientID: cl.ID, Topic: pk.TopicName, Payload: append([]byte(nil), pk.Payload...),
-		QoS: pk.FixedHeader.Qos, Retain: pk.FixedHeader.Retain}
+		QoS: pk.FixedHeader.Qos, Retain: pk.FixedHeader.Retain, Will: will, Privileged: h.priv.holds(cl)}
 	for _, fn := range fns {
 		fn(m)
 	}
 }
 
 // OnPublish registers fn to see every message a client publishes, once
-// the broker has accepted it. fn runs on the publisher's connection
-// goroutine: it must not block (hand the message over and return). The
-// returned function unregisters fn. Any goroutine.
+// the broker has accepted it, and every will the broker publishes (Will
+// set, ClientID naming the client whose will it is). Messages and wills
+// on reserved topics, which the broker drops, are not reported. fn runs
+// on a connection goroutine (or mochi's housekeeping goroutine, for a
+// delayed MQTT 5 will): it must not block (hand the message over and
+// return). The returned function unregisters fn. Any goroutine.
 func (b *Broker) OnPublish(fn func(Message)) (unregister func()) {
 	h := b.observe
 	h.mu.Lock()

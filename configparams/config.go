@@ -20,6 +20,9 @@
 //	  users: {name: password}
 //	  deny_subscribe: ["private/#"]
 //	  tls: {cert: server.crt, key: server.key, listen: 127.0.0.1:8883}
+//	  connect_timeout: 10s   # to deliver CONNECT after connecting, TLS handshake included
+//	  max_packet_size: auto  # largest packet a client may send, in bytes (or B, KiB, MiB);
+//	                         # auto: limits.message_size + 65544, 327688 by default
 //	tls:                     # client side of ssl:// and wss:// connections
 //	  ca: ca.crt             # PEM CA bundle; default: system roots
 //	state_dir: .agenthost
@@ -46,6 +49,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // DefaultFileName is the name [FindDefault] looks for next to the script.
@@ -57,6 +61,23 @@ const (
 	DefaultListen    = "127.0.0.1:0"
 	DefaultStateDir  = ".agenthost"
 	DefaultLogFormat = "text"
+
+	DefaultConnectTimeout = 10 * time.Second
+)
+
+// Embedded broker packet sizes, as in package broker (which configparams
+// does not import).
+const (
+	// PacketOverhead is what embedded.max_packet_size "auto" adds to
+	// limits.message_size: the largest MQTT 3.1.1 PUBLISH header, with a
+	// 65,535-byte topic, its length, a packet id and a fixed header with 4
+	// length bytes.
+	PacketOverhead = 65_544
+	// MaxPacketSizeLimit is the largest packet MQTT can express, and the
+	// largest embedded.max_packet_size.
+	MaxPacketSizeLimit = 1 + 4 + 268_435_455
+	// MinPacketSize is the smallest embedded.max_packet_size accepted.
+	MinPacketSize = 128
 )
 
 // SourceDefault is the Sources entry of a value nobody overrode.
@@ -129,6 +150,30 @@ type Embedded struct {
 	// TLS, when non-nil, enables a TLS listener; Cert and Key are then
 	// both required.
 	TLS *ServerTLS
+	// ConnectTimeout is how long a connection may take, from being
+	// accepted, to deliver its whole CONNECT (TLS handshake included)
+	// before the broker closes it; 10ms to 1h. Default 10 s.
+	ConnectTimeout time.Duration
+	// MaxPacketSize is the largest packet a client may send, in bytes
+	// (the whole packet), MinPacketSize to MaxPacketSizeLimit; 0 means
+	// auto, the default. Use [Config.EmbeddedMaxPacketSize] for the
+	// effective value.
+	MaxPacketSize int64
+}
+
+// EmbeddedMaxPacketSize returns the embedded broker's maximum packet size:
+// embedded.max_packet_size, or for auto limits.message_size plus
+// PacketOverhead (327,688 bytes with the default message_size), so that
+// every message the agent may send or receive fits; MaxPacketSizeLimit
+// when message_size is off.
+func (c *Config) EmbeddedMaxPacketSize() int64 {
+	switch {
+	case c.Embedded.MaxPacketSize > 0:
+		return c.Embedded.MaxPacketSize
+	case c.Limits.MessageSize == 0:
+		return MaxPacketSizeLimit
+	}
+	return min(c.Limits.MessageSize+PacketOverhead, MaxPacketSizeLimit)
 }
 
 // ServerTLS configures the embedded broker's TLS listener. Relative paths
@@ -161,7 +206,7 @@ func Default() *Config {
 	c := &Config{
 		ConfigParams: map[string]any{},
 		Broker:       DefaultBroker,
-		Embedded:     Embedded{Listen: DefaultListen},
+		Embedded:     Embedded{Listen: DefaultListen, ConnectTimeout: DefaultConnectTimeout},
 		HTTP:         HTTP{Listen: DefaultHTTPListen},
 		StateDir:     DefaultStateDir,
 		LogFormat:    DefaultLogFormat,
@@ -227,11 +272,15 @@ var envVars = []struct{ name, field string }{
 	{"AGENTHOST_STATE_DIR", "state_dir"},
 	{"AGENTHOST_LOG_FORMAT", "log_format"},
 	{"AGENTHOST_EMBEDDED_LISTEN", "embedded.listen"},
+	{"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT", "embedded.connect_timeout"},
+	{"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE", "embedded.max_packet_size"},
 	{"AGENTHOST_HTTP_LISTEN", "http.listen"},
 }
 
 // ApplyEnv overlays AGENTHOST_BROKER, AGENTHOST_STATE_DIR,
-// AGENTHOST_LOG_FORMAT and AGENTHOST_EMBEDDED_LISTEN as looked up with
+// AGENTHOST_LOG_FORMAT, AGENTHOST_EMBEDDED_LISTEN,
+// AGENTHOST_EMBEDDED_CONNECT_TIMEOUT and AGENTHOST_EMBEDDED_MAX_PACKET_SIZE
+// as looked up with
 // getenv (typically os.Getenv); empty values are ignored, and a nil getenv
 // applies nothing. Each value is validated like the file's and recorded in
 // Sources as "env NAME"; invalid values are not applied. Relative paths stay

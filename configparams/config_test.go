@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/agenthost/agenthost/broker"
 )
 
 // writeConfig writes content to dir/agenthost.yaml and returns its path.
@@ -54,8 +57,13 @@ func TestDefault(t *testing.T) {
 	if c.ConfigParams == nil || len(c.ConfigParams) != 0 {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
+	if c.Embedded.ConnectTimeout != 10*time.Second || c.Embedded.MaxPacketSize != 0 || c.EmbeddedMaxPacketSize() != 327_688 {
+		t.Errorf("embedded limits: connect timeout %v, max packet size %d (effective %d); want 10s, 0 (auto), 327688",
+			c.Embedded.ConnectTimeout, c.Embedded.MaxPacketSize, c.EmbeddedMaxPacketSize())
+	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
-		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format",
+		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen",
+		"embedded.connect_timeout", "embedded.max_packet_size", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
 		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory", "limits.http.rate", "limits.http.burst"}
 	if len(c.Sources) != len(want) {
@@ -87,6 +95,8 @@ embedded:
   users: {generalgrugger: gaztakh1ghc0mmand}
   deny_subscribe: ["private/#"]
   tls: {cert: server.crt, key: server.key, listen: 127.0.0.1:8883}
+  connect_timeout: 2.5s
+  max_packet_size: 64KiB
 tls:
   ca: ca.crt
 state_dir: .agenthost
@@ -114,6 +124,8 @@ func TestLoadFullExample(t *testing.T) {
 				Key:    filepath.Join(dir, "server.key"),
 				Listen: "127.0.0.1:8883",
 			},
+			ConnectTimeout: 2500 * time.Millisecond,
+			MaxPacketSize:  64 << 10,
 		},
 		TLS:       ClientTLS{CA: filepath.Join(dir, "ca.crt")},
 		StateDir:  filepath.Join(dir, ".agenthost"),
@@ -121,21 +133,23 @@ func TestLoadFullExample(t *testing.T) {
 		Limits:    defaultLimits(),
 		HTTP:      HTTP{Listen: DefaultHTTPListen},
 		Sources: map[string]string{
-			"configparams":            at("1"),
-			"broker":                  at("3"),
-			"embedded.listen":         at("5"),
-			"embedded.users":          at("6"),
-			"embedded.deny_subscribe": at("7"),
-			"embedded.tls":            at("8"),
-			"embedded.tls.cert":       at("8"),
-			"embedded.tls.key":        at("8"),
-			"embedded.tls.listen":     at("8"),
-			"tls.ca":                  at("10"),
-			"tls.insecure":            "default",
-			"http.listen":             "default",
-			"http.public_url":         "default",
-			"state_dir":               at("11"),
-			"log_format":              at("12"),
+			"configparams":             at("1"),
+			"broker":                   at("3"),
+			"embedded.listen":          at("5"),
+			"embedded.users":           at("6"),
+			"embedded.deny_subscribe":  at("7"),
+			"embedded.tls":             at("8"),
+			"embedded.tls.cert":        at("8"),
+			"embedded.tls.key":         at("8"),
+			"embedded.tls.listen":      at("8"),
+			"embedded.connect_timeout": at("9"),
+			"embedded.max_packet_size": at("10"),
+			"tls.ca":                   at("12"),
+			"tls.insecure":             "default",
+			"http.listen":              "default",
+			"http.public_url":          "default",
+			"state_dir":                at("13"),
+			"log_format":               at("14"),
 		},
 	}
 	for _, f := range trackedFields(limitsKeys, "limits") {
@@ -282,6 +296,16 @@ func TestLoadErrors(t *testing.T) {
 		{"bad indentation", "embedded:\n  listen: a:1\n bad: x\n", 2, 0, "", "invalid YAML"},
 		{"top level list", "- broker\n", 1, 1, "", "must be a mapping of settings"},
 		{"two documents", "broker: embedded\n---\nbroker: script\n", 3, 1, "", "single YAML document"},
+		{"connect_timeout unit", "embedded:\n  connect_timeout: 10\n", 2, 20, "embedded.connect_timeout",
+			`"10" is not a duration from 10ms to 1h (e.g. 10s, 500ms)`},
+		{"connect_timeout zero", "embedded:\n  connect_timeout: 0s\n", 2, 20, "embedded.connect_timeout", "is not a duration from 10ms to 1h"},
+		{"connect_timeout off", "embedded:\n  connect_timeout: off\n", 2, 20, "embedded.connect_timeout", "is not a duration from 10ms to 1h"},
+		{"connect_timeout list", "embedded:\n  connect_timeout: [1s]\n", 2, 20, "embedded.connect_timeout", "expected a duration (e.g. 10s), got a list"},
+		{"max_packet_size small", "embedded:\n  max_packet_size: 127\n", 2, 20, "embedded.max_packet_size",
+			`"127" is not a size from 128 bytes to 268435460 (MQTT's maximum), e.g. 320KiB, or auto`},
+		{"max_packet_size large", "embedded:\n  max_packet_size: 257MiB\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
+		{"max_packet_size off", "embedded:\n  max_packet_size: off\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
+		{"max_packet_size unit", "embedded:\n  max_packet_size: 300kb\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -410,16 +434,19 @@ log_format: json
 	// Defaults < env too, for every variable.
 	c = Default()
 	env = map[string]string{
-		"AGENTHOST_BROKER":          "script",
-		"AGENTHOST_STATE_DIR":       "st",
-		"AGENTHOST_LOG_FORMAT":      "json",
-		"AGENTHOST_EMBEDDED_LISTEN": "[::1]:1883",
-		"AGENTHOST_HTTP_LISTEN":     "off",
+		"AGENTHOST_BROKER":                   "script",
+		"AGENTHOST_STATE_DIR":                "st",
+		"AGENTHOST_LOG_FORMAT":               "json",
+		"AGENTHOST_EMBEDDED_LISTEN":          "[::1]:1883",
+		"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT": "750ms",
+		"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE": "1 MiB",
+		"AGENTHOST_HTTP_LISTEN":              "off",
 	}
 	if err := c.ApplyEnv(mapEnv(env)); err != nil {
 		t.Fatal(err)
 	}
-	if c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" {
+	if c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" ||
+		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.EmbeddedMaxPacketSize() != 1<<20 {
 		t.Errorf("env not applied: %+v", c)
 	}
 	for _, v := range envVars {
@@ -673,5 +700,46 @@ func TestChecksAcceptValidValues(t *testing.T) {
 		if msg := checkTopicFilter(f); msg == "" {
 			t.Errorf("checkTopicFilter(%q) accepted", f)
 		}
+	}
+}
+
+// TestEmbeddedMaxPacketSize: auto follows limits.message_size, so every
+// message the agent may send fits the embedded broker; an explicit value
+// wins; the figures agree with package broker's.
+func TestEmbeddedMaxPacketSize(t *testing.T) {
+	if PacketOverhead+256<<10 != broker.DefaultMaxPacketSize || MaxPacketSizeLimit != broker.MaxPacketSizeLimit {
+		t.Fatalf("configparams and broker disagree: %d+256KiB vs %d, %d vs %d",
+			PacketOverhead, broker.DefaultMaxPacketSize, MaxPacketSizeLimit, broker.MaxPacketSizeLimit)
+	}
+	for _, tc := range []struct {
+		yaml string
+		want int64
+	}{
+		{"", 327_688},
+		{"limits: {message_size: 1MiB}\n", 1<<20 + 65_544},
+		{"limits: {message_size: 100}\n", 100 + 65_544},
+		{"limits: {message_size: off}\n", 268_435_460},
+		{"limits: {message_size: 256MiB}\n", 268_435_460},
+		{"limits: {message_size: 1MiB}\nembedded: {max_packet_size: 2000}\n", 2000},
+		{"embedded: {max_packet_size: auto}\n", 327_688},
+		{"embedded: {max_packet_size: 268435460}\n", 268_435_460},
+	} {
+		c, err := Load(writeConfig(t, t.TempDir(), tc.yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := c.EmbeddedMaxPacketSize(); got != tc.want {
+			t.Errorf("%q: EmbeddedMaxPacketSize() = %d, want %d", tc.yaml, got, tc.want)
+		}
+	}
+	c := Default()
+	if err := c.Set("embedded.max_packet_size", "4KiB", "flag"); err != nil || c.EmbeddedMaxPacketSize() != 4096 {
+		t.Errorf("Set 4KiB: %v, %d", err, c.EmbeddedMaxPacketSize())
+	}
+	if err := c.Set("embedded.max_packet_size", "auto", "flag"); err != nil || c.Embedded.MaxPacketSize != 0 {
+		t.Errorf("Set auto: %v, %d", err, c.Embedded.MaxPacketSize)
+	}
+	if err := c.Set("embedded.connect_timeout", "2h", "flag"); err == nil || c.Embedded.ConnectTimeout != 10*time.Second {
+		t.Errorf("Set 2h: %v, %v; want an error and no change", err, c.Embedded.ConnectTimeout)
 	}
 }

@@ -333,6 +333,8 @@ var limitWant = map[string]string{
 	"cpu_per_callback": "a duration (e.g. 10s) or off",
 	"memory":           "a size (e.g. 256MiB) or off",
 	"insecure":         "true or false",
+	"connect_timeout":  "a duration (e.g. 10s)",
+	"max_packet_size":  "a size (e.g. 320KiB) or auto",
 }
 
 // isOff reports whether n is the plain string off.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -43,6 +44,8 @@ var embeddedKeys = []entry{
 	{name: "users", decode: (*decoder).users},
 	{name: "deny_subscribe", decode: (*decoder).denySubscribe},
 	{name: "tls", decode: (*decoder).openServerTLS, keys: serverTLSKeys},
+	{name: "connect_timeout", decode: (*decoder).scalarValue},
+	{name: "max_packet_size", decode: (*decoder).scalarValue},
 }
 
 var serverTLSKeys = []entry{
@@ -113,6 +116,29 @@ var stringFields = append([]stringField{
 		get:   func(c *Config) string { return c.Embedded.Listen },
 		set:   func(c *Config, v string) { c.Embedded.Listen = v },
 		check: checkListen,
+	},
+	{
+		name:  "embedded.connect_timeout",
+		get:   func(c *Config) string { return c.Embedded.ConnectTimeout.String() },
+		set:   func(c *Config, v string) { c.Embedded.ConnectTimeout, _ = time.ParseDuration(v) },
+		check: checkConnectTimeout,
+	},
+	{
+		name: "embedded.max_packet_size",
+		get: func(c *Config) string {
+			if c.Embedded.MaxPacketSize == 0 {
+				return "auto"
+			}
+			return strconv.FormatInt(c.Embedded.MaxPacketSize, 10)
+		},
+		set: func(c *Config, v string) {
+			if v == "auto" {
+				c.Embedded.MaxPacketSize = 0
+				return
+			}
+			c.Embedded.MaxPacketSize, _ = ParseSize(v)
+		},
+		check: checkMaxPacketSize,
 	},
 	{
 		name: "embedded.tls.cert",

@@ -10,6 +10,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Validate checks every field and returns nil, one *Error, or an
@@ -21,7 +22,9 @@ import (
 // entries are valid MQTT topic filters; embedded.tls, when present, has
 // both cert and key; configparams.deviceid, when present, is a non-empty
 // string; limits rates are positive (or the limiter off), bursts at least
-// 1, buffers at least 0 and message_size 0 (off) or 1 byte to 256MiB.
+// 1, buffers at least 0 and message_size 0 (off) or 1 byte to 256MiB;
+// embedded.connect_timeout is 10ms to 1h and embedded.max_packet_size auto
+// or MinPacketSize to MaxPacketSizeLimit bytes.
 // Files named by the configuration are not opened.
 func (c *Config) Validate() error {
 	var errs []error
@@ -118,6 +121,27 @@ func checkListen(v string) string {
 	}
 	if strings.ContainsAny(host, " \t/") {
 		return fmt.Sprintf("%q has an invalid host %q", v, host)
+	}
+	return ""
+}
+
+// checkConnectTimeout describes what is wrong with embedded.connect_timeout.
+func checkConnectTimeout(v string) string {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 10*time.Millisecond || d > time.Hour {
+		return fmt.Sprintf("%q is not a duration from 10ms to 1h (e.g. 10s, 500ms)", v)
+	}
+	return ""
+}
+
+// checkMaxPacketSize describes what is wrong with embedded.max_packet_size.
+func checkMaxPacketSize(v string) string {
+	if v == "auto" {
+		return ""
+	}
+	n, err := ParseSize(v)
+	if err != nil || v == "off" || n < MinPacketSize || n > MaxPacketSizeLimit {
+		return fmt.Sprintf("%q is not a size from %d bytes to %d (MQTT's maximum), e.g. 320KiB, or auto", v, MinPacketSize, MaxPacketSizeLimit)
 	}
 	return ""
 }

@@ -15,9 +15,10 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// driverID is the client id of the test's own connection to the broker;
-// the broker neither lists it, drops it, nor refuses it.
-const driverID = broker.ExemptPrefix + "driver"
+// driverID is the client id of the test's own connection to the broker.
+// It connects with the broker's privileged login, so the broker neither
+// lists it, drops it, nor refuses it, whatever embedded.users says.
+const driverID = "agenthost-test-driver"
 
 // driver is this.broker: a real MQTT client of the embedded broker that
 // publishes into the agent, plus the broker's fault controls. Its methods
@@ -120,7 +121,7 @@ type waiter struct {
 func newDriver(r *fileRun) (*driver, error) {
 	d := &driver{r: r, b: r.sess.Broker, inTransit: map[string][]func(){}, early: map[string]int{}}
 	d.unwatch = d.b.OnPublish(func(m broker.Message) {
-		if strings.HasPrefix(m.ClientID, broker.ExemptPrefix) {
+		if m.Privileged {
 			return
 		}
 		r.hold.Load().Post(func() { d.observe(m) })
@@ -243,7 +244,9 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 
 // connect (re)connects the driver's client. Any goroutine.
 func (d *driver) connect() error {
+	user, password := d.b.PrivilegedLogin()
 	o := paho.NewClientOptions().AddBroker("tcp://" + d.b.Addr()).SetClientID(driverID).
+		SetUsername(user).SetPassword(password).
 		SetProtocolVersion(4).SetAutoReconnect(false).SetConnectRetry(false).SetConnectTimeout(10 * time.Second)
 	pc := paho.NewClient(o)
 	tok := pc.Connect()
@@ -263,12 +266,15 @@ func (d *driver) close() {
 	}
 }
 
-// observe takes one message the agent published. Loop only.
+// observe takes one message the agent published, or the will of one of
+// its connections. Loop only.
 func (d *driver) observe(m broker.Message) {
-	if q := d.inTransit[m.Topic]; len(q) > 0 {
+	switch q := d.inTransit[m.Topic]; {
+	case m.Will: // the broker's, not one the agent sent
+	case len(q) > 0:
 		q[0]()
 		d.inTransit[m.Topic] = q[1:]
-	} else {
+	default:
 		d.early[m.Topic]++
 	}
 	for i, w := range d.waiters {

@@ -127,10 +127,17 @@ type proc struct {
 // startBin starts the binary in dir and streams its stdout lines.
 func startBin(t *testing.T, dir string, args ...string) *proc {
 	t.Helper()
+	return startProgram(t, dir, bin, args...)
+}
+
+// startProgram starts the program at path in dir (a temp dir when "") and
+// streams its stdout and stderr lines.
+func startProgram(t *testing.T, dir, path string, args ...string) *proc {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(path, args...)
 	cmd.Dir = dir
 	cmd.Env = cleanEnv()
 	p := &proc{t: t, cmd: cmd, lines: make(chan string, 10000), done: make(chan struct{})}
