@@ -1,7 +1,7 @@
 // Every byte value 0..255 survives a round trip untouched, and server.log
 // prints a blob that is not UTF-8 as hex.
 // want: 256 bytes back, identical: true
-// want: fffe00
+// want: binary: fffe00
 const c = mqtt.createclient();
 const out = new Uint8Array(256);
 for (let i = 0; i < 256; i++) out[i] = 255 - i;
