@@ -126,6 +126,64 @@ server.save(s);
 	}
 }
 
+// TestSaveReplacesTheFileAtomically: server.save writes a new file and
+// renames it over the old one, so a reader holding the old file (here a
+// hard link to it) keeps the old content whole, and no temporary file is
+// left in the state directory.
+func TestSaveReplacesTheFileAtomically(t *testing.T) {
+	dir := t.TempDir()
+	save := filepath.Join(dir, "save-00000000000000aa.json")
+	if err := os.WriteFile(save, []byte(`{"v":"old"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "old.json")
+	if err := os.Link(save, old); err != nil {
+		t.Skip("hard links unsupported here:", err)
+	}
+	out := agenttest.MustRun(t, `server.log(server.load().v); server.save({v: "new"}); server.log(server.load().v);`,
+		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
+	agenttest.WantAgent(t, out, "old", "new")
+	if data, err := os.ReadFile(old); err != nil || string(data) != `{"v":"old"}` {
+		t.Fatalf("the old file was written in place: a reader of it now sees %q (%v)", data, err)
+	}
+	if data, err := os.ReadFile(save); err != nil || string(data) != `{"v":"new"}` {
+		t.Fatalf("save file %q %v", data, err)
+	}
+	wantDirEntries(t, dir, "save-00000000000000aa.json")
+}
+
+// TestFailedSaveLeavesNoTemporaryFile: when the rename cannot replace the
+// save file (here a directory stands in its place) server.save throws an
+// error naming itself, and its temporary file is gone.
+func TestFailedSaveLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "save-00000000000000aa.json", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := agenttest.MustRun(t, `try { server.save({v: 1}); server.log("saved"); } catch (e) { server.log(e.message); }`,
+		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
+	if got := out.Agent(); len(got) != 1 || !strings.HasPrefix(got[0], "server.save: rename ") || !strings.Contains(got[0], "save-00000000000000aa.json") {
+		t.Fatalf("agent lines %q, want the rename error of server.save", got)
+	}
+	wantDirEntries(t, dir, "save-00000000000000aa.json")
+}
+
+// wantDirEntries fails the test unless dir holds exactly the named entries.
+func wantDirEntries(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, names) {
+		t.Fatalf("%s holds %q, want %q", dir, got, names)
+	}
+}
+
 func TestSaveLimitAndBadArgument(t *testing.T) {
 	out := agenttest.MustRun(t, `
 try { server.save({big: "x".repeat(65536)}); } catch (e) { server.log(e.name + ": " + e.message); }
