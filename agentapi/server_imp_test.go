@@ -253,6 +253,24 @@ imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a 
 		"zero", "a 0.01", "named", "c 0.05", "cancelling a fired name is fine")
 }
 
+// TestCancelWakeupByNameCancelsEverySameNamedTimer: cancelwakeup(name)
+// stops every pending timer of that name, whatever the order they were
+// created or are due in, and only those; the name can be used again.
+func TestCancelWakeupByNameCancelsEverySameNamedTimer(t *testing.T) {
+	out := agenttest.MustRun(t, `
+imp.wakeup(0.03, function () { server.log("batch 0.03"); }, "batch");
+imp.wakeup(0.01, function () { server.log("batch 0.01"); }, "batch");
+imp.wakeup(0.02, function () { server.log("other"); }, "other");
+const h = imp.wakeup(0.02, function () { server.log("batch by handle"); }, "batch");
+imp.wakeup(0.05, function () { server.log("batch 0.05"); }, "batch");
+imp.wakeup(0.04, function () { server.log("unnamed"); });
+imp.cancelwakeup(h);
+imp.cancelwakeup("batch");
+imp.wakeup(0.06, function () { server.log("batch again"); }, "batch");
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "other", "unnamed", "batch again")
+}
+
 func TestWakeupTiming(t *testing.T) {
 	start := time.Now()
 	out := agenttest.MustRun(t, `
@@ -263,6 +281,21 @@ imp.wakeup(0.2, function () { server.log("waited " + (Date.now() - t0 >= 200)); 
 	if el := time.Since(start); el < 200*time.Millisecond {
 		t.Fatalf("a 0.2 s wakeup ended the run after %s", el)
 	}
+}
+
+// TestWakeupFiresOnTimeOnTheVirtualClock: on the virtual clock a wakeup
+// fires exactly its interval (rounded up to 0.01 s) after it was set,
+// neither earlier nor later.
+func TestWakeupFiresOnTimeOnTheVirtualClock(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const t0 = Date.now();
+function at(label) { return function () { server.log(label + " +" + (Date.now() - t0) + "ms"); }; }
+imp.wakeup(0.2, at("0.2"));
+imp.wakeup(0.001, at("0.001"));
+imp.wakeup(0.015, at("0.015"));
+imp.wakeup(3600, at("3600"));
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "0.001 +10ms", "0.015 +20ms", "0.2 +200ms", "3600 +3600000ms")
 }
 
 func TestTimeAndDate(t *testing.T) {
