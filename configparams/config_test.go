@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/agenthost/agenthost/internal/badurl"
 )
 
 // writeConfig writes content to dir/agenthost.yaml and returns its path.
@@ -451,6 +453,37 @@ func TestEnvAndFlagErrors(t *testing.T) {
 	err = c.Set("zzz", "1", "flag --zzz")
 	if !strings.Contains(err.Error(), "settable: broker, embedded.listen,") {
 		t.Errorf("Set unknown field error = %v", err)
+	}
+}
+
+// TestBrokerErrorsNeverShowThePassword: a refused broker URL with a
+// password, from the file, AGENTHOST_BROKER or a flag, gives an error that
+// names where it came from and shows the URL with its password replaced,
+// for every way brokerurl can refuse it.
+func TestBrokerErrorsNeverShowThePassword(t *testing.T) {
+	const secret = "S3cr3tPW"
+	for _, c := range badurl.WithPassword(secret) {
+		p := writeConfig(t, t.TempDir(), "log_format: text\nbroker: '"+c.URL+"'\n")
+		_, fileErr := Load(p)
+		envErr := Default().ApplyEnv(mapEnv(map[string]string{"AGENTHOST_BROKER": c.URL}))
+		flagErr := Default().Set("broker", c.URL, "flag --broker")
+		for _, e := range []struct {
+			from, where string
+			err         error
+		}{
+			{"file", p + ":2:9: broker: ", fileErr},
+			{"env", "env AGENTHOST_BROKER: broker: ", envErr},
+			{"flag", "flag --broker: broker: ", flagErr},
+		} {
+			if e.err == nil {
+				t.Errorf("%s: %s: %q accepted", c.Name, e.from, c.URL)
+				continue
+			}
+			msg := e.err.Error()
+			if !strings.HasPrefix(msg, e.where) || strings.Contains(msg, secret) || !strings.Contains(msg, badurl.User+":xxxxx@") {
+				t.Errorf("%s: %s: error %q: want it to start %q and show %q with its password replaced", c.Name, e.from, msg, e.where, c.URL)
+			}
+		}
 	}
 }
 
