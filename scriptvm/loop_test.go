@@ -318,6 +318,37 @@ func TestWatchdogStopsARunawayCallbackAndTheLoopGoesOn(t *testing.T) {
 	}
 }
 
+// TestWatchdogFiresOnBudget: a runaway callback is stopped after its
+// budget, and well before twice its budget (the watchdog checks every
+// tenth of it).
+func TestWatchdogFiresOnBudget(t *testing.T) {
+	const budget = 200 * time.Millisecond
+	var started, stopped time.Time
+	l := New(Options{CallbackBudget: budget, OnError: func(e *ScriptError) {
+		if e.Kind == "WatchdogError" {
+			stopped = time.Now()
+		}
+	}})
+	must(t, l.Runtime().Set("spin", func() {
+		l.SetTimer(0, func() {
+			fn, _ := goja.AssertFunction(l.Runtime().Get("loop"))
+			started = time.Now()
+			l.Call(fn, goja.Undefined())
+		})
+	}))
+	prg, err := Compile("agent.js", "function loop() { for (;;) {} }\nspin();\n")
+	must(t, err)
+	if _, err := l.Run(context.Background(), prg, RunOptions{UntilIdle: true}); err != nil {
+		t.Fatal(err)
+	}
+	if stopped.IsZero() {
+		t.Fatal("the watchdog did not stop the callback")
+	}
+	if el := stopped.Sub(started); el < budget || el > budget*3/2 {
+		t.Fatalf("a callback with a budget of %v was stopped after %v", budget, el)
+	}
+}
+
 func TestWatchdogStopsARunawayTopLevel(t *testing.T) {
 	l := New(Options{CallbackBudget: 50 * time.Millisecond})
 	prg, err := Compile("agent.js", "var x = 0;\nwhile (true) { x++; }\n")
