@@ -21,7 +21,7 @@ func countsRun(t *testing.T) Result {
 	dir := t.TempDir()
 	write(t, dir, "mixed.test.js", `
 class Mixed extends ImpTestCase {
-	testPassA() { this.assertTrue(true); this.assertEqual(1, 1); }
+	testPassA() { this.assertTrue(true); this.assertEqual(1, 1); this.assertClose(1, 1.05, 0.1); }
 	testPassB() { this.assertTrue(true); }
 	testFails() { this.assertEqual(1, 2); }
 	testThrows() { throw new TypeError("boom"); }
@@ -127,9 +127,9 @@ func TestJSONAndSummaryCountsAreExact(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
-	// Assertions: mixed 2+1+1 (assertEqual(1, 2) counts), one 1, fails 1+1+1.
-	if doc.Passed || doc.Tests != 8 || doc.Assertions != 8 || doc.Failures != 3 || doc.Errors != 2 {
-		t.Errorf("passed %v tests %d assertions %d failures %d errors %d, want false 8 8 3 2", doc.Passed, doc.Tests, doc.Assertions, doc.Failures, doc.Errors)
+	// Assertions: mixed 3+1+1 (assertEqual(1, 2) counts), one 1, fails 1+1+1.
+	if doc.Passed || doc.Tests != 8 || doc.Assertions != 9 || doc.Failures != 3 || doc.Errors != 2 {
+		t.Errorf("passed %v tests %d assertions %d failures %d errors %d, want false 8 9 3 2", doc.Passed, doc.Tests, doc.Assertions, doc.Failures, doc.Errors)
 	}
 	statuses := map[string]string{}
 	for _, f := range doc.Files {
@@ -153,7 +153,7 @@ func TestJSONAndSummaryCountsAreExact(t *testing.T) {
 	buf.Reset()
 	WriteSummary(&buf, res)
 	line := regexp.MustCompile(`[0-9.]+[µm]?s\n$`).ReplaceAllString(buf.String(), "D\n")
-	if want := "\nFAILED: 4 files, 8 tests, 8 assertions, 3 failures, 2 errors, D\n"; line != want {
+	if want := "\nFAILED: 4 files, 8 tests, 9 assertions, 3 failures, 2 errors, D\n"; line != want {
 		t.Errorf("summary %q, want %q", line, want)
 	}
 }
@@ -192,16 +192,16 @@ class W extends ImpTestCase {
 		this.assertClose(2.99, this.clock.now() - t0, 0.001);
 		const t1 = this.clock.now();
 		let msg = "resolved";
-		try { await this.waitForLog("never", 5); } catch (e) { msg = e.message; }
-		this.assertEqual("waitForLog: the agent logged no line matching never within 5s", msg);
-		this.assertClose(5, this.clock.now() - t1, 0.001);
+		try { await this.waitForLog("never", 2.5); } catch (e) { msg = e.message; }
+		this.assertEqual("waitForLog: the agent logged no line matching never within 2.5s", msg);
+		this.assertClose(2.5, this.clock.now() - t1, 0.001);
 	}
 	async testNextMessage() {
 		const t0 = this.clock.now();
 		let msg = "resolved";
-		try { await this.broker.nextMessage("none/#", 7); } catch (e) { msg = e.message; }
-		this.assertEqual("broker.nextMessage: the agent published nothing on none/# within 7s", msg);
-		this.assertClose(7, this.clock.now() - t0, 0.001);
+		try { await this.broker.nextMessage("none/#", 7.5); } catch (e) { msg = e.message; }
+		this.assertEqual("broker.nextMessage: the agent published nothing on none/# within 7.5s", msg);
+		this.assertClose(7.5, this.clock.now() - t0, 0.001);
 	}
 }`)
 	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
