@@ -184,17 +184,19 @@ func wantDirEntries(t *testing.T, dir string, names ...string) {
 	}
 }
 
+// TestSaveLimitAndBadArgument: a table of exactly 64 KiB serialised is
+// saved; one byte more throws a RangeError.
 func TestSaveLimitAndBadArgument(t *testing.T) {
 	out := agenttest.MustRun(t, `
-try { server.save({big: "x".repeat(65536)}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { server.save({big: "x".repeat(65527)}); } catch (e) { server.log(e.name + ": " + e.message); }
 try { server.save("str"); } catch (e) { server.log(e.name + ": " + e.message); }
-server.save({ok: "x".repeat(65000)});
+server.save({ok: "x".repeat(65527)});
 server.log("saved " + server.load().ok.length);
 `, agenttest.Options{})
 	agenttest.WantAgent(t, out,
-		"RangeError: server.save: the table is 65546 bytes serialised, more than the limit of 65536",
+		"RangeError: server.save: the table is 65537 bytes serialised, more than the limit of 65536",
 		`TypeError: server.save: argument 'table' must be an object, got string "str"`,
-		"saved 65000")
+		"saved 65527")
 }
 
 func TestCorruptSaveFileIsReported(t *testing.T) {
@@ -242,14 +244,15 @@ imp.cancelwakeup("n2");
 try { imp.cancelwakeup("never"); } catch (e) { server.log(e.name + ": " + e.message); }
 try { imp.wakeup(-1, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
 try { imp.wakeup(1, 5); } catch (e) { server.log(e.name + ": " + e.message); }
-try { imp.wakeup(10737419, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { imp.wakeup(10737418.25, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+imp.cancelwakeup(imp.wakeup(10737418.24, function () { server.log("2^30 centiseconds later"); }));
 imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a fired name is fine"); });
 `, agenttest.Options{})
 	agenttest.WantAgent(t, out,
 		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
 		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
 		"TypeError: imp.wakeup: argument 'callback' must be a function or null, got number 5",
-		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737419",
+		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737418.25",
 		"zero", "a 0.01", "named", "c 0.05", "cancelling a fired name is fine")
 }
 
