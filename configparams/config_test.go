@@ -653,6 +653,8 @@ func TestSuggest(t *testing.T) {
 		{"log-format", "log_format"},
 		{"config_params", "configparams"},
 		{"embeded", "embedded"},
+		{"brkr", "broker"}, // 4 letters may be 2 edits off
+		{"tl", "tls"},      // 2 letters may be 1 edit off
 		{"x", ""},
 		{"verbosity", ""},
 		{"statedirectory", ""},

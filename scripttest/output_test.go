@@ -213,3 +213,37 @@ class W extends ImpTestCase {
 		t.Fatalf("%+v", ts)
 	}
 }
+
+// TestAssertionBounds: assertClose and assertBetween include their bounds,
+// assertGreater and assertLess exclude them.
+func TestAssertionBounds(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "b.test.js", `
+class B extends ImpTestCase {
+	testCloseAtMaxDiff() { this.assertClose(1, 1.5, 0.5); }
+	testCloseBeyond() { this.assertClose(1, 1.5, 0.25); }
+	testBetweenLow() { this.assertBetween(5, 5, 6); }
+	testBetweenHigh() { this.assertBetween(6, 5, 6); }
+	testBetweenBeyond() { this.assertBetween(6.5, 5, 6); }
+	testGreaterEqual() { this.assertGreater(1, 1); }
+	testLessEqual() { this.assertLess(1, 1); }
+}`)
+	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tr := range res.Files[0].Tests {
+		got[tr.Method] = tr.Status
+	}
+	want := map[string]string{"testCloseAtMaxDiff": Passed, "testCloseBeyond": Failed, "testBetweenLow": Passed,
+		"testBetweenHigh": Passed, "testBetweenBeyond": Failed, "testGreaterEqual": Failed, "testLessEqual": Failed}
+	for m, w := range want {
+		if got[m] != w {
+			t.Errorf("%s: %q, want %q", m, got[m], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("ran %d tests, want %d: %v", len(got), len(want), got)
+	}
+}
