@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agenthost/agenthost/brokerurl"
 	"gopkg.in/yaml.v3"
 )
 
@@ -96,6 +97,17 @@ type stringField struct {
 	// check describes what is wrong with a value, "" if nothing; nil
 	// accepts any value.
 	check func(string) string
+	// shown returns a value as an Error's Value may hold it (a broker
+	// URL without its password); nil shows it as it is.
+	shown func(string) string
+}
+
+// show returns v as f's errors may hold it.
+func (f *stringField) show(v string) string {
+	if f.shown == nil {
+		return v
+	}
+	return f.shown(v)
 }
 
 // stringFields is in validation order.
@@ -105,6 +117,7 @@ var stringFields = append([]stringField{
 		get:   func(c *Config) string { return c.Broker },
 		set:   func(c *Config, v string) { c.Broker = v },
 		check: checkBroker,
+		shown: brokerurl.Redact,
 	},
 	{
 		name:  "embedded.listen",
