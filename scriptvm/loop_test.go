@@ -147,6 +147,33 @@ func TestVirtualClockNeverRunsBackwards(t *testing.T) {
 	}
 }
 
+// TestTimersDoNotStarvePostedWork: a timer callback that sets a zero-delay
+// timer does not run it in the same round, so work posted meanwhile (a
+// message from the network) runs in between. On the virtual clock the new
+// timer is due at the very instant of the round.
+func TestTimersDoNotStarvePostedWork(t *testing.T) {
+	h := newHarness(t, NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	var op *Op
+	must(t, h.loop.Runtime().Set("post", func(s string) {
+		op = h.loop.Begin(Hold)
+		op.Post(func() { h.lines = append(h.lines, s) })
+		op.Complete(nil)
+	}))
+	_, err := h.run(t, `
+		let n = 0;
+		function chain() {
+			log("tick " + ++n);
+			if (n == 1) post("posted");
+			if (n < 3) after(0, chain);
+		}
+		after(0, chain);
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if got := strings.Join(h.lines, ","); got != "tick 1,posted,tick 2,tick 3" {
+		t.Fatalf("order = %s", got)
+	}
+}
+
 func TestCancelTimer(t *testing.T) {
 	h := newHarness(t, nil)
 	var tm *Timer
