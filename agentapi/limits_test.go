@@ -59,6 +59,33 @@ c.connect("tcp://h", "burst");
 	}
 }
 
+// TestOutboundQueueIsFirstComeFirstServed: a request made while others
+// wait in the buffer waits behind them, even when it is made at the very
+// moment a token arrives: with rate 1/s and burst 2 (the connect took one),
+// m1 goes at once, m2 waits for the token due at +1 s, and m3, sent by a
+// timer that fires at +1 s just before m2's release, goes at +2 s.
+func TestOutboundQueueIsFirstComeFirstServed(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const c = mqtt.createclient();
+let t0, done = 0;
+function send(name) {
+	c.createmessage("out/" + name, "m").sendasync(function (code) {
+		server.log(name + " rc " + code + " at +" + (Date.now() - t0) + "ms");
+		if (++done == 3) c.disconnect();
+	});
+}
+c.onconnect(function (rc) {
+	t0 = Date.now();
+	imp.wakeup(1, function () { send("m3"); });
+	send("m1");
+	send("m2");
+});
+c.connect("tcp://h", "fifo");
+`, agenttest.Options{Virtual: true, UntilIdle: true,
+		Config: "limits:\n  mqtt_outbound: {rate: 1/s, burst: 2, buffer: 5}\n"})
+	agenttest.WantAgent(t, out, "m1 rc 0 at +0ms", "m2 rc 0 at +1000ms", "m3 rc 0 at +2000ms")
+}
+
 // TestSubscribeReturnsMinus12WhenBufferFull: subscribe returns -12 and its
 // callback is not called when the request cannot be queued.
 func TestSubscribeReturnsMinus12WhenBufferFull(t *testing.T) {

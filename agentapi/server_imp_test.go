@@ -126,17 +126,77 @@ server.save(s);
 	}
 }
 
+// TestSaveReplacesTheFileAtomically: server.save writes a new file and
+// renames it over the old one, so a reader holding the old file (here a
+// hard link to it) keeps the old content whole, and no temporary file is
+// left in the state directory.
+func TestSaveReplacesTheFileAtomically(t *testing.T) {
+	dir := t.TempDir()
+	save := filepath.Join(dir, "save-00000000000000aa.json")
+	if err := os.WriteFile(save, []byte(`{"v":"old"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(t.TempDir(), "old.json")
+	if err := os.Link(save, old); err != nil {
+		t.Skip("hard links unsupported here:", err)
+	}
+	out := agenttest.MustRun(t, `server.log(server.load().v); server.save({v: "new"}); server.log(server.load().v);`,
+		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
+	agenttest.WantAgent(t, out, "old", "new")
+	if data, err := os.ReadFile(old); err != nil || string(data) != `{"v":"old"}` {
+		t.Fatalf("the old file was written in place: a reader of it now sees %q (%v)", data, err)
+	}
+	if data, err := os.ReadFile(save); err != nil || string(data) != `{"v":"new"}` {
+		t.Fatalf("save file %q %v", data, err)
+	}
+	wantDirEntries(t, dir, "save-00000000000000aa.json")
+}
+
+// TestFailedSaveLeavesNoTemporaryFile: when the rename cannot replace the
+// save file (here a directory stands in its place) server.save throws an
+// error naming itself, and its temporary file is gone.
+func TestFailedSaveLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "save-00000000000000aa.json", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := agenttest.MustRun(t, `try { server.save({v: 1}); server.log("saved"); } catch (e) { server.log(e.message); }`,
+		agenttest.Options{Config: "state_dir: " + dir + "\nconfigparams: {deviceid: \"00000000000000aa\"}\n"})
+	if got := out.Agent(); len(got) != 1 || !strings.HasPrefix(got[0], "server.save: rename ") || !strings.Contains(got[0], "save-00000000000000aa.json") {
+		t.Fatalf("agent lines %q, want the rename error of server.save", got)
+	}
+	wantDirEntries(t, dir, "save-00000000000000aa.json")
+}
+
+// wantDirEntries fails the test unless dir holds exactly the named entries.
+func wantDirEntries(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, names) {
+		t.Fatalf("%s holds %q, want %q", dir, got, names)
+	}
+}
+
+// TestSaveLimitAndBadArgument: a table of exactly 64 KiB serialised is
+// saved; one byte more throws a RangeError.
 func TestSaveLimitAndBadArgument(t *testing.T) {
 	out := agenttest.MustRun(t, `
-try { server.save({big: "x".repeat(65536)}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { server.save({big: "x".repeat(65527)}); } catch (e) { server.log(e.name + ": " + e.message); }
 try { server.save("str"); } catch (e) { server.log(e.name + ": " + e.message); }
-server.save({ok: "x".repeat(65000)});
+server.save({ok: "x".repeat(65527)});
 server.log("saved " + server.load().ok.length);
 `, agenttest.Options{})
 	agenttest.WantAgent(t, out,
-		"RangeError: server.save: the table is 65546 bytes serialised, more than the limit of 65536",
+		"RangeError: server.save: the table is 65537 bytes serialised, more than the limit of 65536",
 		`TypeError: server.save: argument 'table' must be an object, got string "str"`,
-		"saved 65000")
+		"saved 65527")
 }
 
 func TestCorruptSaveFileIsReported(t *testing.T) {
@@ -184,15 +244,34 @@ imp.cancelwakeup("n2");
 try { imp.cancelwakeup("never"); } catch (e) { server.log(e.name + ": " + e.message); }
 try { imp.wakeup(-1, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
 try { imp.wakeup(1, 5); } catch (e) { server.log(e.name + ": " + e.message); }
-try { imp.wakeup(10737419, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+try { imp.wakeup(10737418.25, function () {}); } catch (e) { server.log(e.name + ": " + e.message); }
+imp.cancelwakeup(imp.wakeup(10737418.24, function () { server.log("2^30 centiseconds later"); }));
 imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a fired name is fine"); });
 `, agenttest.Options{})
 	agenttest.WantAgent(t, out,
 		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
 		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
 		"TypeError: imp.wakeup: argument 'callback' must be a function or null, got number 5",
-		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737419",
+		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737418.25",
 		"zero", "a 0.01", "named", "c 0.05", "cancelling a fired name is fine")
+}
+
+// TestCancelWakeupByNameCancelsEverySameNamedTimer: cancelwakeup(name)
+// stops every pending timer of that name, whatever the order they were
+// created or are due in, and only those; the name can be used again.
+func TestCancelWakeupByNameCancelsEverySameNamedTimer(t *testing.T) {
+	out := agenttest.MustRun(t, `
+imp.wakeup(0.03, function () { server.log("batch 0.03"); }, "batch");
+imp.wakeup(0.01, function () { server.log("batch 0.01"); }, "batch");
+imp.wakeup(0.02, function () { server.log("other"); }, "other");
+const h = imp.wakeup(0.02, function () { server.log("batch by handle"); }, "batch");
+imp.wakeup(0.05, function () { server.log("batch 0.05"); }, "batch");
+imp.wakeup(0.04, function () { server.log("unnamed"); });
+imp.cancelwakeup(h);
+imp.cancelwakeup("batch");
+imp.wakeup(0.06, function () { server.log("batch again"); }, "batch");
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "other", "unnamed", "batch again")
 }
 
 func TestWakeupTiming(t *testing.T) {
@@ -205,6 +284,21 @@ imp.wakeup(0.2, function () { server.log("waited " + (Date.now() - t0 >= 200)); 
 	if el := time.Since(start); el < 200*time.Millisecond {
 		t.Fatalf("a 0.2 s wakeup ended the run after %s", el)
 	}
+}
+
+// TestWakeupFiresOnTimeOnTheVirtualClock: on the virtual clock a wakeup
+// fires exactly its interval (rounded up to 0.01 s) after it was set,
+// neither earlier nor later.
+func TestWakeupFiresOnTimeOnTheVirtualClock(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const t0 = Date.now();
+function at(label) { return function () { server.log(label + " +" + (Date.now() - t0) + "ms"); }; }
+imp.wakeup(0.2, at("0.2"));
+imp.wakeup(0.001, at("0.001"));
+imp.wakeup(0.015, at("0.015"));
+imp.wakeup(3600, at("3600"));
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "0.001 +10ms", "0.015 +20ms", "0.2 +200ms", "3600 +3600000ms")
 }
 
 func TestTimeAndDate(t *testing.T) {

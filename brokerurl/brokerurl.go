@@ -43,7 +43,9 @@ func (e *Error) Error() string { return fmt.Sprintf("%q %s", e.URL, e.Reason) }
 
 // Parse validates raw and returns it parsed, with the scheme's default
 // port filled in. Rules: scheme tcp, ssl, ws or wss (any case); a host;
-// a port, when given, from 1 to 65535; no path for tcp:// and ssl://.
+// a port, when given, from 1 to 65535; no path for tcp:// and ssl://; no
+// unencoded "/", "?" or "#" in a user name or password (a parser would
+// take part of the password for the host, so such URLs are refused).
 func Parse(raw string) (*url.URL, error) {
 	bad := func(reason string) error { return &Error{URL: Redact(raw), Reason: reason} }
 	scheme, _, hasScheme := strings.Cut(raw, "://")
@@ -52,6 +54,9 @@ func Parse(raw string) (*url.URL, error) {
 	}
 	if DefaultPort(strings.ToLower(scheme)) == "" {
 		return nil, &Error{URL: Redact(raw), Reason: "has an unsupported scheme: want tcp://, ssl://, ws:// or wss://", Scheme: scheme}
+	}
+	if misplacedAt(raw) {
+		return nil, bad(`has an unencoded "/", "?" or "#" before its "@": write them in a user name or password as %2F, %3F, %23 (and an "@" after the host as %40)`)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -80,6 +85,17 @@ func Parse(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// misplacedAt reports whether raw has an "@" after a "/", "?" or "#" and
+// a ":" before it: a password holding one of those characters unencoded.
+// A URL parser ends the host at the first of them, so it would take part
+// of the password for the host and port, and show the rest as a path.
+func misplacedAt(raw string) bool {
+	_, rest, _ := strings.Cut(raw, "://")
+	at := strings.LastIndex(rest, "@")
+	end := strings.IndexAny(rest, "/?#")
+	return at >= 0 && end >= 0 && end < at && strings.Contains(rest[:at], ":")
+}
+
 // ValidPort reports whether p is a decimal port number from lo to 65535
 // (lo is 0 where 0 means "any free port", 1 for a port to connect to).
 func ValidPort(p string, lo int) bool {
@@ -106,15 +122,12 @@ func Redact(raw string) string {
 		}
 	}
 	// Not parseable, or parsed without user info (no "://" makes the rest
-	// opaque): hide the password between "://" (or the start) and the last
-	// '@' before the host.
+	// opaque, and a "/", "?" or "#" in the password ends the host early):
+	// hide the password between "://" (or the start) and the last '@'.
 	rest, start := raw, 0
 	if i := strings.Index(raw, "://"); i >= 0 {
 		start = i + 3
 		rest = raw[start:]
-	}
-	if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-		rest = rest[:end]
 	}
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		user, _, hasPass := strings.Cut(rest[:at], ":")

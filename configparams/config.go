@@ -321,7 +321,7 @@ func (c *Config) Set(field, value, source string) error {
 	}
 	if f.check != nil {
 		if msg := f.check(value); msg != "" {
-			return &Error{Source: source, Field: field, Value: value, Msg: msg}
+			return &Error{Source: source, Field: field, Value: f.show(value), Msg: msg}
 		}
 	}
 	f.set(c, value)

@@ -2,6 +2,7 @@ package configparams
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/internal/badurl"
 )
 
 // writeConfig writes content to dir/agenthost.yaml and returns its path.
@@ -260,7 +262,7 @@ func TestLoadErrors(t *testing.T) {
 		{"users list", "embedded:\n  users: [a, b]\n", 2, 10, "embedded.users",
 			"expected a mapping of user name to password, got a list"},
 		{"user password number", "embedded:\n  users:\n    bob: 1234\n", 3, 10, "embedded.users.bob",
-			`got the integer 1234 (quote it if you mean the string "1234")`},
+			"the password must be a string, got an integer (not shown); quote it to use it as a string"},
 		{"deny_subscribe string", "embedded:\n  deny_subscribe: \"x\"\n", 2, 19, "embedded.deny_subscribe",
 			`expected a list of topic filters, got the string "x"`},
 		{"listen number", "embedded:\n  listen: 5\n", 2, 11, "embedded.listen", "expected a string, got the integer 5"},
@@ -485,6 +487,66 @@ func TestEnvAndFlagErrors(t *testing.T) {
 	}
 }
 
+// TestBrokerErrorsNeverShowThePassword: a refused broker URL with a
+// password, from the file, AGENTHOST_BROKER or a flag, gives an error that
+// names where it came from and shows the URL with its password replaced,
+// for every way brokerurl can refuse it.
+func TestBrokerErrorsNeverShowThePassword(t *testing.T) {
+	const secret = "S3cr3tPW"
+	for _, c := range badurl.WithPassword(secret) {
+		p := writeConfig(t, t.TempDir(), "log_format: text\nbroker: '"+c.URL+"'\n")
+		_, fileErr := Load(p)
+		envErr := Default().ApplyEnv(mapEnv(map[string]string{"AGENTHOST_BROKER": c.URL}))
+		flagErr := Default().Set("broker", c.URL, "flag --broker")
+		for _, e := range []struct {
+			from, where string
+			err         error
+		}{
+			{"file", p + ":2:9: broker: ", fileErr},
+			{"env", "env AGENTHOST_BROKER: broker: ", envErr},
+			{"flag", "flag --broker: broker: ", flagErr},
+		} {
+			if e.err == nil {
+				t.Errorf("%s: %s: %q accepted", c.Name, e.from, c.URL)
+				continue
+			}
+			msg := e.err.Error()
+			if !strings.HasPrefix(msg, e.where) || strings.Contains(msg, secret) || !strings.Contains(msg, badurl.User+":xxxxx@") {
+				t.Errorf("%s: %s: error %q: want it to start %q and show %q with its password replaced", c.Name, e.from, msg, e.where, c.URL)
+			}
+			// Nor does any field of the error hold it.
+			for _, ce := range configErrors(t, e.err) {
+				if all := fmt.Sprintf("%+v", *ce); strings.Contains(all, secret) {
+					t.Errorf("%s: %s: the error's fields hold the password: %s", c.Name, e.from, all)
+				}
+			}
+		}
+	}
+}
+
+// TestUserErrorsNeverShowThePassword: a password of the wrong type, or
+// users written as something other than a mapping, is reported at its line
+// and field without the value, which may be a password.
+func TestUserErrorsNeverShowThePassword(t *testing.T) {
+	const secret = "31415926"
+	for _, tc := range []struct{ yaml, at, msg string }{
+		{"users: {alice: " + secret + "}", ":2:18: embedded.users.alice: ", "the password must be a string, got an integer (not shown); quote it to use it as a string"},
+		{"users: {alice: " + secret + ".5}", ":2:18: embedded.users.alice: ", "the password must be a string, got a number (not shown); quote it to use it as a string"},
+		{"users: {alice: [" + secret + "]}", ":2:18: embedded.users.alice: ", "the password must be a string, got a list"},
+		{"users: {alice: {" + secret + ": x}}", ":2:18: embedded.users.alice: ", "the password must be a string, got a mapping"},
+		{"users: {alice: !!binary " + secret + "}", ":2:18: embedded.users.alice: ", "the password must be a string, got a value tagged !!binary"},
+		{"users: alice:" + secret, ":2:10: embedded.users: ", "expected a mapping of user name to password, got a string (not shown: it may hold a password)"},
+		{"users: " + secret, ":2:10: embedded.users: ", "expected a mapping of user name to password, got an integer (not shown: it may hold a password)"},
+	} {
+		p := writeConfig(t, t.TempDir(), "embedded:\n  "+tc.yaml+"\n")
+		_, err := Load(p)
+		errs := configErrors(t, err)
+		if len(errs) != 1 || errs[0].Error() != p+tc.at+tc.msg || errs[0].Value != "" {
+			t.Errorf("%s: errors %v (value %q), want %s", tc.yaml, err, errs[0].Value, p+tc.at+tc.msg)
+		}
+	}
+}
+
 func TestSetServerTLS(t *testing.T) {
 	c := Default()
 	if err := c.Set("embedded.tls.cert", "s.crt", "flag --tls-cert"); err != nil {
@@ -651,6 +713,8 @@ func TestSuggest(t *testing.T) {
 		{"log-format", "log_format"},
 		{"config_params", "configparams"},
 		{"embeded", "embedded"},
+		{"brkr", "broker"}, // 4 letters may be 2 edits off
+		{"tl", "tls"},      // 2 letters may be 1 edit off
 		{"x", ""},
 		{"verbosity", ""},
 		{"statedirectory", ""},

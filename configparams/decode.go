@@ -239,8 +239,13 @@ func (d *decoder) openServerTLS(path string, k, v *yaml.Node) {
 	d.note(path, k, v)
 }
 
-// users decodes embedded.users, a mapping of user name to password.
+// users decodes embedded.users, a mapping of user name to password. Its
+// errors never quote a value that may be a password.
 func (d *decoder) users(path string, k, v *yaml.Node) {
+	if n := deref(v); !isNull(n) && n.Kind != yaml.MappingNode {
+		d.errorAt(n, path, "", "expected a mapping of user name to password, got "+kindOf(n)+" (not shown: it may hold a password)")
+		return
+	}
 	pairs, ok := d.mapPairs(path, v, "a mapping of user name to password")
 	if !ok {
 		return
@@ -248,10 +253,17 @@ func (d *decoder) users(path string, k, v *yaml.Node) {
 	users := make(map[string]string, len(pairs))
 	for _, p := range pairs {
 		field := path + "." + p.key
-		if pw, ok := d.str(field, p.v); ok {
-			users[p.key] = pw
-			d.cfg.record(field, d.origin(p.k), "")
+		pw := deref(p.v)
+		if pw.Kind != yaml.ScalarNode || pw.ShortTag() != "!!str" && pw.ShortTag() != "!!timestamp" {
+			msg := "the password must be a string, got " + kindOf(pw)
+			if t := pw.ShortTag(); pw.Kind == yaml.ScalarNode && (t == "!!int" || t == "!!float" || t == "!!bool") {
+				msg += " (not shown); quote it to use it as a string"
+			}
+			d.errorAt(pw, field, "", msg)
+			continue
 		}
+		users[p.key] = pw.Value
+		d.cfg.record(field, d.origin(p.k), "")
 	}
 	d.cfg.Embedded.Users = users
 	d.note(path, k, v)
@@ -399,6 +411,28 @@ func isNull(n *yaml.Node) bool {
 }
 
 // describe names the kind and value of n for messages.
+// kindOf names the kind of n without its value, for values that may be
+// secrets.
+func kindOf(n *yaml.Node) string {
+	n = deref(n)
+	if n.Kind != yaml.ScalarNode {
+		return describe(n)
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		return "a string"
+	case "!!int":
+		return "an integer"
+	case "!!float":
+		return "a number"
+	case "!!bool":
+		return "a boolean"
+	case "!!null":
+		return "no value (null)"
+	}
+	return "a value tagged " + n.ShortTag()
+}
+
 func describe(n *yaml.Node) string {
 	n = deref(n)
 	switch n.Kind {

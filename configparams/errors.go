@@ -24,7 +24,10 @@ type Error struct {
 	// keys it names the enclosing section ("" at the top level) and Value is
 	// the key; for YAML syntax errors it is "".
 	Field string
-	Value string // the offending value or key as written, "" when none
+	// Value is the offending value or key as written, "" when none. It
+	// never holds a password: a broker URL's is replaced by "xxxxx", and
+	// a bad embedded.users password is left out.
+	Value string
 	Msg   string // the problem; self-contained and quoting Value where useful
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agenthost/agenthost/brokerurl"
 	"gopkg.in/yaml.v3"
 )
 
@@ -101,6 +102,17 @@ type stringField struct {
 	// check describes what is wrong with a value, "" if nothing; nil
 	// accepts any value.
 	check func(string) string
+	// shown returns a value as an Error's Value may hold it (a broker
+	// URL without its password); nil shows it as it is.
+	shown func(string) string
+}
+
+// show returns v as f's errors may hold it.
+func (f *stringField) show(v string) string {
+	if f.shown == nil {
+		return v
+	}
+	return f.shown(v)
 }
 
 // stringFields is in validation order.
@@ -110,6 +122,7 @@ var stringFields = append([]stringField{
 		get:   func(c *Config) string { return c.Broker },
 		set:   func(c *Config, v string) { c.Broker = v },
 		check: checkBroker,
+		shown: brokerurl.Redact,
 	},
 	{
 		name:  "embedded.listen",

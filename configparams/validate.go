@@ -34,7 +34,7 @@ func (c *Config) Validate() error {
 	for _, f := range stringFields {
 		if v := f.get(c); f.check != nil {
 			if msg := f.check(v); msg != "" {
-				add(f.name, f.name, v, msg)
+				add(f.name, f.name, f.show(v), msg)
 			}
 		}
 	}

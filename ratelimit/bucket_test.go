@@ -35,6 +35,28 @@ func TestBurstThenRate(t *testing.T) {
 	}
 }
 
+// TestTokenDueAfterManyRefillsIsThere: a token that is due exactly now is
+// there, even when the time to it was added up in steps whose floating-
+// point sum falls short of 1 (ten refills of 0.1 make 0.9999999999999999).
+func TestTokenDueAfterManyRefillsIsThere(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	b := NewBucket(1, 1, t0)
+	if !b.Take(t0) {
+		t.Fatal("the first token refused")
+	}
+	now := t0
+	for i := 0; i < 10; i++ {
+		now = now.Add(100 * time.Millisecond)
+		b.Level(now)
+	}
+	if w := b.Wait(now); w != 0 {
+		t.Fatalf("the token due at +1s is %v away at +1s", w)
+	}
+	if !b.Take(now) {
+		t.Fatal("the token due at +1s is not there at +1s")
+	}
+}
+
 func TestRefillCapsAtBurst(t *testing.T) {
 	t0 := time.Unix(0, 0)
 	b := NewBucket(1, 3, t0)

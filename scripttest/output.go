@@ -139,7 +139,9 @@ func WriteJSON(w io.Writer, r Result) error {
 
 // WriteJUnit writes JUnit XML, one <testsuite> per file, one <testcase>
 // per test, a <failure> or <error> with the location, message, expected
-// and actual values.
+// and actual values. A file that could not be loaded is a suite of one
+// errored test case named "load"; the <testsuites> counts are the sums of
+// the suites' counts.
 func WriteJUnit(w io.Writer, r Result) error {
 	type failure struct {
 		Message string `xml:"message,attr"`
@@ -173,8 +175,7 @@ func WriteJUnit(w io.Writer, r Result) error {
 		Suites   []suite  `xml:"testsuite"`
 	}
 	secs := func(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
-	tests, _, failures, errs := r.Counts()
-	doc := suites{Name: "agenthost test", Tests: tests, Failures: failures, Errors: errs, Time: secs(r.Duration)}
+	doc := suites{Name: "agenthost test", Time: secs(r.Duration)}
 	for _, f := range r.Files {
 		s := suite{Name: f.File, Time: secs(f.Duration)}
 		if f.LoadError != "" {
@@ -210,6 +211,9 @@ func WriteJUnit(w io.Writer, r Result) error {
 			s.Cases = append(s.Cases, tc)
 		}
 		doc.Suites = append(doc.Suites, s)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

@@ -117,6 +117,64 @@ func TestTimersRunInDueOrderThenIdle(t *testing.T) {
 	}
 }
 
+// TestSameTimeTimersRunInCreationOrder: timers due at the same instant
+// run in the order they were set.
+func TestSameTimeTimersRunInCreationOrder(t *testing.T) {
+	h := newHarness(t, NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	_, err := h.run(t, `
+		for (const n of ["a", "b", "c", "d", "e"]) after(10, function () { log(n); });
+		after(0, function () { log("first"); after(10, function () { log("set later"); }); });
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if got := strings.Join(h.lines, ","); got != "first,a,b,c,d,e,set later" {
+		t.Fatalf("order = %s", got)
+	}
+}
+
+// TestVirtualClockNeverRunsBackwards: AdvanceTo an earlier time and
+// Advance by a negative duration leave the clock where it is.
+func TestVirtualClockNeverRunsBackwards(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := NewVirtualClock(start)
+	c.AdvanceTo(start.Add(time.Hour))
+	c.AdvanceTo(start)
+	c.Advance(-time.Minute)
+	if got := c.Now(); !got.Equal(start.Add(time.Hour)) {
+		t.Fatalf("clock at %v, want %v", got, start.Add(time.Hour))
+	}
+	c.Advance(time.Second)
+	if got := c.Now(); !got.Equal(start.Add(time.Hour + time.Second)) {
+		t.Fatalf("clock at %v after Advance(1s)", got)
+	}
+}
+
+// TestTimersDoNotStarvePostedWork: a timer callback that sets a zero-delay
+// timer does not run it in the same round, so work posted meanwhile (a
+// message from the network) runs in between. On the virtual clock the new
+// timer is due at the very instant of the round.
+func TestTimersDoNotStarvePostedWork(t *testing.T) {
+	h := newHarness(t, NewVirtualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	var op *Op
+	must(t, h.loop.Runtime().Set("post", func(s string) {
+		op = h.loop.Begin(Hold)
+		op.Post(func() { h.lines = append(h.lines, s) })
+		op.Complete(nil)
+	}))
+	_, err := h.run(t, `
+		let n = 0;
+		function chain() {
+			log("tick " + ++n);
+			if (n == 1) post("posted");
+			if (n < 3) after(0, chain);
+		}
+		after(0, chain);
+	`, RunOptions{UntilIdle: true})
+	must(t, err)
+	if got := strings.Join(h.lines, ","); got != "tick 1,posted,tick 2,tick 3" {
+		t.Fatalf("order = %s", got)
+	}
+}
+
 func TestCancelTimer(t *testing.T) {
 	h := newHarness(t, nil)
 	var tm *Timer
@@ -335,6 +393,58 @@ func TestWatchdogStopsARunawayCallbackAndTheLoopGoesOn(t *testing.T) {
 	if el := time.Since(start); el < 100*time.Millisecond {
 		t.Fatalf("stopped after %v, before the budget", el)
 	}
+}
+
+// TestWatchdogFiresOnBudget: a runaway callback is stopped after its
+// budget, never before, and within 1.5 times it (the watchdog looks every
+// tenth of the budget). A machine busy with other work can delay any
+// single stop, so the upper bound must hold in one of three tries; a
+// watchdog that waits twice the budget, or looks only once per budget,
+// misses it every time.
+func TestWatchdogFiresOnBudget(t *testing.T) {
+	const budget = 400 * time.Millisecond
+	var took []time.Duration
+	for try := 0; try < 3; try++ {
+		el := runawayStoppedAfter(t, budget)
+		if el < budget {
+			t.Fatalf("a callback with a budget of %v was stopped after %v, before its budget", budget, el)
+		}
+		if el <= budget*3/2 {
+			return
+		}
+		took = append(took, el)
+	}
+	t.Fatalf("a callback with a budget of %v was stopped after %v in three tries, want at most %v", budget, took, budget*3/2)
+}
+
+// runawayStoppedAfter runs a callback that never returns under a watchdog
+// with the given budget and returns how long it ran before it was stopped.
+func runawayStoppedAfter(t *testing.T, budget time.Duration) time.Duration {
+	t.Helper()
+	var started, stopped time.Time
+	l := New(Options{CallbackBudget: budget, OnError: func(e *ScriptError) {
+		if e.Kind == "WatchdogError" {
+			stopped = time.Now()
+		}
+	}})
+	// The callback starts a quarter of the budget after the watchdog, so
+	// a watchdog that looked only once per budget would be seen late.
+	must(t, l.Runtime().Set("spin", func() {
+		l.SetTimer(budget/4, func() {
+			fn, _ := goja.AssertFunction(l.Runtime().Get("loop"))
+			started = time.Now()
+			l.Call(fn, goja.Undefined())
+		})
+	}))
+	prg, err := Compile("agent.js", "function loop() { for (;;) {} }\nspin();\n")
+	must(t, err)
+	if _, err := l.Run(context.Background(), prg, RunOptions{UntilIdle: true}); err != nil {
+		t.Fatal(err)
+	}
+	if stopped.IsZero() {
+		t.Fatal("the watchdog did not stop the callback")
+	}
+	return stopped.Sub(started)
 }
 
 func TestWatchdogStopsARunawayTopLevel(t *testing.T) {

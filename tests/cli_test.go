@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/agenthost/agenthost/internal/badurl"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
@@ -97,20 +99,36 @@ func TestLogLineFormatAndJSON(t *testing.T) {
 	}
 }
 
+// TestEnvironmentAndFlagPrecedence: the binary reads its environment, and
+// with the file, AGENTHOST_STATE_DIR and --state-dir each set, the highest
+// layer names the state directory (where the deviceid is kept).
 func TestEnvironmentAndFlagPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.js"), `server.log(imp.configparams.deviceid);`)
 	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "state_dir: from-file\n")
-	r := runBin(t, dir, "run", "a.js", "--until-idle")
-	fileID := r.agent()
-	r = runBin(t, dir, "run", "a.js", "--until-idle", "--state-dir", "from-flag")
-	flagID := r.agent()
-	if len(fileID) != 1 || len(flagID) != 1 || fileID[0] == flagID[0] {
-		t.Fatalf("state dirs from file and flag gave ids %q and %q", fileID, flagID)
-	}
-	r = runBin(t, dir, "run", "a.js", "--until-idle", "--state-dir", "from-file")
-	if !slices.Equal(r.agent(), fileID) {
-		t.Fatalf("same state dir, different id: %q vs %q", r.agent(), fileID)
+	env := []string{"AGENTHOST_STATE_DIR=from-env"}
+	for _, tc := range []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{nil, nil, "from-file"},
+		{env, nil, "from-env"},
+		{env, []string{"--state-dir", "from-flag"}, "from-flag"},
+	} {
+		r := runBinEnv(t, dir, tc.env, append([]string{"run", "a.js", "--until-idle"}, tc.args...)...)
+		id, err := os.ReadFile(filepath.Join(dir, tc.want, "deviceid"))
+		if r.code != 0 || err != nil || !slices.Equal(r.agent(), []string{strings.TrimSpace(string(id))}) {
+			t.Fatalf("env %q args %q: exit %d, agent %q; want the deviceid kept in %s (%q, %v)", tc.env, tc.args, r.code, r.agent(), tc.want, id, err)
+		}
+		for _, d := range []string{"from-file", "from-env", "from-flag"} {
+			if _, err := os.Stat(filepath.Join(dir, d)); d != tc.want && err == nil {
+				t.Fatalf("env %q args %q: %s was created, but %s is the higher layer", tc.env, tc.args, d, tc.want)
+			}
+		}
+		if err := os.RemoveAll(filepath.Join(dir, tc.want)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -225,6 +243,44 @@ c.connect("tcp://alice:`+urlSecret+`@h", "first", {username: "alice", password: 
 		for _, secret := range []string{urlSecret, optSecret, cfgSecret} {
 			if strings.Contains(all, secret) {
 				t.Fatalf("%s output contains %q:\n%s", format, secret, all)
+			}
+		}
+	}
+}
+
+// TestRefusedBrokerURLsNeverShowThePassword: a refused broker URL with a
+// password, given as --broker, AGENTHOST_BROKER, the config file's broker or
+// to connect(), ends in an error that shows the URL with its password
+// replaced, for every way the URL rules refuse it, and the password
+// appears in no output.
+func TestRefusedBrokerURLsNeverShowThePassword(t *testing.T) {
+	const secret = "S3cr3tPW"
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.js"), `server.log("ran");`)
+	for _, c := range badurl.WithPassword(secret) {
+		writeFile(t, filepath.Join(dir, "bad.yaml"), "broker: '"+c.URL+"'\n")
+		writeFile(t, filepath.Join(dir, "connect.js"), `
+try { mqtt.createclient().connect(`+strconv.Quote(c.URL)+`, "id"); } catch (e) { server.error(e.message); }`)
+		for _, run := range []struct {
+			from string
+			env  []string
+			args []string
+			code int
+			want string
+		}{
+			{"--broker", nil, []string{"run", "a.js", "--broker", c.URL}, 2, "agenthost: flag --broker: broker: "},
+			{"AGENTHOST_BROKER", []string{"AGENTHOST_BROKER=" + c.URL}, []string{"run", "a.js"}, 2, "agenthost: env AGENTHOST_BROKER: broker: "},
+			{"config file", nil, []string{"run", "a.js", "--config", "bad.yaml"}, 2, "agenthost: bad.yaml:1:9: broker: "},
+			{"connect()", nil, []string{"run", "connect.js", "--until-idle"}, 0, "[Agent] ERROR: mqttclient.connect: argument 'url': "},
+		} {
+			r := runBinEnv(t, dir, run.env, run.args...)
+			errText := strings.Join(r.stderr, "\n")
+			if r.code != run.code || !strings.HasPrefix(errText, run.want) || !strings.Contains(errText, badurl.User+":xxxxx@") {
+				t.Errorf("%s via %s: exit %d, stderr %q; want exit %d and an error starting %q with the URL redacted",
+					c.Name, run.from, r.code, errText, run.code, run.want)
+			}
+			if strings.Contains(r.rawOut+errText, secret) {
+				t.Errorf("%s via %s: the output shows the password:\n%s%s", c.Name, run.from, r.rawOut, errText)
 			}
 		}
 	}

@@ -76,6 +76,13 @@ func prefixed(lines []string, p string) []string {
 // returns its output and exit code.
 func runBin(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return runBinEnv(t, dir, nil, args...)
+}
+
+// runBinEnv is runBin with env ("NAME=value" entries) added to the
+// environment.
+func runBinEnv(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -83,7 +90,7 @@ func runBin(t *testing.T, dir string, args ...string) result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), env...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -1,6 +1,7 @@
 package mqtt_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/internal/agenttest"
+	"github.com/agenthost/agenthost/internal/badurl"
 	"go.uber.org/goleak"
 )
 
@@ -186,6 +188,41 @@ tryit("clientId 255 keepalive 30", function () { c.connect("tcp://h", "i".repeat
 		"second connect: TypeError: mqttclient.connect: this client is already connected or connecting; call disconnect() first",
 		"other client: TypeError: mqttclient.connect: another client ("+strings.Repeat("i", 255)+") is already connected or connecting; an agent may have one connection at a time",
 	)
+}
+
+// TestConnectErrorsNeverShowThePassword: connect() throws for a refused
+// URL with a password, on every error path of the URL rules, with the URL
+// shown with its password replaced; nothing the run prints shows it.
+func TestConnectErrorsNeverShowThePassword(t *testing.T) {
+	const secret = "S3cr3tPW"
+	cases := badurl.WithPassword(secret)
+	var urls []string
+	for _, c := range cases {
+		urls = append(urls, c.URL)
+	}
+	list, err := json.Marshal(urls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := agenttest.MustRun(t, `
+const c = mqtt.createclient();
+for (const u of `+string(list)+`) {
+	try { c.connect(u, "id"); server.log("accepted"); } catch (e) { server.log(e.name + ": " + e.message); }
+}
+`, agenttest.Options{})
+	got := out.Agent()
+	if len(got) != len(cases) {
+		t.Fatalf("%d lines for %d URLs: %q", len(got), len(cases), got)
+	}
+	for i, c := range cases {
+		prefix := "TypeError: mqttclient.connect: argument 'url': \"" + strings.SplitN(c.URL, badurl.User+":", 2)[0] + badurl.User + ":xxxxx@"
+		if !strings.HasPrefix(got[i], prefix) || !strings.Contains(got[i], c.Reason) {
+			t.Errorf("%s: got %q, want %q... %s", c.Name, got[i], prefix, c.Reason)
+		}
+	}
+	if all := strings.Join(append(out.Stdout, out.Stderr...), "\n"); strings.Contains(all, secret) {
+		t.Fatalf("the output shows the password:\n%s", all)
+	}
 }
 
 func TestUnknownConnectOptionWarns(t *testing.T) {
