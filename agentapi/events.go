@@ -5,9 +5,12 @@ package agentapi
 // virtual time move), and counts inbound messages the script never saw so
 // that nothing is lost silently. Loop only.
 type Events struct {
-	inbound []func(topic string)
-	sent    []func(topic string)
-	lost    []func()
+	inbound    []func(topic string)
+	sent       []func(topic string)
+	lost       []func()
+	subscribed []func(filters []string)
+	closed     []func()
+	live       int // connections open and not being closed by the script
 
 	drops     map[string]int
 	dropOrder []string
@@ -24,6 +27,41 @@ func (ev *Events) OnSent(fn func(topic string)) { ev.sent = append(ev.sent, fn) 
 // OnLost makes fn run whenever an agent connection ends without the
 // script asking for it.
 func (ev *Events) OnLost(fn func()) { ev.lost = append(ev.lost, fn) }
+
+// OnSubscribed makes fn see the filters of every subscription the broker
+// granted, before the script's callback (the messages retained on them
+// are on their way).
+func (ev *Events) OnSubscribed(fn func(filters []string)) {
+	ev.subscribed = append(ev.subscribed, fn)
+}
+
+// Subscribed reports granted filters (see OnSubscribed).
+func (ev *Events) Subscribed(filters []string) {
+	for _, fn := range ev.subscribed {
+		fn(filters)
+	}
+}
+
+// Opened counts a connection that is now open; Closed counts one that is
+// no longer (lost, or closed by the script: it does not wait for its
+// close to finish). Live is how many are open, so an observer knows
+// whether a connection will still report its loss.
+func (ev *Events) Opened() { ev.live++ }
+
+// Closed: see Opened. It runs the OnClosed functions.
+func (ev *Events) Closed() {
+	ev.live--
+	for _, fn := range ev.closed {
+		fn()
+	}
+}
+
+// OnClosed makes fn run whenever a connection stops being open, lost or
+// closed by the script.
+func (ev *Events) OnClosed(fn func()) { ev.closed = append(ev.closed, fn) }
+
+// Live: see Opened.
+func (ev *Events) Live() int { return ev.live }
 
 // Inbound reports a message that reached the loop (see OnInbound).
 func (ev *Events) Inbound(topic string) {

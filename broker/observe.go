@@ -3,6 +3,7 @@ package broker
 import (
 	"sync"
 
+	"github.com/agenthost/agenthost/mqtttopic"
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
@@ -88,4 +89,24 @@ func (b *Broker) OnPublish(fn func(Message)) (unregister func()) {
 		defer h.mu.Unlock()
 		delete(h.observers, id)
 	}
+}
+
+// RetainedTopics returns the topic of each retained message that a new
+// subscription to filters would be sent now (a topic once even when
+// several filters match it). Test drivers use it to know which messages
+// are on their way to a client that just subscribed. Any goroutine.
+func (b *Broker) RetainedTopics(filters []string) []string {
+	seen := map[string]bool{}
+	var topics []string
+	for _, f := range filters {
+		for _, pk := range b.srv.Topics.Messages(stripShare(f)) {
+			t := pk.TopicName
+			if seen[t] || !mqtttopic.Match(stripShare(f), t) || reservedTopic(t) || b.policy.denied(t) {
+				continue
+			}
+			seen[t] = true
+			topics = append(topics, t)
+		}
+	}
+	return topics
 }

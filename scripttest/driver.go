@@ -44,23 +44,21 @@ type driver struct {
 }
 
 // sent notes a publish the agent completed: until the broker has it, the
-// agent is busy (no timer fires on the virtual clock). Loop only.
+// agent is busy (no timer fires on the virtual clock). A connection that
+// ends first releases it (see connectionEnded). Loop only.
 func (d *driver) sent(topic string) {
 	if d.early[topic] > 0 {
 		d.early[topic]--
 		return
 	}
 	op := d.r.sess.Loop.Begin(scriptvm.Busy)
-	// A broker that never reports it must not hold the test forever.
-	guard := time.AfterFunc(5*time.Second, func() { op.Complete(nil) })
-	d.inTransit[topic] = append(d.inTransit[topic], func() { guard.Stop(); op.End() })
+	d.inTransit[topic] = append(d.inTransit[topic], op.End)
 }
 
 // afterAgentLoss runs work off the loop and returns a Promise of its
 // result that settles only once the agent has also seen its connection
-// end (when work reports it cut one), so no timer fires in between on the
-// virtual clock. A connection that the agent never sees end (it was not
-// connected) settles after 5 s of wall time at most. Loop only.
+// end (when work reports it cut one and the agent still had one open),
+// so no timer fires in between on the virtual clock. Loop only.
 func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.Value {
 	rt := d.r.rt
 	p, resolve, reject := rt.NewPromise()
@@ -70,16 +68,14 @@ func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.V
 		cut                         bool
 		val                         any
 		werr                        error
-		guard                       *time.Timer
 	)
 	settle := func() {
-		if settled || !workDone || cut && !lostSeen {
+		// The agent reports the loss of a connection it still counts as
+		// open; one it was closing itself (or never had) reports nothing.
+		if settled || !workDone || cut && !lostSeen && d.r.sess.Env.Events.Live() > 0 {
 			return
 		}
 		settled = true
-		if guard != nil {
-			guard.Stop()
-		}
 		op.End()
 		if werr != nil {
 			_ = reject(rt.NewGoError(werr))
@@ -94,11 +90,6 @@ func (d *driver) afterAgentLoss(work func() (cut bool, v any, err error)) goja.V
 		c, v, err := work()
 		op.Post(func() {
 			cut, val, werr, workDone = c, v, err, true
-			if cut && !lostSeen {
-				guard = time.AfterFunc(5*time.Second, func() {
-					op.Post(func() { lostSeen = true; settle() })
-				})
-			}
 			settle()
 		})
 	}()
@@ -132,20 +123,44 @@ func newDriver(r *fileRun) (*driver, error) {
 	}
 	r.sess.Env.Events.OnInbound(d.arrived)
 	r.sess.Env.Events.OnSent(d.sent)
-	// Messages still in transit to a connection that has ended never arrive.
 	r.sess.Env.Events.OnLost(func() {
-		pending := d.arrive
-		d.arrive = nil
-		for _, a := range pending {
-			a.done()
-		}
 		lost := d.lostWaiters
 		d.lostWaiters = nil
 		for _, fn := range lost {
 			fn()
 		}
 	})
+	r.sess.Env.Events.OnClosed(d.connectionEnded)
+	// Messages retained on what the agent just subscribed to are on their
+	// way: virtual time must not jump past them.
+	r.sess.Env.Events.OnSubscribed(func(filters []string) {
+		for _, topic := range d.b.RetainedTopics(filters) {
+			op := r.sess.Loop.Begin(scriptvm.Busy)
+			d.arrive = append(d.arrive, &arrival{topic: topic, n: 1, done: op.End})
+		}
+	})
 	return d, nil
+}
+
+// connectionEnded releases what was in transit on the agent's connection:
+// messages to it that will not arrive, and its publishes the broker may
+// never see. Loop only.
+func (d *driver) connectionEnded() {
+	if d.r.sess.Env.Events.Live() > 0 {
+		return // another connection of the agent is still open
+	}
+	pending := d.arrive
+	d.arrive = nil
+	for _, a := range pending {
+		a.done()
+	}
+	for topic, ends := range d.inTransit {
+		for _, end := range ends {
+			end()
+		}
+		delete(d.inTransit, topic)
+	}
+	clear(d.early)
 }
 
 // arrived counts a message that reached the agent. Loop only.
@@ -196,28 +211,9 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 		}
 	}
 	if d.agentSubscribed(topic) {
+		// Until they arrive; a connection that ends first releases them.
 		pending++
-		a := &arrival{topic: topic, n: n}
-		// A message the broker cannot deliver (the agent's connection
-		// dropped meanwhile) must not hold the test forever.
-		var guard *time.Timer
-		a.done = func() {
-			if guard != nil {
-				guard.Stop()
-			}
-			settle()
-		}
-		guard = time.AfterFunc(5*time.Second, func() {
-			op.Post(func() {
-				for i, x := range d.arrive {
-					if x == a {
-						d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
-						settle()
-					}
-				}
-			})
-		})
-		d.arrive = append(d.arrive, a)
+		d.arrive = append(d.arrive, &arrival{topic: topic, n: n, done: settle})
 	}
 	pc := d.pc
 	d.wg.Add(1)

@@ -180,3 +180,55 @@ class Steps extends ImpTestCase {
 		t.Fatalf("%+v", res.Files)
 	}
 }
+
+// TestNoWallTimeWaitsAndNoJumpsOverRetained: broker.stop() right after the
+// agent disconnected settles at once (it used to wait 5 s of wall time
+// for a loss the agent would never see), and a message retained on a
+// topic the agent subscribes to arrives before virtual time moves on.
+func TestNoWallTimeWaitsAndNoJumpsOverRetained(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "retained.js", `
+const c = mqtt.createclient();
+const t0 = time();
+const seen = [];
+c.onmessage(function (m) { seen.push(m.topic + "@" + (time() - t0)); });
+c.onconnect(function () {
+	server.log("connected");
+	c.subscribe("cfg/#", 1, function () {
+		seen.push("subscribed@" + (time() - t0));
+		imp.wakeup(1, function () { seen.push("wakeup@" + (time() - t0)); c.disconnect(); });
+	});
+});
+function start() { c.connect("tcp://broker", "retained"); }
+`)
+	write(t, dir, "retained.test.js", `
+class Retained extends ImpTestCase {
+	async testRetainedBeforeTheWakeup() {
+		await this.broker.publish("cfg/a", "1", {qos: 1, retain: true});
+		await this.broker.publish("cfg/b", "2", {qos: 1, retain: true});
+		start();
+		await this.clock.advance(5);
+		// The broker sends retained messages in no set order.
+		this.assertEqual("subscribed@0|cfg/a@0,cfg/b@0|wakeup@1", [seen[0], seen.slice(1, 3).sort().join(","), seen.slice(3).join(",")].join("|"));
+	}
+	async testStopRightAfterDisconnect() {
+		start();
+		await this.waitForLog("connected");
+		c.disconnect();
+		await this.broker.stop();
+		this.assertEqual(0, this.broker.clients().length);
+	}
+}
+`)
+	start := time.Now()
+	res, err := Run(context.Background(), Options{Paths: []string{filepath.Join(dir, "retained.test.js")}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tests, _, failures, errs := res.Counts(); tests != 2 || failures+errs != 0 {
+		t.Fatalf("%+v", res.Files)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Fatalf("the file took %v of wall time; nothing in it should wait", el)
+	}
+}

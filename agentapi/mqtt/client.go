@@ -171,7 +171,7 @@ func (c *client) connect(call goja.FunctionCall) goja.Value {
 	c.id, c.url = id, raw
 	c.gen++
 	gen := c.gen
-	c.state = stateConnecting
+	c.setState(stateConnecting)
 	c.m.active = c
 	c.hold = env.Loop.Begin(scriptvm.Hold)
 	if code := env.Limits.Outbound("connect", brokerurl.Redact(raw), func() { c.startConnect(gen, u, po) }); code != codeSuccess {
@@ -341,9 +341,23 @@ func (c *client) endConnecting() {
 	}
 }
 
+// setState moves the client to st, keeping Events' count of open
+// connections. Loop only.
+func (c *client) setState(st clientState) {
+	if st == c.state {
+		return
+	}
+	if st == stateConnected {
+		c.m.env.Events.Opened()
+	} else if c.state == stateConnected {
+		c.m.env.Events.Closed()
+	}
+	c.state = st
+}
+
 func (c *client) release() {
 	c.endConnecting()
-	c.state = stateIdle
+	c.setState(stateIdle)
 	if c.hold != nil {
 		c.hold.End()
 		c.hold = nil
@@ -360,7 +374,7 @@ func (c *client) deliverConnect(gen, code int) {
 	}
 	c.endConnecting()
 	if code == codeSuccess {
-		c.state = stateConnected
+		c.setState(stateConnected)
 	} else {
 		c.release()
 		delete(c.m.clients, c)
@@ -446,7 +460,7 @@ func (c *client) disconnect(call goja.FunctionCall) goja.Value {
 		}
 		return goja.Undefined()
 	}
-	c.state = stateDisconnecting
+	c.setState(stateDisconnecting)
 	c.gen++ // events of the closed connection are ignored from now on
 	c.endConnecting()
 	op := env.Loop.Begin(scriptvm.Busy)

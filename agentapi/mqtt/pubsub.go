@@ -102,6 +102,13 @@ func (c *client) subscribe(call goja.FunctionCall) goja.Value {
 			var res map[string]byte
 			if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
 				res = st.Result()
+				var granted []string
+				for f, q := range res {
+					if q != subscribeRefused {
+						granted = append(granted, f)
+					}
+				}
+				env.Events.Subscribed(granted)
 			}
 			done(errCode(err), res)
 		})
