@@ -53,6 +53,7 @@ fi
 go vet ./...
 go test -race -count=1 "$@" ./...
 # Benchmarks run briefly so they cannot rot; their speed is not asserted.
-# (BenchmarkVirtualDay simulates a whole day per iteration: once is enough.)
-go test -run '^$' -bench . -benchtime 100x ./agentapi/
-go test -run '^$' -bench . -benchtime 1x ./host/
+# (BenchmarkVirtualDay simulates a whole day per iteration, and each of
+# scriptvm's runs a built-in at its cap: once is enough.)
+go test -run '^$' -bench . -benchtime 100x ./agentapi/...
+go test -run '^$' -bench . -benchtime 1x ./host/ ./scriptvm/
