@@ -155,6 +155,8 @@ type Session struct {
 	Env      *agentapi.Env  // the modules' shared services
 	Broker   *broker.Broker // nil unless the broker is embedded
 	Recorder *report.Recorder
+	// Routes send connects to the addresses of a test's fake brokers.
+	Routes *Routes
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -164,7 +166,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 	if clock == nil {
 		clock = scriptvm.RealClock{}
 	}
-	s := &Session{Config: cfg, Clock: clock, Log: hostlog.NewClocked(o.Handler, clock.Now)}
+	s := &Session{Config: cfg, Clock: clock, Log: hostlog.NewClocked(o.Handler, clock.Now), Routes: &Routes{}}
 	log := s.Log
 	params, err := configParams(cfg)
 	if err != nil {
@@ -226,7 +228,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Record:       s.Recorder.Record,
 	})
 	if err == nil {
-		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout})...)
+		err = s.Env.Install(modules(moduleConfig{resolve: s.Routes.resolver(resolve), connectTimeout: o.ConnectTimeout})...)
 	}
 	if err != nil {
 		s.closeBroker()

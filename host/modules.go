@@ -7,6 +7,7 @@ import (
 	"github.com/agenthost/agenthost/agentapi/blobapi"
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
+	"github.com/agenthost/agenthost/agentapi/mqttconn"
 	"github.com/agenthost/agenthost/agentapi/server"
 	"github.com/agenthost/agenthost/agentapi/timedate"
 )
@@ -27,6 +28,8 @@ func modules(c moduleConfig) []agentapi.Module {
 		server.New(),
 		imp.New(),
 		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
+		// More MQTT dialects on the mqtt global: after mqtt.
+		mqttconn.New(mqttconn.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		timedate.New(),
 	}
 }
