@@ -192,4 +192,3 @@ func callerLocation(rt *goja.Runtime) string {
 	}
 	return "an unknown place"
 }
-
