@@ -177,7 +177,7 @@ func TestReadStopsAtTheLimitAndNamesTheTopic(t *testing.T) {
 	b, _ := Encode(&p)
 	_, err := ReadPacket(bufio.NewReader(bytes.NewReader(b)), 4, 50)
 	var tl *TooLargeError
-	if !errors.As(err, &tl) || tl.Topic != "big/one" || tl.Size != 109 || tl.Limit != 50 {
+	if !errors.As(err, &tl) || tl.Topic != "big/one" || tl.Size != 109 || tl.Limit != 50 || tl.PayloadSize() != 100 {
 		t.Fatalf("%v (%+v)", err, tl)
 	}
 	if !strings.Contains(err.Error(), "publish on big/one: 109 bytes, more than the limit of 50") {

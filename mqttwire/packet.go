@@ -53,9 +53,19 @@ func TypeName(t byte) string {
 // its topic (read so that the refusal can name it).
 type TooLargeError struct {
 	Type  byte
+	Qos   byte
 	Size  int // remaining length, bytes
 	Limit int
 	Topic string
+}
+
+// PayloadSize is the size of a too large PUBLISH's payload.
+func (e *TooLargeError) PayloadSize() int {
+	n := e.Size - 2 - len(e.Topic)
+	if e.Qos > 0 {
+		n -= 2
+	}
+	return n
 }
 
 func (e *TooLargeError) Error() string {
@@ -117,7 +127,7 @@ func ReadPacket(r *bufio.Reader, version byte, limit int) (packets.Packet, error
 		limit = MaxRemaining
 	}
 	if n > limit {
-		tl := &TooLargeError{Type: typ, Size: n, Limit: limit}
+		tl := &TooLargeError{Type: typ, Qos: pk.FixedHeader.Qos, Size: n, Limit: limit}
 		if typ == packets.Publish {
 			tl.Topic = peekTopic(r)
 		}

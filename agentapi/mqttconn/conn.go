@@ -165,7 +165,7 @@ func (c *Conn) closed(err error) {
 	case err == nil || errors.Is(err, io.EOF):
 	case errors.As(err, &tl) && c.agent() && tl.Type == packets.Publish:
 		c.env.Events.Inbound(tl.Topic)
-		c.env.Limits.Inbound(tl.Size, tl.Topic) // records and logs the refusal
+		c.env.Limits.Inbound(tl.PayloadSize(), tl.Topic) // records and logs the refusal
 		c.fail(newError(c.env.Runtime, "MqttConnection: an inbound message exceeded limits.message_size; the connection was closed", agentapi.LostOversize))
 		c.env.Events.Drop("larger than limits.message_size (MqttConnection closed)")
 	default:

@@ -1,6 +1,11 @@
 package mqttconn_test
 
 import (
+	"net"
+	"time"
+
+	"github.com/agenthost/agenthost/broker"
+	paho "github.com/eclipse/paho.mqtt.golang"
 	"slices"
 	"strings"
 	"testing"
@@ -186,4 +191,204 @@ mqtt.createConnection(1883, "h", function (err, c) {
 		"error event: MqttConnection.pingreq: the connection is closed; the packet was not sent",
 		"after close: returned false",
 	)
+}
+
+// closedPort is a TCP address nothing listens on.
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestConnectFailuresGoToTheCallbackOrAreUncaught: a refused connect and an
+// unresolvable name reach the callback as errors with Node's codes; with
+// no callback and no 'error' listener the error is reported as uncaught,
+// naming where the connection was created, and the agent goes on.
+func TestConnectFailuresGoToTheCallbackOrAreUncaught(t *testing.T) {
+	_, port, _ := net.SplitHostPort(closedPort(t))
+	out := agenttest.MustRun(t, `
+mqtt.createConnection(`+port+`, "127.0.0.1", function (err, c) {
+	server.log("refused: " + err.code + " " + (err instanceof Error) + " conn=" + c);
+	mqtt.createConnection(1883, "no-such-host.invalid", function (err) {
+		server.log("dns: " + err.code);
+		const c = mqtt.createConnection(`+port+`, "127.0.0.1");
+		c.on("close", function () { server.log("closed, agent goes on"); });
+	});
+});
+`, agenttest.Options{Broker: "script"})
+	agenttest.WantAgent(t, out, "refused: ECONNREFUSED true conn=undefined", "dns: ENOTFOUND", "closed, agent goes on")
+	errs := out.AgentErrors()
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], "Uncaught Error: MqttConnection: connect 127.0.0.1:"+port+": dial tcp 127.0.0.1:"+port+": connect: connection refused (an 'error' event with no listener, on the MqttConnection created at agent.js:6:") {
+		t.Fatalf("agent errors %q", errs)
+	}
+}
+
+// TestMalformedPacketFromTheBrokerEmitsErrorThenClose uses a raw TCP
+// server that answers CONNECT with bytes that are no MQTT packet.
+func TestMalformedPacketFromTheBrokerEmitsErrorThenClose(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 100)
+		_, _ = c.Read(buf)
+		_, _ = c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+		_, _ = c.Read(buf)
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	out := agenttest.MustRun(t, `
+mqtt.createConnection(`+port+`, "127.0.0.1", function (err, c) {
+	c.on("error", function (e) { server.log("error: " + e.message); });
+	c.on("close", function () { server.log("close"); });
+	c.on("connack", function () { server.log("connack?"); });
+	c.connect({clientId: "x"});
+});
+`, agenttest.Options{Broker: "script"})
+	agenttest.WantAgent(t, out, "error: MqttConnection: malformed puback packet: malformed packet: flags", "close")
+}
+
+// TestOutboundLimitQueuesInOrderAndRefusesWithMinus12: with 2 tokens and
+// a buffer of 1, the connect and the first publish go at once, the second
+// waits a second for its token (and the ping sent after it waits too, to
+// keep the order), the third is refused with an error of code -12.
+func TestOutboundLimitQueuesInOrderAndRefusesWithMinus12(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const t0 = Date.now();
+function at() { return ((Date.now() - t0) / 1000).toFixed(1) + "s"; }
+mqtt.createConnection(1883, "h", function (err, c) {
+	c.on("error", function (e) { server.log(at() + " error " + e.code + ": " + e.message); });
+	c.on("puback", function (p) { server.log(at() + " puback " + p.messageId); });
+	c.on("pingresp", function () { server.log(at() + " pingresp"); c.end(); });
+	c.on("connack", function () {
+		server.log(at() + " connack");
+		for (let id = 1; id <= 3; id++) server.log("publish " + id + " returned " + c.publish({topic: "t", qos: 1, messageId: id}));
+		c.pingreq();
+	});
+	c.connect({clientId: "limited", protocolId: "MQTT"});
+});
+`, agenttest.Options{Virtual: true, Config: "limits: {mqtt_outbound: {rate: 1/s, burst: 2, buffer: 1}}\n"})
+	agenttest.WantAgent(t, out,
+		"0.0s connack",
+		"publish 1 returned true",
+		"publish 2 returned true",
+		"0.0s error -12: MqttConnection.publish: the outbound rate limit's buffer is full (limits.mqtt_outbound); the packet was not sent",
+		"publish 3 returned false",
+		"0.0s puback 1",
+		"1.0s puback 2",
+		"1.0s pingresp",
+	)
+}
+
+// TestInboundRateLimitClosesTheConnection: with a burst of 5, the 6th
+// message gives an error of code -2 and closes the connection; the message
+// is counted as not delivered.
+func TestInboundRateLimitClosesTheConnection(t *testing.T) {
+	out := agenttest.MustRun(t, `
+let got = 0;
+mqtt.createConnection(1883, "h", function (err, c) {
+	c.on("error", function (e) { server.log("error " + e.code + " after " + got + ": " + e.message); });
+	c.on("publish", function (p) { got++; });
+	c.on("close", function () { server.log("close"); });
+	c.on("connack", function () { c.subscribe({messageId: 1, subscriptions: [{topic: "flood"}]}); });
+	c.on("suback", function () {
+		for (let i = 0; i < 10; i++) c.publish({topic: "flood", payload: "m" + i});
+	});
+	c.connect({clientId: "flooded", protocolId: "MQTT", keepalive: 60});
+});
+`, agenttest.Options{Virtual: true, Config: "limits: {mqtt_outbound: off, mqtt_inbound: {rate: 1/h, burst: 5}}\n"})
+	agenttest.WantAgent(t, out,
+		"error -2 after 5: MqttConnection: inbound messages exceeded limits.mqtt_inbound; the connection was closed",
+		"close")
+	if !slices.Contains(out.Status(), "WARNING: 1 inbound message(s) not delivered to the script: over the inbound rate limit (MqttConnection closed)") {
+		t.Fatalf("status lines %q", out.Status())
+	}
+}
+
+// TestOversizeInboundClosesTheConnection: a message over message_size
+// gives an error of code -3 and closes the connection; the one at the
+// limit is delivered.
+func TestOversizeInboundClosesTheConnection(t *testing.T) {
+	b, err := broker.Start(broker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pub := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + b.Addr()).SetClientID("pub").SetProtocolVersion(4))
+	if tok := pub.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer pub.Disconnect(100)
+	out := agenttest.MustRun(t, `
+mqtt.createConnection(1883, "h", function (err, c) {
+	c.on("error", function (e) { server.log("error " + e.code + ": " + e.message); });
+	c.on("publish", function (p) { server.log("publish " + p.payload.len()); });
+	c.on("close", function () { server.log("close"); });
+	c.on("connack", function () { c.subscribe({messageId: 1, subscriptions: [{topic: "big"}]}); });
+	c.on("suback", function () { server.log("subscribed"); });
+	c.connect({clientId: "small", protocolId: "MQTT", keepalive: 60});
+});
+`, agenttest.Options{Broker: "tcp://" + b.Addr(), Config: "limits: {message_size: 1KiB}\n",
+		OnLine: func(l string) {
+			if l == "[Agent] subscribed" {
+				pub.Publish("big", 0, false, make([]byte, 1024))
+				pub.Publish("big", 0, false, make([]byte, 70*1024))
+			}
+		}})
+	agenttest.WantAgent(t, out, "subscribed", "publish 1024",
+		"error -3: MqttConnection: an inbound message exceeded limits.message_size; the connection was closed", "close")
+	if !slices.Contains(out.Status(), "WARNING: inbound message on big is 71680 bytes, more than the 1024-byte limit: connection dropped (onconnectionlost -3)") {
+		t.Fatalf("status lines %q", out.Status())
+	}
+}
+
+// TestRoundTripsKeepVirtualTimeStill: a wakeup due in 1 s fires only after
+// the connect, the CONNACK and the SUBACK, which all happen at virtual time
+// 0: while a request waits for its answer the clock does not jump.
+func TestRoundTripsKeepVirtualTimeStill(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const t0 = Date.now();
+function at() { return ((Date.now() - t0) / 1000).toFixed(3); }
+imp.wakeup(1, function () { server.log("wakeup " + at()); });
+mqtt.createConnection(1883, "h", function (err, c) {
+	server.log("connected " + at());
+	c.on("connack", function () { server.log("connack " + at()); c.subscribe({messageId: 5, subscriptions: [{topic: "x"}]}); });
+	c.on("suback", function () { server.log("suback " + at()); c.end(); });
+	c.connect({clientId: "v", protocolId: "MQTT", keepalive: 60});
+});
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "connected 0.000", "connack 0.000", "suback 0.000", "wakeup 1.000")
+}
+
+func TestSetEncodingDecodesPublishPayloads(t *testing.T) {
+	out := agenttest.MustRun(t, `
+const encodings = ["utf8", "hex", "base64", "latin1", null];
+mqtt.createConnection(1883, "h", function (err, c) {
+	let i = 0;
+	c.on("publish", function (p) {
+		server.log((encodings[i] || "blob") + ": " + typeof p.payload + " " + p.payload);
+		if (++i == encodings.length) { c.end(); return; }
+		c.setEncoding(encodings[i]);
+		c.publish({topic: "enc", payload: "h\u00e9!"});
+	});
+	c.on("suback", function () {
+		c.setEncoding(encodings[0]);
+		c.publish({topic: "enc", payload: "h\u00e9!"});
+	});
+	c.on("connack", function () { c.subscribe({messageId: 1, subscriptions: [{topic: "enc"}]}); });
+	c.connect({clientId: "enc", protocolId: "MQTT", keepalive: 60});
+});
+`, agenttest.Options{})
+	agenttest.WantAgent(t, out, "utf8: string hé!", "hex: string 68c3a921", "base64: string aMOpIQ==",
+		"latin1: string hÃ©!", "blob: object hé!")
 }
