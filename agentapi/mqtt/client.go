@@ -232,6 +232,11 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 			if rc := tok.(*paho.ConnectToken).ReturnCode(); rc >= 1 && rc <= 5 {
 				code = int(rc)
 			}
+		} else if conn := c.conn.Load(); conn != nil && conn.connackCode() > 0 {
+			// paho 1.5.1 takes a CONNACK code MQTT does not define (6 and
+			// up) for success, on a connection it has already closed.
+			code = codeFailure
+			pc.Disconnect(0)
 		}
 		if !connecting.Complete(func() { c.deliverConnect(gen, code) }) && code == codeSuccess {
 			pc.Disconnect(0) // the loop has ended: nobody will use this connection
