@@ -262,14 +262,20 @@ func (d *driver) close() {
 	}
 }
 
+// reached notes that a publish of the agent's on topic reached a broker
+// (the embedded one or a fake one), ending its transit. Loop only.
+func (d *driver) reached(topic string) {
+	if q := d.inTransit[topic]; len(q) > 0 {
+		q[0]()
+		d.inTransit[topic] = q[1:]
+	} else {
+		d.early[topic]++
+	}
+}
+
 // observe takes one message the agent published. Loop only.
 func (d *driver) observe(m broker.Message) {
-	if q := d.inTransit[m.Topic]; len(q) > 0 {
-		q[0]()
-		d.inTransit[m.Topic] = q[1:]
-	} else {
-		d.early[m.Topic]++
-	}
+	d.reached(m.Topic)
 	for i, w := range d.waiters {
 		if mqtttopic.Match(w.filter, m.Topic) {
 			d.waiters = append(d.waiters[:i], d.waiters[i+1:]...)
