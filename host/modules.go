@@ -8,6 +8,7 @@ import (
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
 	"github.com/agenthost/agenthost/agentapi/mqttconn"
+	"github.com/agenthost/agenthost/agentapi/nodemcu"
 	"github.com/agenthost/agenthost/agentapi/server"
 	"github.com/agenthost/agenthost/agentapi/timedate"
 )
@@ -30,6 +31,7 @@ func modules(c moduleConfig) []agentapi.Module {
 		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		// More MQTT dialects on the mqtt global: after mqtt.
 		mqttconn.New(mqttconn.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
+		nodemcu.New(nodemcu.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		timedate.New(),
 	}
 }

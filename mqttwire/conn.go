@@ -187,6 +187,10 @@ func (c *Conn) End() {
 // gets ErrClosed). Idempotent.
 func (c *Conn) Close() { c.fail(nil) }
 
+// Fail ends the connection now, as Close does, with err as the reason the
+// Handler's Closed gets (unless it had already ended).
+func (c *Conn) Fail(err error) { c.fail(err) }
+
 // Wait returns once the goroutines have ended (at once if Start was not
 // called).
 func (c *Conn) Wait() { c.wg.Wait() }

@@ -59,6 +59,8 @@ type Conn struct {
 	// agentEvents is set for a ServerSide conn whose writes wait for the
 	// agent's reaction (see watch.go).
 	agentEvents *agentWatch
+	// onPublish, on a ServerSide conn, sees the topic of each PUBLISH read.
+	onPublish func(topic string)
 }
 
 type outItem struct {
@@ -129,6 +131,9 @@ func (c *Conn) received(pk packets.Packet) {
 	}
 	if typ == packets.Connect && c.side == ServerSide {
 		c.wire.SetVersion(pk.ProtocolVersion)
+	}
+	if typ == packets.Publish && c.onPublish != nil {
+		c.onPublish(pk.TopicName)
 	}
 	c.answered(pk)
 	name := mqttwire.TypeName(typ)

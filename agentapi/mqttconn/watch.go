@@ -96,11 +96,15 @@ type Server struct {
 	env   *agentapi.Env
 	watch *agentWatch
 	conns map[*Conn]bool
+	// onPublish sees the topic of each PUBLISH the agent sends, first.
+	onPublish func(topic string)
 }
 
-// NewServer returns a Server for env's runtime. Loop only.
-func NewServer(env *agentapi.Env) *Server {
-	return &Server{env: env, watch: newAgentWatch(env), conns: map[*Conn]bool{}}
+// NewServer returns a Server for env's runtime; onPublish, if not nil, is
+// called with the topic of every PUBLISH a connection reads, before the
+// connection's 'publish' event. Loop only.
+func NewServer(env *agentapi.Env, onPublish func(topic string)) *Server {
+	return &Server{env: env, watch: newAgentWatch(env), conns: map[*Conn]bool{}, onPublish: onPublish}
 }
 
 // Accept wraps nc, a connection the fake broker accepted, and returns its
@@ -108,6 +112,7 @@ func NewServer(env *agentapi.Env) *Server {
 func (s *Server) Accept(nc net.Conn) *goja.Object {
 	c := newConn(s.env, ServerSide, "the fake broker's connection from "+nc.RemoteAddr().String())
 	c.agentEvents = s.watch
+	c.onPublish = s.onPublish
 	s.conns[c] = true
 	c.onClose = func() { delete(s.conns, c) }
 	c.open(nc)
