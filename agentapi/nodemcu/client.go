@@ -58,7 +58,7 @@ type client struct {
 	// given a callback replaces that kind's, which is then called for all
 	// of them.
 	onConnect, onFail, onOffline, onMessage goja.Callable
-	onPuback, onSuback, onUnsuback         goja.Callable
+	onPuback, onSuback, onUnsuback          goja.Callable
 }
 
 func (m *Module) throwf(format string, args ...any) { m.env.Throwf(format, args...) }
