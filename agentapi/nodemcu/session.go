@@ -29,6 +29,7 @@ type session struct {
 	pingOut atomic.Bool
 	done    chan struct{} // closed when the session ends, stops keepalive
 	ended   bool
+	cut     bool // the host is dropping the connection (a limit): ignore what follows
 
 	nextID   uint16
 	inflight map[uint16]*request // our publishes, subscribes and unsubscribes
@@ -70,11 +71,12 @@ func (c *client) startSession(w *mqttwire.Conn) *session {
 
 // keepalive sends a PINGREQ whenever nothing was sent for the keepalive
 // period, and ends the connection when the next one is due before the
-// last was answered; as NodeMCU, it looks once a second. Its own
-// goroutine, on wall time (the broker's clock).
+// last was answered. It looks once a second, as NodeMCU does, or four
+// times a period for periods under 4 s. Its own goroutine, on wall time
+// (the broker's clock).
 func (s *session) keepalive(period time.Duration) {
 	defer s.c.m.wg.Done()
-	t := time.NewTicker(min(period, time.Second))
+	t := time.NewTicker(min(period/4, time.Second))
 	defer t.Stop()
 	ping := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Pingreq}}
 	for {
@@ -106,7 +108,7 @@ func (s *session) send(pk packets.Packet) {
 // received handles one packet from the broker. Loop only.
 func (s *session) received(pk packets.Packet) {
 	c := s.c
-	if s.ended {
+	if s.ended || s.cut {
 		if pk.FixedHeader.Type == packets.Publish {
 			c.m.env.Events.Inbound(pk.TopicName)
 			c.m.env.Events.Drop("it arrived after its NodeMCU client's connection had ended")
@@ -148,6 +150,7 @@ func (s *session) message(pk packets.Packet) {
 		} else {
 			env.Events.Drop("over the inbound rate limit (NodeMCU client offline)")
 		}
+		s.cut = true
 		s.wire.Fail(fmt.Errorf("an inbound message exceeded the limits"))
 		return
 	}
