@@ -361,19 +361,21 @@ func (c *client) deliverLost(gen, reason int) {
 }
 
 // lostConnection ends the connected state and calls onconnectionlost.
+// Observers hear of the loss last: they may run script code at once (the
+// test runner settles its promises), which must find the client
+// disconnected and its callback run.
 func (c *client) lostConnection(reason int) {
-	c.m.env.Events.Lost()
 	c.release()
 	delete(c.m.clients, c)
 	c.pc = nil
-	if c.onLost == nil {
-		return
+	if c.onLost != nil {
+		if c.onLostArity >= 1 {
+			c.m.env.Loop.Call(c.onLost, c.obj, c.m.env.Runtime.ToValue(reason))
+		} else {
+			c.m.env.Loop.Call(c.onLost, c.obj)
+		}
 	}
-	if c.onLostArity >= 1 {
-		c.m.env.Loop.Call(c.onLost, c.obj, c.m.env.Runtime.ToValue(reason))
-	} else {
-		c.m.env.Loop.Call(c.onLost, c.obj)
-	}
+	c.m.env.Events.Lost()
 }
 
 // drop ends the connection from the host's side (a limit was exceeded):
