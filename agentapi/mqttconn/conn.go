@@ -124,6 +124,10 @@ func (c *Conn) received(pk packets.Packet) {
 	}
 	if typ == packets.Publish && c.agent() {
 		env.Events.Inbound(pk.TopicName)
+		if c.state != stateOpen { // an observer of Inbound closed it
+			env.Events.Drop("it arrived after its MqttConnection had been closed")
+			return
+		}
 		if reason := env.Limits.Inbound(len(pk.Payload), pk.TopicName); reason != 0 {
 			c.limitDrop(reason)
 			return
@@ -190,9 +194,6 @@ func (c *Conn) finish() {
 		c.hold.End()
 	}
 	c.endWaits()
-	if c.agent() && wasOpen && !c.ended {
-		c.env.Events.Lost()
-	}
 	for _, it := range c.out {
 		if !it.ready && it.pk.FixedHeader.Type != 0 {
 			c.env.Log.StatusWarn(fmt.Sprintf("MqttConnection: a %s waiting for the outbound rate limit was not sent: the connection closed",
@@ -205,6 +206,11 @@ func (c *Conn) finish() {
 		c.onClose = nil
 	}
 	c.events.emit(c.env.Loop, c.obj, "close")
+	// Observers hear of the loss last: they may run script code at once
+	// (the test runner settles its promises).
+	if c.agent() && wasOpen && !c.ended {
+		c.env.Events.Lost()
+	}
 }
 
 // fail emits 'error' with errObj from network events: with no listener it

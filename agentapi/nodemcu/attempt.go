@@ -3,6 +3,7 @@ package nodemcu
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 
 	"github.com/agenthost/agenthost/agentapi/mqtt"
@@ -137,10 +138,16 @@ func (m *Module) handshake(target mqtt.Target, pk *packets.Packet, limit int) ou
 	case err != nil:
 		w.Close()
 		var me *mqttwire.MalformedError
-		if errors.As(err, &me) {
+		var tl *mqttwire.TooLargeError
+		switch {
+		case errors.As(err, &me) || errors.As(err, &tl):
 			return outcome{reason: FailNotAConnack, detail: "the answer was not a CONNACK: " + err.Error()}
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return outcome{reason: FailNotAConnack, detail: "the broker closed the connection instead of answering with a CONNACK"}
 		}
-		return outcome{reason: FailNotAConnack, detail: "the connection ended before a CONNACK: " + err.Error()}
+		// The socket broke (reset...): NodeMCU's network stack reports
+		// that as it reports an unreachable server.
+		return outcome{reason: FailServerNotFound, detail: "waiting for the CONNACK: " + err.Error()}
 	case ack.FixedHeader.Type != packets.Connack:
 		w.Close()
 		return outcome{reason: FailNotAConnack, detail: "the answer was a " + mqttwire.TypeName(ack.FixedHeader.Type) + ", not a CONNACK"}

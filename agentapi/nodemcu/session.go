@@ -144,6 +144,10 @@ func (s *session) message(pk packets.Packet) {
 	c := s.c
 	env := c.m.env
 	env.Events.Inbound(pk.TopicName)
+	if s.ended { // an observer of Inbound closed the client
+		env.Events.Drop("it arrived after its NodeMCU client's connection had ended")
+		return
+	}
 	if reason := env.Limits.Inbound(len(pk.Payload), pk.TopicName); reason != 0 {
 		if reason == agentapi.LostOversize {
 			env.Events.Drop("larger than limits.message_size (NodeMCU client offline)")
@@ -267,14 +271,17 @@ func (s *session) lost(err error) {
 	}
 	s.end()
 	env := c.m.env
-	env.Events.Lost()
 	if err != nil && !errors.Is(err, io.EOF) {
 		env.Log.StatusWarn(fmt.Sprintf("%s: connection to %s lost: %v", c.name(), c.addr(), err))
 	}
+	// Observers hear of the loss last: they may run script code at once
+	// (the test runner settles its promises), which must find the client's
+	// state changed and its callback run.
 	if c.auto {
 		c.retryLater()
-		return
+	} else {
+		c.idle()
+		c.call(c.onOffline)
 	}
-	c.idle()
-	c.call(c.onOffline)
+	env.Events.Lost()
 }

@@ -58,8 +58,9 @@ class NodeMCUExampleTest extends ImpTestCase {
 
     // No broker listening: CONN_FAIL_SERVER_NOT_FOUND (-5).
     async test5NoListener() {
+        m.close();
         await this.broker.stop();
-        reconnect();
+        do_mqtt_connect();
         this.assertEqual("ERROR: failed reason: " + mqtt.CONN_FAIL_SERVER_NOT_FOUND, await this.waitForLog("failed reason"));
         await this.broker.start();
         await this.clock.advance(10);
