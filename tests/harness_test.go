@@ -76,10 +76,16 @@ func prefixed(lines []string, p string) []string {
 // returns its output and exit code.
 func runBin(t *testing.T, dir string, args ...string) result {
 	t.Helper()
+	return runBinWithin(t, waitLimit, dir, args...)
+}
+
+// runBinWithin is runBin for a run that may take up to limit.
+func runBinWithin(t *testing.T, limit time.Duration, dir string, args ...string) result {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
@@ -88,7 +94,7 @@ func runBin(t *testing.T, dir string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("agenthost %v did not finish in %s\nstdout:\n%s\nstderr:\n%s", args, waitLimit, out.String(), errOut.String())
+		t.Fatalf("agenthost %v did not finish in %s\nstdout:\n%s\nstderr:\n%s", args, limit, out.String(), errOut.String())
 	}
 	code := 0
 	var ee *exec.ExitError

@@ -58,8 +58,8 @@ class NodeMCUExampleTest extends ImpTestCase {
 
     // No broker listening: CONN_FAIL_SERVER_NOT_FOUND (-5).
     async test5NoListener() {
-        m.close();
         await this.broker.stop();
+        this.assertEqual("offline", await this.waitForLog("offline"));
         do_mqtt_connect();
         this.assertEqual("ERROR: failed reason: " + mqtt.CONN_FAIL_SERVER_NOT_FOUND, await this.waitForLog("failed reason"));
         await this.broker.start();
