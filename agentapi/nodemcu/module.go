@@ -145,7 +145,6 @@ func (m *Module) Close() {
 	for c := range m.clients {
 		if s := c.sess; s != nil {
 			s.disconnect()
-			s.wire.Wait()
 		}
 	}
 	m.wg.Wait()

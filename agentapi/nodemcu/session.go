@@ -253,11 +253,21 @@ func (s *session) end() {
 }
 
 // disconnect sends DISCONNECT and closes the connection once it is
-// written (close()). Loop only.
+// written (close()); until then the loop is busy, so that a run does not
+// end with the DISCONNECT unsent (the broker would publish the will).
+// Loop only.
 func (s *session) disconnect() {
 	s.send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Disconnect}})
 	s.wire.End()
 	s.end()
+	m := s.c.m
+	op := m.env.Loop.Begin(scriptvm.Busy)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		s.wire.Wait()
+		op.Complete(nil)
+	}()
 }
 
 // lost handles the end of the connection. Unless close() ended it, the
