@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -339,5 +340,38 @@ func TestMosquittoMqttConnection(t *testing.T) {
 	m := startMosquitto(t)
 	for _, v := range []int{3, 4} {
 		mqttconnFlow(t, "127.0.0.1", m.port, mqUser, mqPass, v)
+	}
+}
+
+// TestDialectsShareTheLimitsAndTheReport: NodeMCU and MqttConnection
+// requests pass one outbound limiter, and --report and the summary table
+// show each decision with what the request was.
+func TestDialectsShareTheLimitsAndTheReport(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(repo, "tests", "testdata", "dialects_limits.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "agent.js"), string(src))
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "limits: {mqtt_outbound: {rate: 1/s, burst: 3, buffer: 1}}\n")
+	r := runBin(t, dir, "run", "agent.js", "--clock", "virtual", "--until-idle", "--report", "report.json")
+	want := []string{"nodemcu publish true", "mqttconn publish true", "mqttconn error -12", "mqttconn publish false", "nodemcu publish false"}
+	if r.code != 0 || !slices.Equal(r.agent(), want) {
+		t.Fatalf("exit %d agent %q stderr %q", r.code, r.agent(), r.stderr)
+	}
+	rep := readReport(t, filepath.Join(dir, "report.json"))
+	var got []string
+	for _, d := range rep.Decisions {
+		if d.Limiter == "mqtt_outbound" {
+			got = append(got, fmt.Sprintf("%g %s %s", d.T, d.Outcome, d.Detail))
+		}
+	}
+	wantDecisions := []string{"0 allowed connect h:1883", "0 allowed publish t/nodemcu", "0 allowed connect raw",
+		"0 queued publish t/raw", "0 refused publish t/raw", "0 refused publish t/nodemcu", "1 released publish t/raw"}
+	if !slices.Equal(got, wantDecisions) {
+		t.Fatalf("decisions:\n got %q\nwant %q", got, wantDecisions)
+	}
+	if !regexp.MustCompile(`mqtt_outbound +3 +1 +2 +1 +\+0\.000s`).MatchString(r.rawOut) {
+		t.Fatalf("no summary row in %q", r.rawOut)
 	}
 }
