@@ -73,6 +73,7 @@ func (m *Module) Close() {
 	m.cancel()
 	m.wg.Wait()
 	for c := range m.conns {
+		c.endWaits()
 		if c.wire != nil {
 			c.wire.Close()
 			c.wire.Wait()

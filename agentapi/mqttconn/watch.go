@@ -123,6 +123,7 @@ func (s *Server) Accept(nc net.Conn) *goja.Object {
 // from the loop, or after the loop has stopped.
 func (s *Server) Close() {
 	for c := range s.conns {
+		c.endWaits()
 		c.wire.Close()
 		c.wire.Wait()
 		if c.hold != nil {
