@@ -22,12 +22,13 @@ import (
 // against raw TCP servers that misbehave on purpose, the embedded broker
 // (standalone, `agenthost broker`) and a real mosquitto.
 
-// dialectDir is a directory with tests/testdata/script as agent.js and an
-// agenthost.yaml that connects where the script says, with params as
-// configparams (a YAML flow map's contents).
+// dialectDir is a directory with tests/testdata/dialects/script as
+// agent.js and an agenthost.yaml that connects where the script says, with
+// params as configparams (a YAML flow map's contents). (The scripts are not
+// in testdata itself, whose scripts TestScripts runs as they are.)
 func dialectDir(t *testing.T, script, params string) string {
 	t.Helper()
-	src, err := os.ReadFile(filepath.Join(repo, "tests", "testdata", script))
+	src, err := os.ReadFile(filepath.Join(repo, "tests", "testdata", "dialects", script))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func retained(t *testing.T, c paho.Client, topic string) (string, byte) {
 	}
 }
 
-// nodemcuFlow runs tests/testdata/nodemcu_flow.js against the broker at
+// nodemcuFlow runs tests/testdata/dialects/nodemcu_flow.js against the broker at
 // host:port (url for the test's own client) and checks every member; then
 // kills the broker with kill and checks "offline".
 func nodemcuFlow(t *testing.T, host string, port int, user, pass string, kill func()) {
@@ -244,7 +245,7 @@ func TestMqttConnectionAgainstTheEmbeddedBroker(t *testing.T) {
 	}
 }
 
-// mqttconnFlow runs tests/testdata/mqttconn_flow.js and checks its lines.
+// mqttconnFlow runs tests/testdata/dialects/mqttconn_flow.js and checks its lines.
 func mqttconnFlow(t *testing.T, host string, port int, user, pass string, version int) {
 	t.Helper()
 	params := fmt.Sprintf(`host: %q, port: %d, user: %q, pass: %q, version: %d`, host, port, user, pass, version)
@@ -347,7 +348,7 @@ func TestMosquittoMqttConnection(t *testing.T) {
 // requests pass one outbound limiter, and --report and the summary table
 // show each decision with what the request was.
 func TestDialectsShareTheLimitsAndTheReport(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join(repo, "tests", "testdata", "dialects_limits.js"))
+	src, err := os.ReadFile(filepath.Join(repo, "tests", "testdata", "dialects", "dialects_limits.js"))
 	if err != nil {
 		t.Fatal(err)
 	}
