@@ -48,10 +48,20 @@ type Conn struct {
 	ending  bool // End: close once the queue is written
 	closed  bool
 	failure error // the first error that ended the connection
-	wake    chan struct{}
-	wg      sync.WaitGroup
-	started bool
+	// halfClosed: End has shut the write side; the reader ends the
+	// connection when the peer closes its side (or lingerLimit passes).
+	halfClosed bool
+	wake       chan struct{}
+	readerDone chan struct{}
+	wg         sync.WaitGroup
+	started    bool
 }
+
+// lingerLimit bounds how long End waits, after its last write, for the
+// peer to close its side. Closing a socket at once would make the system
+// answer data still arriving with a reset, which can destroy the last
+// packets written (a DISCONNECT) before the peer reads them.
+const lingerLimit = 2 * time.Second
 
 type write struct {
 	b    []byte
@@ -73,7 +83,7 @@ type Options struct {
 // NewConn wraps nc. The Conn owns nc from now on.
 func NewConn(nc net.Conn, o Options) *Conn {
 	c := &Conn{nc: nc, br: bufio.NewReaderSize(nc, 16<<10), limit: o.Limit, sendTimeout: o.SendTimeout,
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), readerDone: make(chan struct{})}
 	if o.Version == 0 {
 		o.Version = Version311
 	}
@@ -167,7 +177,9 @@ func (c *Conn) Send(pk *packets.Packet, done func(error)) error {
 }
 
 // End ends the connection once the writes queued so far have been written
-// (a graceful close, e.g. after a DISCONNECT). Idempotent.
+// (a graceful close, e.g. after a DISCONNECT): it shuts the write side and
+// closes when the peer has closed its side, or after two seconds. Closed
+// then gets nil. Idempotent.
 func (c *Conn) End() {
 	c.mu.Lock()
 	c.ending = true
@@ -215,9 +227,16 @@ func (c *Conn) fail(err error) {
 
 func (c *Conn) readLoop(h Handler) {
 	defer c.wg.Done()
+	defer close(c.readerDone)
 	for {
 		pk, err := ReadPacket(c.br, byte(c.version.Load()), c.limit)
 		if err != nil {
+			c.mu.Lock()
+			half := c.halfClosed
+			c.mu.Unlock()
+			if half {
+				err = nil // the end End asked for
+			}
 			c.fail(err)
 			break
 		}
@@ -232,6 +251,20 @@ func (c *Conn) readLoop(h Handler) {
 	if h.Closed != nil {
 		h.Closed(failure)
 	}
+}
+
+// linger shuts the write side, if the connection can, and waits for the
+// reader to see the peer close (or lingerLimit to pass). Writer goroutine.
+func (c *Conn) linger() {
+	cw, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		return
+	}
+	c.mu.Lock()
+	c.halfClosed = true
+	c.mu.Unlock()
+	_ = c.nc.SetReadDeadline(time.Now().Add(lingerLimit))
+	<-c.readerDone
 }
 
 func (c *Conn) writeLoop() {
@@ -257,6 +290,7 @@ func (c *Conn) writeLoop() {
 			ending := c.ending
 			c.mu.Unlock()
 			if ending {
+				c.linger()
 				c.fail(nil)
 				continue
 			}
