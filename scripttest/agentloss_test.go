@@ -50,3 +50,28 @@ class Drop extends ImpTestCase {
 `)
 	runOne(t, dir)
 }
+
+// TestBrokerPublishSettlesAfterTheAgentHandledIt: when
+// broker.publish() settles, the agent's onmessage has run.
+func TestBrokerPublishSettlesAfterTheAgentHandledIt(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "inbound.js", `
+let last = null;
+const client = mqtt.createclient();
+client.onmessage(function (m) { last = m.message.tostring(); });
+client.onconnect(function () { client.subscribe("x", 1, function () { server.log("subscribed"); }); });
+client.connect("tcp://h", "inbound");
+`)
+	write(t, dir, "inbound.test.js", `
+class Inbound extends ImpTestCase {
+    async testHandledWhenPublishSettles() {
+        await this.waitForLog("subscribed");
+        await this.broker.publish("x", "one");
+        this.assertEqual("one", last);
+        await this.broker.publish("x", "two");
+        this.assertEqual("two", last);
+    }
+}
+`)
+	runOne(t, dir)
+}
