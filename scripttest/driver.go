@@ -146,13 +146,16 @@ func newDriver(r *fileRun) (*driver, error) {
 	return d, nil
 }
 
-// arrived counts a message that reached the agent. Loop only.
+// arrived counts a message that reached the agent. The last one settles
+// its arrival only once the loop has finished the current work, in which
+// the agent's handler runs after this report: a test that awaited the
+// publish finds the message handled. Loop only.
 func (d *driver) arrived(topic string) {
 	for i, a := range d.arrive {
 		if a.topic == topic {
 			if a.n--; a.n == 0 {
 				d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
-				a.done()
+				d.r.sess.Loop.SetTimer(0, a.done)
 			}
 			return
 		}
