@@ -53,8 +53,9 @@ type trackedConn struct {
 	failed atomic.Bool // a Read or Write failed before anyone closed the connection
 	closed atomic.Bool // Close was called (errors after it are its echo)
 
-	headMu sync.Mutex
-	head   []byte // the first 4 bytes read: a CONNACK's, with its return code
+	headMu   sync.Mutex
+	head     []byte      // the first 4 bytes read: a CONNACK's, with its return code
+	headFull atomic.Bool // head holds its 4 bytes: later reads skip the lock
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
@@ -62,11 +63,14 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
-	c.headMu.Lock()
-	if len(c.head) < 4 {
-		c.head = append(c.head, p[:min(n, 4-len(c.head))]...)
+	if !c.headFull.Load() {
+		c.headMu.Lock()
+		if len(c.head) < 4 {
+			c.head = append(c.head, p[:min(n, 4-len(c.head))]...)
+			c.headFull.Store(len(c.head) == 4)
+		}
+		c.headMu.Unlock()
 	}
-	c.headMu.Unlock()
 	return n, err
 }
 
