@@ -257,14 +257,24 @@ func (c *Conn) readLoop(h Handler) {
 // reader to see the peer close (or lingerLimit to pass). Writer goroutine.
 func (c *Conn) linger() {
 	cw, ok := c.nc.(interface{ CloseWrite() error })
-	if !ok || cw.CloseWrite() != nil {
+	if !ok {
 		return
 	}
-	c.mu.Lock()
-	c.halfClosed = true
-	c.mu.Unlock()
+	// Marked first: the peer may answer the shutdown before CloseWrite
+	// returns, and the reader must take that for the end End asked for.
+	c.setHalfClosed(true)
+	if cw.CloseWrite() != nil {
+		c.setHalfClosed(false)
+		return
+	}
 	_ = c.nc.SetReadDeadline(time.Now().Add(lingerLimit))
 	<-c.readerDone
+}
+
+func (c *Conn) setHalfClosed(v bool) {
+	c.mu.Lock()
+	c.halfClosed = v
+	c.mu.Unlock()
 }
 
 func (c *Conn) writeLoop() {
