@@ -183,6 +183,8 @@ type Session struct {
 	// Device is the agent-device link; its Device side is the device
 	// script's, or free for a test runner to play.
 	Device *device.Link
+	// Routes send connects to the addresses of a test's fake brokers.
+	Routes *Routes
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -192,7 +194,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 	if clock == nil {
 		clock = scriptvm.RealClock{}
 	}
-	s := &Session{Config: cfg, Clock: clock, Log: hostlog.NewClocked(o.Handler, clock.Now)}
+	s := &Session{Config: cfg, Clock: clock, Log: hostlog.NewClocked(o.Handler, clock.Now), Routes: &Routes{}}
 	log := s.Log
 	params, err := configParams(cfg)
 	if err != nil {
@@ -260,7 +262,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 	s.HTTP = httpapi.New(httpapi.Options{Listen: cfg.HTTP.Listen, PublicURL: cfg.HTTP.PublicURL, TLS: clientTLS})
 	s.Device = device.NewLink(s.Loop)
 	if err == nil {
-		err = s.Env.Install(modules(moduleConfig{resolve: resolve, connectTimeout: o.ConnectTimeout, http: s.HTTP, link: s.Device})...)
+		err = s.Env.Install(modules(moduleConfig{resolve: s.Routes.resolver(resolve), connectTimeout: o.ConnectTimeout, http: s.HTTP, link: s.Device})...)
 	}
 	if err == nil && o.Device != nil {
 		devicesim.Start(s.Loop, s.Device, func(level slog.Level, lines ...string) {

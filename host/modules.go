@@ -10,6 +10,8 @@ import (
 	"github.com/agenthost/agenthost/agentapi/httpapi"
 	"github.com/agenthost/agenthost/agentapi/imp"
 	"github.com/agenthost/agenthost/agentapi/mqtt"
+	"github.com/agenthost/agenthost/agentapi/mqttconn"
+	"github.com/agenthost/agenthost/agentapi/nodemcu"
 	"github.com/agenthost/agenthost/agentapi/server"
 	"github.com/agenthost/agenthost/agentapi/timedate"
 )
@@ -32,6 +34,9 @@ func modules(c moduleConfig) []agentapi.Module {
 		server.New(),
 		imp.New(),
 		mqtt.New(mqtt.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
+		// More MQTT dialects on the mqtt global: after mqtt.
+		mqttconn.New(mqttconn.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
+		nodemcu.New(nodemcu.Options{Resolve: c.resolve, ConnectTimeout: c.connectTimeout}),
 		timedate.New(),
 		c.http,
 		cryptoapi.New(),

@@ -163,13 +163,16 @@ func (d *driver) connectionEnded() {
 	clear(d.early)
 }
 
-// arrived counts a message that reached the agent. Loop only.
+// arrived counts a message that reached the agent. The last one settles
+// its arrival only once the loop has finished the current work, in which
+// the agent's handler runs after this report: a test that awaited the
+// publish finds the message handled. Loop only.
 func (d *driver) arrived(topic string) {
 	for i, a := range d.arrive {
 		if a.topic == topic {
 			if a.n--; a.n == 0 {
 				d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
-				a.done()
+				d.r.sess.Loop.SetTimer(0, a.done)
 			}
 			return
 		}
@@ -262,16 +265,22 @@ func (d *driver) close() {
 	}
 }
 
-// observe takes one message the agent published, or the will of one of
-// its connections. Loop only.
-func (d *driver) observe(m broker.Message) {
-	switch q := d.inTransit[m.Topic]; {
-	case m.Will: // the broker's, not one the agent sent
-	case len(q) > 0:
+// reached notes that a publish of the agent's on topic reached a broker
+// (the embedded one or a fake one), ending its transit. Loop only.
+func (d *driver) reached(topic string) {
+	if q := d.inTransit[topic]; len(q) > 0 {
 		q[0]()
-		d.inTransit[m.Topic] = q[1:]
-	default:
-		d.early[m.Topic]++
+		d.inTransit[topic] = q[1:]
+	} else {
+		d.early[topic]++
+	}
+}
+
+// observe takes one message the agent published, or the will of one of
+// its connections (the broker's, not one the agent sent). Loop only.
+func (d *driver) observe(m broker.Message) {
+	if !m.Will {
+		d.reached(m.Topic)
 	}
 	for i, w := range d.waiters {
 		if mqtttopic.Match(w.filter, m.Topic) {

@@ -50,6 +50,9 @@ class ImpTestCase {
     info(message) { __impunit.info(__impunitFormat(message)); }
 
     get broker() { return __impunit.broker; }
+    // fakeBroker(function (conn) {...}) → the URL of a broker that hands
+    // each connection to the function as an MqttConnection (server side).
+    fakeBroker(onConnection) { return __impunit.fakeBroker(onConnection); }
     get clock() { return __impunit.clock; }
     // this.device plays the agent's device: send(name, data),
     // nextMessage(name[, timeout]) → Promise of data, disconnect(),
@@ -167,6 +170,8 @@ async function __impunitRun(cases) {
         if (typeof C !== "function" || !(C.prototype instanceof ImpTestCase)) continue;
         const methods = __impunitMethods(C).filter(function (m) { return __impunit.selected(name, m); });
         if (methods.length === 0) continue;
+        // A case may need longer than --timeout: static timeout = seconds.
+        const timeout = typeof C.timeout === "number" && C.timeout > 0 ? C.timeout : opts.timeout;
         let inst;
         try {
             inst = new C();
@@ -174,8 +179,8 @@ async function __impunitRun(cases) {
             for (const m of methods) __impunit.report(name, m, { error: e }, 0);
             continue;
         }
-        __impunit.begin(name, "setUp");
-        const setUp = await __impunitGuard(function () { return inst.setUp(); }, opts.timeout);
+        __impunit.begin(name, "setUp", timeout);
+        const setUp = await __impunitGuard(function () { return inst.setUp(); }, timeout);
         if (!setUp.ok) {
             for (const m of methods) __impunit.report(name, m, setUp, 0, "setUp");
             if (opts.stopOnFail) break;
@@ -183,16 +188,16 @@ async function __impunitRun(cases) {
         }
         for (const m of methods) {
             const before = inst.assertions;
-            __impunit.begin(name, m);
-            const r = await __impunitGuard(function () { return inst[m](); }, opts.timeout);
+            __impunit.begin(name, m, timeout);
+            const r = await __impunitGuard(function () { return inst[m](); }, timeout);
             const failed = !__impunit.report(name, m, r, inst.assertions - before);
             if (failed && opts.stopOnFail) {
-                await __impunitGuard(function () { return inst.tearDown(); }, opts.timeout);
+                await __impunitGuard(function () { return inst.tearDown(); }, timeout);
                 break outer;
             }
         }
-        __impunit.begin(name, "tearDown");
-        const tearDown = await __impunitGuard(function () { return inst.tearDown(); }, opts.timeout);
+        __impunit.begin(name, "tearDown", timeout);
+        const tearDown = await __impunitGuard(function () { return inst.tearDown(); }, timeout);
         if (!tearDown.ok) {
             __impunit.report(name, "tearDown", tearDown, 0);
             if (opts.stopOnFail) break;

@@ -247,6 +247,7 @@ type fileRun struct {
 	rt      *goja.Runtime
 	logs    *collector
 	driver  *driver
+	fakes   *fakeBrokers
 	res     FileResult
 	cur     *TestResult
 	started time.Time
@@ -256,6 +257,10 @@ type fileRun struct {
 	// hold is the run's reservation of its loop, the door for work from
 	// other goroutines. Any goroutine may Load it.
 	hold atomic.Pointer[scriptvm.Op]
+
+	// timeout is the current test's: its case's static timeout, if any,
+	// else Options.Timeout. Loop only (armGuard reads it under guardMu).
+	timeout time.Duration
 
 	logCursor  int // agent lines before it were matched by waitForLog
 	logWaiters []*logWaiter
@@ -403,6 +408,8 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 		return
 	}
 	defer r.driver.close()
+	r.fakes = newFakeBrokers(r)
+	defer r.fakes.close()
 
 	if err := r.install(); err != nil {
 		r.res.LoadError = err.Error()
@@ -463,7 +470,7 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	if r.cur != nil && ctx.Err() == nil && !r.finished() {
 		// The wall-clock guard stopped a test that neither settled nor let
 		// virtual time reach its timeout (e.g. waiting on the network).
-		r.cur.Status, r.cur.Message = Failed, fmt.Sprintf("timed out after %s of wall time", r.opts.Timeout+wallGrace)
+		r.cur.Status, r.cur.Message = Failed, fmt.Sprintf("timed out after %s of wall time", r.testTimeout()+wallGrace)
 		r.res.Tests = append(r.res.Tests, *r.cur)
 	}
 	return
@@ -475,6 +482,14 @@ const wallGrace = 10 * time.Second
 
 func (r *fileRun) finished() bool { return r.cur == nil || r.cur.Status != "" }
 
+// testTimeout is the current test's timeout.
+func (r *fileRun) testTimeout() time.Duration {
+	if r.timeout > 0 {
+		return r.timeout
+	}
+	return r.opts.Timeout
+}
+
 func (r *fileRun) armGuard() {
 	r.guardMu.Lock()
 	defer r.guardMu.Unlock()
@@ -482,7 +497,7 @@ func (r *fileRun) armGuard() {
 		r.guard.Stop()
 	}
 	stop := r.stop
-	r.guard = time.AfterFunc(r.opts.Timeout+wallGrace, stop)
+	r.guard = time.AfterFunc(r.testTimeout()+wallGrace, stop)
 }
 
 func (r *fileRun) disarmGuard() {
@@ -559,7 +574,8 @@ func (r *fileRun) install() error {
 	_ = o.Set("selected", func(c, m string) bool {
 		return r.opts.Filter == "" || strings.Contains(c+"."+m, r.opts.Filter)
 	})
-	_ = o.Set("begin", func(c, m string) {
+	_ = o.Set("begin", func(c, m string, seconds float64) {
+		r.timeout = time.Duration(seconds * float64(time.Second))
 		r.cur = &TestResult{File: r.file, Case: c, Method: m}
 		r.started = time.Now()
 		r.logs.mark()
@@ -598,6 +614,7 @@ func (r *fileRun) install() error {
 	_ = o.Set("broker", r.driver.object())
 	_ = o.Set("device", r.setupDevice())
 	_ = o.Set("request", r.agentRequest)
+	_ = o.Set("fakeBroker", r.fakes.start)
 	_ = o.Set("clock", r.clockObject())
 	return rt.GlobalObject().DefineDataProperty("__impunit", o, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
 }
@@ -623,7 +640,7 @@ func (r *fileRun) report(call goja.FunctionCall) goja.Value {
 		t.Status = Passed
 	case outcome.Get("timeout") != nil && outcome.Get("timeout").ToBoolean():
 		t.Status = Failed
-		t.Message = fmt.Sprintf("timed out after %s (the returned Promise never settled)", r.opts.Timeout)
+		t.Message = fmt.Sprintf("timed out after %s (the returned Promise never settled)", r.testTimeout())
 	default:
 		r.describeError(&t, outcome.Get("error"))
 	}

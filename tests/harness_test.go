@@ -76,17 +76,30 @@ func prefixed(lines []string, p string) []string {
 // returns its output and exit code.
 func runBin(t *testing.T, dir string, args ...string) result {
 	t.Helper()
-	return runBinEnv(t, dir, nil, args...)
+	return runBinFull(t, waitLimit, dir, nil, args...)
 }
 
 // runBinEnv is runBin with env ("NAME=value" entries) added to the
 // environment.
 func runBinEnv(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return runBinFull(t, waitLimit, dir, env, args...)
+}
+
+// runBinWithin is runBin for a run that may take up to limit.
+func runBinWithin(t *testing.T, limit time.Duration, dir string, args ...string) result {
+	t.Helper()
+	return runBinFull(t, limit, dir, nil, args...)
+}
+
+// runBinFull runs the binary in dir (a temp dir when "") with env added,
+// for at most limit.
+func runBinFull(t *testing.T, limit time.Duration, dir string, env []string, args ...string) result {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
@@ -95,7 +108,7 @@ func runBinEnv(t *testing.T, dir string, env []string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("agenthost %v did not finish in %s\nstdout:\n%s\nstderr:\n%s", args, waitLimit, out.String(), errOut.String())
+		t.Fatalf("agenthost %v did not finish in %s\nstdout:\n%s\nstderr:\n%s", args, limit, out.String(), errOut.String())
 	}
 	code := 0
 	var ee *exec.ExitError

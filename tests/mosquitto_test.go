@@ -21,6 +21,7 @@ type mosquitto struct {
 	port, tlsPort, wsPort int
 	pki                   *testpki.PKI
 	dir                   string
+	proc                  *os.Process // to stop (SIGSTOP) or kill it
 }
 
 const (
@@ -95,6 +96,7 @@ keyfile %s
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	m.proc = cmd.Process
 	exited := make(chan struct{})
 	t.Cleanup(func() {
 		cancel()

@@ -261,6 +261,11 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 			} else {
 				cause = connectCause(err, c.conn.Load(), c.m.opts.ConnectTimeout)
 			}
+		} else if conn := c.conn.Load(); conn != nil && conn.connackCode() > 0 {
+			// paho 1.5.1 takes a CONNACK code MQTT does not define (6 and
+			// up) for success, on a connection it has already closed.
+			code = codeFailure
+			pc.Disconnect(0)
 		}
 		if !connecting.Complete(func() {
 			if cause != "" && gen == c.gen {
@@ -405,19 +410,21 @@ func (c *client) deliverLost(gen, reason int) {
 }
 
 // lostConnection ends the connected state and calls onconnectionlost.
+// Observers hear of the loss last: they may run script code at once (the
+// test runner settles its promises), which must find the client
+// disconnected and its callback run.
 func (c *client) lostConnection(reason int) {
-	c.m.env.Events.Lost()
 	c.release()
 	delete(c.m.clients, c)
 	c.pc = nil
-	if c.onLost == nil {
-		return
+	if c.onLost != nil {
+		if c.onLostArity >= 1 {
+			c.m.env.Loop.Call(c.onLost, c.obj, c.m.env.Runtime.ToValue(reason))
+		} else {
+			c.m.env.Loop.Call(c.onLost, c.obj)
+		}
 	}
-	if c.onLostArity >= 1 {
-		c.m.env.Loop.Call(c.onLost, c.obj, c.m.env.Runtime.ToValue(reason))
-	} else {
-		c.m.env.Loop.Call(c.onLost, c.obj)
-	}
+	c.m.env.Events.Lost()
 }
 
 // drop ends the connection from the host's side (a limit was exceeded):

@@ -53,6 +53,10 @@ type trackedConn struct {
 	once   sync.Once
 	failed atomic.Bool // a Read or Write failed before anyone closed the connection
 	closed atomic.Bool // Close was called (errors after it are its echo)
+
+	headMu   sync.Mutex
+	head     []byte      // the first 4 bytes read: a CONNACK's, with its return code
+	headFull atomic.Bool // head holds its 4 bytes: later reads skip the lock
 }
 
 func (c *trackedConn) Read(p []byte) (int, error) {
@@ -72,7 +76,26 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
+	if !c.headFull.Load() {
+		c.headMu.Lock()
+		if len(c.head) < 4 {
+			c.head = append(c.head, p[:min(n, 4-len(c.head))]...)
+			c.headFull.Store(len(c.head) == 4)
+		}
+		c.headMu.Unlock()
+	}
 	return n, err
+}
+
+// connackCode is the return code of the CONNACK the connection began
+// with, or -1 if it did not begin with one.
+func (c *trackedConn) connackCode() int {
+	c.headMu.Lock()
+	defer c.headMu.Unlock()
+	if len(c.head) < 4 || c.head[0] != 0x20 || c.head[1] != 0x02 {
+		return -1
+	}
+	return int(c.head[3])
 }
 
 func (c *trackedConn) Write(p []byte) (int, error) {
