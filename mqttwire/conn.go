@@ -64,6 +64,7 @@ type Conn struct {
 const lingerLimit = 2 * time.Second
 
 type write struct {
+	handed func() // called just before the bytes go to the socket (SendHanded)
 	b    []byte
 	done func(error)
 }
@@ -168,6 +169,30 @@ func (c *Conn) Send(pk *packets.Packet, done func(error)) error {
 		return ErrClosed
 	}
 	c.queue = append(c.queue, write{b: b, done: done})
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// SendHanded queues pk like Send, and calls handed just before its bytes
+// go to the socket, on the writer goroutine: anything the peer sends in
+// answer is read after handed has run, so a caller that reports "sent"
+// from handed can never be overtaken by the answer. A write that then
+// fails ends the connection (see Closed).
+func (c *Conn) SendHanded(pk *packets.Packet, handed func()) error {
+	b, err := Encode(pk)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	if c.closed || c.ending {
+		c.mu.Unlock()
+		return ErrClosed
+	}
+	c.queue = append(c.queue, write{b: b, handed: handed})
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:
@@ -313,6 +338,9 @@ func (c *Conn) writeLoop() {
 		c.mu.Unlock()
 		if c.sendTimeout > 0 {
 			_ = c.nc.SetWriteDeadline(time.Now().Add(c.sendTimeout))
+		}
+		if w.handed != nil {
+			w.handed()
 		}
 		_, err := c.nc.Write(w.b)
 		if err == nil {

@@ -44,7 +44,7 @@ server.log("second connect returned " + m.connect("192.168.11.118"));
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %q\nwant %q\nstderr %q", got, want, out.Stderr)
 	}
-	if st := out.Status(); len(st) < 2 || st[1] != "tcp://192.168.11.118:1883 -> embedded broker "+st[0][len("embedded broker listening on "):] {
+	if st := out.Status(); len(st) < 2 || !slices.Contains(st, "tcp://192.168.11.118:1883 -> embedded broker "+st[0][len("embedded broker listening on "):]) {
 		t.Fatalf("status lines %q", st)
 	}
 }

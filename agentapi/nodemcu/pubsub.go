@@ -48,10 +48,12 @@ func (c *client) publish(call goja.FunctionCall) goja.Value {
 		pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: qos, Retain: retain},
 			TopicName: topic, Payload: payload}
 		if qos == 0 {
+			// Sent when handed to the socket, as NodeMCU's lwIP send: the
+			// callback comes before any answer the broker may send back.
 			op := env.Loop.Begin(scriptvm.Busy)
-			err := s.wire.Send(&pk, func(err error) {
+			err := s.wire.SendHanded(&pk, func() {
 				op.Complete(func() {
-					if err == nil && !s.ended {
+					if !s.ended {
 						env.Events.Sent(topic)
 						c.call(c.onPuback)
 					}
