@@ -65,8 +65,8 @@ const lingerLimit = 2 * time.Second
 
 type write struct {
 	handed func() // called just before the bytes go to the socket (SendHanded)
-	b    []byte
-	done func(error)
+	b      []byte
+	done   func(error)
 }
 
 // Options configure a Conn.

@@ -93,7 +93,9 @@ conn.once("pingresp", function () { conn.disconnect(); conn.end(); });
 	if got[len(got)-1] != "close" {
 		t.Fatalf("last line %q, want close", got[len(got)-1])
 	}
-	if st := out.Status(); !slices.ContainsFunc(st, func(s string) bool { return strings.HasPrefix(s, "tcp://broker.example.com:1883 -> embedded broker 127.0.0.1:") }) {
+	if st := out.Status(); !slices.ContainsFunc(st, func(s string) bool {
+		return strings.HasPrefix(s, "tcp://broker.example.com:1883 -> embedded broker 127.0.0.1:")
+	}) {
 		t.Fatalf("status lines %q", st)
 	}
 }
