@@ -15,8 +15,6 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
-	"runtime"
-	"runtime/metrics"
 	"strings"
 	"sync"
 	"time"
@@ -52,21 +50,6 @@ type Options struct {
 // interrupt can stop the unwinding: at 2,500 frames it takes about 0.3 s,
 // at 10,000 about 8 s.
 const DefaultMaxCallStack = 2500
-
-// WatchdogError is the error of a callback stopped for running longer
-// than Options.CallbackBudget.
-type WatchdogError struct {
-	Budget time.Duration // set when the time budget was exceeded
-	Memory int64         // set when the memory budget was exceeded: the budget
-	Heap   int64         // the heap size seen, with Memory
-}
-
-func (e *WatchdogError) Error() string {
-	if e.Memory > 0 {
-		return fmt.Sprintf("stopped: the heap grew to %d MiB, past the %d MiB budget (limits.memory)", e.Heap>>20, e.Memory>>20)
-	}
-	return fmt.Sprintf("stopped: it ran longer than %s (limits.cpu_per_callback)", e.Budget)
-}
 
 // RunOptions say when Run returns besides context cancellation.
 type RunOptions struct {
@@ -180,50 +163,6 @@ func (l *Loop) enqueue(fn func()) bool {
 	return true
 }
 
-// Timer is a pending callback created by SetTimer.
-type Timer struct {
-	when  time.Time
-	seq   uint64
-	fn    func()
-	index int // in the heap; -1 when not scheduled
-}
-
-// When returns the clock time the timer fires at.
-func (t *Timer) When() time.Time { return t.when }
-
-// SetTimer runs fn on the loop once the clock has advanced by d (d <= 0:
-// after the work already queued). Loop only.
-func (l *Loop) SetTimer(d time.Duration, fn func()) *Timer {
-	if d < 0 {
-		d = 0
-	}
-	l.seq++
-	t := &Timer{when: l.clock.Now().Add(d), seq: l.seq, fn: fn}
-	heap.Push(&l.timers, t)
-	return t
-}
-
-// CancelTimer removes t; it reports whether t was still pending. Loop only.
-func (l *Loop) CancelTimer(t *Timer) bool {
-	if t == nil || t.index < 0 {
-		return false
-	}
-	heap.Remove(&l.timers, t.index)
-	return true
-}
-
-// NextTimer returns when the earliest pending timer is due, and false when
-// none is pending. Loop only.
-func (l *Loop) NextTimer() (time.Time, bool) {
-	if len(l.timers) == 0 {
-		return time.Time{}, false
-	}
-	return l.timers[0].when, true
-}
-
-// Pending reports whether t has not fired and was not cancelled. Loop only.
-func (t *Timer) Pending() bool { return t.index >= 0 }
-
 // Compile compiles src once, with name as its file name so that errors and
 // stacks say "name:line:col". A syntax error is a *ScriptError.
 func Compile(name, src string) (*goja.Program, error) {
@@ -255,24 +194,6 @@ func (l *Loop) Call(fn goja.Callable, this goja.Value, args ...goja.Value) (goja
 // Report passes err, converted to a *ScriptError, to OnError. Loop only.
 func (l *Loop) Report(err error) { l.report(err) }
 
-// watchdogError describes a callback stopped by the watchdog, located
-// where it was stopped.
-func watchdogError(ie *goja.InterruptedError, wd *WatchdogError) *ScriptError {
-	se := &ScriptError{Kind: "WatchdogError", Message: "WatchdogError: " + wd.Error()}
-	for _, sf := range ie.Stack() {
-		p := sf.Position()
-		if p.Filename == "" {
-			continue
-		}
-		fr := Frame{Func: sf.FuncName(), File: p.Filename, Line: p.Line, Col: p.Column}
-		se.Stack = append(se.Stack, fr)
-		if se.File == "" {
-			se.File, se.Line, se.Col = p.Filename, p.Line, p.Column
-		}
-	}
-	return se
-}
-
 // task runs one piece of loop work (the top level, a queued function or a
 // timer) under the watchdog, then reports the promise rejections it left
 // unhandled. Loop only.
@@ -281,100 +202,6 @@ func (l *Loop) task(fn func()) {
 	fn()
 	l.reportRejections() // rendering a rejection runs script code too
 	l.leave()
-}
-
-// enter and leave bracket every piece of JS the loop runs, for the
-// watchdog. Loop only.
-func (l *Loop) enter() {
-	if !l.watched() {
-		return
-	}
-	l.wdMu.Lock()
-	l.wdStart = time.Now()
-	l.wdMu.Unlock()
-}
-
-func (l *Loop) leave() {
-	if !l.watched() {
-		return
-	}
-	l.wdMu.Lock()
-	l.wdStart = time.Time{}
-	fired := l.wdFired
-	l.wdFired = false
-	l.wdMu.Unlock()
-	if fired {
-		l.rt.ClearInterrupt()
-		for _, c := range l.companions {
-			c.rt.ClearInterrupt()
-		}
-	}
-}
-
-// watched reports whether a watchdog budget is set.
-func (l *Loop) watched() bool { return l.budget > 0 || l.memory > 0 }
-
-// watchdog interrupts a callback that has run longer than the time budget
-// or grown the heap past the memory budget. Its own goroutine, until done
-// is closed.
-func (l *Loop) watchdog(done <-chan struct{}) {
-	tick := 500 * time.Millisecond
-	if l.budget > 0 {
-		tick = min(max(l.budget/10, 5*time.Millisecond), tick)
-	}
-	if l.memory > 0 {
-		tick = min(tick, 10*time.Millisecond)
-	}
-	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var lastGC, gcFor time.Time // when a collection was last forced, and for which callback
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		select {
-		case <-done:
-			return
-		case <-t.C:
-		}
-		l.wdMu.Lock()
-		start, running := l.wdStart, !l.wdStart.IsZero() && !l.wdFired
-		l.wdMu.Unlock()
-		if !running {
-			continue
-		}
-		var why *WatchdogError
-		if l.budget > 0 && time.Since(start) > l.budget {
-			why = &WatchdogError{Budget: l.budget}
-		} else if l.memory > 0 {
-			// The cheap reading counts garbage not yet collected; only
-			// when it is over the budget, collect and look at what is
-			// really held (at most every 100 ms within one callback, so a
-			// script near its budget does not spend its time collecting;
-			// at once in a new callback, which must not be blamed for what
-			// the last one left behind).
-			metrics.Read(heap)
-			if h := int64(heap[0].Value.Uint64()); h > l.memory {
-				if time.Since(lastGC) > 100*time.Millisecond || !gcFor.Equal(start) {
-					runtime.GC()
-					lastGC, gcFor = time.Now(), start
-				}
-				if live := l.liveHeap(); live > l.memory {
-					why = &WatchdogError{Memory: l.memory, Heap: live}
-				}
-			}
-		}
-		if why == nil {
-			continue
-		}
-		l.wdMu.Lock()
-		if l.wdStart.Equal(start) && !l.wdFired { // still the same callback
-			l.wdFired = true
-			l.rt.Interrupt(why)
-			for _, c := range l.companions {
-				c.rt.Interrupt(why)
-			}
-		}
-		l.wdMu.Unlock()
-	}
 }
 
 // Run runs prg's top level, then the loop, until ctx is cancelled or opts
@@ -577,33 +404,4 @@ func (l *Loop) runDueTimers(ctx context.Context) bool {
 		ran = true
 	}
 	return ran
-}
-
-type timerHeap []*Timer
-
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if h[i].when.Equal(h[j].when) {
-		return h[i].seq < h[j].seq
-	}
-	return h[i].when.Before(h[j].when)
-}
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-func (h *timerHeap) Push(x any) {
-	t := x.(*Timer)
-	t.index = len(*h)
-	*h = append(*h, t)
-}
-func (h *timerHeap) Pop() any {
-	old := *h
-	n := len(old)
-	t := old[n-1]
-	old[n-1] = nil
-	t.index = -1
-	*h = old[:n-1]
-	return t
 }
