@@ -1,0 +1,162 @@
+package squirrel
+
+import (
+	"strings"
+)
+
+// cond compiles an expression used as a condition into JavaScript that is
+// a boolean under Squirrel's truthiness (null, false, 0 and 0.0 are false).
+func (g *codegen) cond(e expr) string {
+	v := g.expr(e)
+	switch v.kind {
+	case kindBool:
+		return v.code
+	case kindInt:
+		return "(" + v.code + ")!==0"
+	case kindString, kindFunc:
+		return "(" + v.code + ",true)"
+	}
+	return "$T(" + v.code + ")"
+}
+
+func (g *codegen) stmt(b *strings.Builder, s stmt) {
+	g.fn.ntemps = 0
+	b.WriteString(marker(s.at()))
+	switch s := s.(type) {
+	case *emptyStmt:
+	case *exprStmt:
+		b.WriteString(g.exprStmt(s.x))
+		b.WriteString(";\n")
+	case *localDecl:
+		b.WriteString("let ")
+		for i, v := range s.vars {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(v.js + "=")
+			if s.inits[i] == nil {
+				b.WriteString("null")
+			} else {
+				b.WriteString(g.expr(s.inits[i]).code)
+			}
+		}
+		b.WriteString(";\n")
+	case *blockStmt:
+		b.WriteString("{\n")
+		for _, x := range s.stmts {
+			g.stmt(b, x)
+		}
+		b.WriteString("}\n")
+	case *ifStmt:
+		b.WriteString("if(" + g.cond(s.cond) + "){\n")
+		g.stmt(b, s.then)
+		b.WriteString("}")
+		if s.els != nil {
+			b.WriteString("else{\n")
+			g.stmt(b, s.els)
+			b.WriteString("}")
+		}
+		b.WriteString("\n")
+	case *whileStmt:
+		b.WriteString("while(" + g.cond(s.cond) + "){\n")
+		g.stmt(b, s.body)
+		b.WriteString("}\n")
+	case *doWhileStmt:
+		b.WriteString("do{\n")
+		g.stmt(b, s.body)
+		g.fn.ntemps = 0
+		b.WriteString("}while(" + marker(s.cond.at()) + g.cond(s.cond) + ");\n")
+	case *forStmt:
+		b.WriteString("{\n")
+		if s.init != nil {
+			g.stmt(b, s.init)
+		}
+		g.fn.ntemps = 0
+		b.WriteString("for(;")
+		if s.cond != nil {
+			b.WriteString(marker(s.cond.at()) + g.cond(s.cond))
+		}
+		b.WriteString(";")
+		if s.update != nil {
+			g.fn.ntemps = 0
+			b.WriteString(marker(s.update.at()) + g.exprStmt(s.update))
+		}
+		b.WriteString("){\n")
+		g.stmt(b, s.body)
+		b.WriteString("}}\n")
+	case *foreachStmt:
+		g.foreach(b, s)
+	case *switchStmt:
+		g.switchStmt(b, s)
+	case *returnStmt:
+		if s.x == nil {
+			b.WriteString("return null;\n")
+		} else {
+			b.WriteString("return " + g.expr(s.x).code + ";\n")
+		}
+	case *yieldStmt:
+		if s.x == nil {
+			b.WriteString("yield null;\n")
+		} else {
+			b.WriteString("yield " + g.expr(s.x).code + ";\n")
+		}
+	case *breakStmt:
+		b.WriteString("break;\n")
+	case *continueStmt:
+		b.WriteString("continue;\n")
+	case *throwStmt:
+		b.WriteString("throw " + g.expr(s.x).code + ";\n")
+	case *tryStmt:
+		b.WriteString("try{\n")
+		g.stmt(b, s.body)
+		e := g.pin("e")
+		b.WriteString("}catch(" + e + "){\nlet " + s.exVar.js + "=$exc(" + e + ");\n")
+		g.stmt(b, s.catch)
+		b.WriteString("}\n")
+	default:
+		panic("codegen: unknown statement")
+	}
+}
+
+// foreach iterates arrays inline and everything else through $nx. The key
+// and value variables are declared outside the loop, so closures made in the
+// body share them, as in 3.0.4.
+func (g *codegen) foreach(b *strings.Builder, s *foreachStmt) {
+	c, st, a := g.pin("c"), g.pin("s"), g.pin("a")
+	b.WriteString("{\nlet " + s.key.js + "=null," + s.val.js + "=null;\n")
+	b.WriteString("const " + c + "=" + g.expr(s.container).code + ";\n")
+	b.WriteString("const " + a + "=(typeof " + c + "===\"object\"&&" + c + "!==null)?" + c + ".Āa:undefined;\n")
+	b.WriteString("let " + st + "=" + a + "!==undefined?0:null;\n")
+	b.WriteString("for(;;){\n")
+	b.WriteString("if(" + a + "!==undefined){if(" + st + ">=" + a + ".length)break;" +
+		s.key.js + "=" + st + ";" + s.val.js + "=" + a + "[" + st + "++];}\n")
+	b.WriteString(marker(s.p) + "else{if((" + st + "=$nx(" + c + "," + st + "))===$END)break;" +
+		s.key.js + "=$IT.k;" + s.val.js + "=$IT.v;}\n")
+	g.stmt(b, s.body)
+	b.WriteString("}}\n")
+}
+
+// switchStmt compares with Squirrel equality, case by case in order; a
+// matched case falls through into the following ones like C.
+func (g *codegen) switchStmt(b *strings.Builder, s *switchStmt) {
+	v := g.pin("sw")
+	x := g.expr(s.x)
+	b.WriteString("{\nconst " + v + "=" + x.code + ";\nswitch(true){\n")
+	xv := val{code: v, kind: x.kind, simple: true}
+	for _, c := range s.cases {
+		g.fn.ntemps = 0
+		b.WriteString(marker(c.p) + "case " + g.equal(xv, g.expr(c.cond)) + ":{\n")
+		for _, st := range c.body {
+			g.stmt(b, st)
+		}
+		b.WriteString("}\n")
+	}
+	if s.hasDf {
+		b.WriteString("default:{\n")
+		for _, st := range s.deflt {
+			g.stmt(b, st)
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("}}\n")
+}

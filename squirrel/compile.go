@@ -1,0 +1,49 @@
+// Package squirrel compiles Squirrel 3.0.4 (the dialect Electric Imp agents
+// are written in, with 32-bit integers and floats) to JavaScript and runs it
+// on goja with a runtime that reproduces 3.0.4's semantics: integer
+// wrap-around, 32-bit floats, strict slots, table iteration order, dynamic
+// `this`, metamethods, generators and 3.0.4's error messages.
+//
+// Compile turns source into a *Program (JavaScript plus a source map, so
+// errors and stack traces name .nut lines). NewRuntime installs the runtime
+// into a goja.Runtime; Runtime.Run executes a Program there. Everything that
+// touches a goja.Runtime must run on the goroutine that owns it.
+package squirrel
+
+import (
+	"fmt"
+	"hash/fnv"
+	"path"
+)
+
+// Program is compiled Squirrel: a JavaScript function expression that the
+// runtime calls to obtain the main closure. It is immutable and may be run
+// on any number of runtimes.
+type Program struct {
+	Name string // the source name used in errors and stack traces
+	JS   string // the generated JavaScript, ending with its source map comment
+}
+
+// Compile compiles Squirrel source. name is the file name errors and stack
+// traces show (for example "agent.nut"). A syntax error is returned as a
+// *CompileError carrying 3.0.4's message and position.
+func Compile(name string, src []byte) (*Program, error) {
+	main, funcs, vars, err := parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	inferKinds(vars)
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	h.Write([]byte{0})
+	h.Write(src)
+	g := &codegen{
+		file:   name,
+		key:    fmt.Sprintf("%x", h.Sum64()),
+		floats: map[uint32]string{},
+		sites:  map[string]string{},
+	}
+	code := g.generate(main, funcs)
+	js, mappings := finishCode(code)
+	return &Program{Name: name, JS: js + sourceMapComment(path.Base(name), mappings) + "\n"}, nil
+}

@@ -1,0 +1,623 @@
+package squirrel
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// CompileError is a syntax or name error found while compiling Squirrel
+// source. Line and Col are where 3.0.4's lexer stood when it gave up (the
+// same numbers sq prints), and Msg is 3.0.4's message text.
+type CompileError struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+// Error returns "file:line:col: message".
+func (e *CompileError) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// expression state kinds, as the reference compiler tracks them to decide
+// what can be assigned, deleted or called as a method
+const (
+	etEXPR = iota + 1
+	etOBJECT
+	etBASE
+	etLOCAL
+	etOUTER
+)
+
+// constant is a compile-time value of const or enum (an enum is a table of
+// constants).
+type constant struct {
+	kind valueKind // kindInt, kindString or 0 for float; enum when members != nil
+	i    int32
+	f    float32
+	s    string
+	enum map[string]constant
+}
+
+type funcState struct {
+	def           *funcDef
+	parent        *funcState
+	locals        []*variable
+	breakDepth    int
+	continueDepth int
+}
+
+type parser struct {
+	file   string
+	lx     *lexer
+	tok    int
+	fs     *funcState
+	etype  int
+	consts map[string]constant
+	jsName map[string]int // per base name, how many variables already use it
+	funcs  []*funcDef
+	vars   []*variable
+}
+
+func (p *parser) errorf(format string, args ...any) {
+	panic(lexError{fmt.Sprintf(format, args...)})
+}
+
+func (p *parser) lex() { p.tok = p.lx.lex() }
+
+func (p *parser) here() pos { return pos{p.lx.tokLine, p.lx.tokCol} }
+
+// parse compiles a whole chunk into its main function.
+func parse(file string, src []byte) (main *funcDef, funcs []*funcDef, vars []*variable, err error) {
+	p := &parser{file: file, consts: map[string]constant{}, jsName: map[string]int{}}
+	defer func() {
+		if r := recover(); r != nil {
+			le, ok := r.(lexError)
+			if !ok {
+				panic(r)
+			}
+			err = &CompileError{File: file, Line: p.lx.currentLine, Col: p.lx.currentColumn, Msg: le.msg}
+		}
+	}()
+	p.lx = newLexer(src)
+	main = p.newFunc("main", nil, pos{1, 1})
+	main.varargs = true
+	main.vargv = p.declare("vargv")
+	main.vargv.external = true
+	p.lex()
+	for p.tok > 0 {
+		main.body = append(main.body, p.statement())
+		if p.lx.prevToken != '}' && p.lx.prevToken != ';' {
+			p.optionalSemicolon()
+		}
+	}
+	main.endLine = p.lx.currentLine
+	p.fs = nil
+	return main, p.funcs, p.vars, nil
+}
+
+// newFunc starts a function whose parameters will be declared into it.
+func (p *parser) newFunc(name string, parent *funcDef, at pos) *funcDef {
+	f := &funcDef{p: at, name: name, parent: parent, id: len(p.funcs)}
+	p.funcs = append(p.funcs, f)
+	p.fs = &funcState{def: f, parent: p.fs}
+	f.this = p.declare("this")
+	f.this.isThis = true
+	return f
+}
+
+// declare adds a local to the current function's scope.
+func (p *parser) declare(name string) *variable {
+	v := &variable{name: name, fn: p.fs.def}
+	switch {
+	case name == "this":
+		v.js = "self"
+	case name[0] == '@': // the hidden @INDEX@ and @ITERATOR@ locals
+		v.js = "$h" + strconv.Itoa(len(p.vars))
+	default:
+		n := p.jsName[name]
+		p.jsName[name] = n + 1
+		if n == 0 {
+			v.js = name + "$"
+		} else {
+			v.js = name + "$" + strconv.Itoa(n)
+		}
+	}
+	p.fs.locals = append(p.fs.locals, v)
+	p.vars = append(p.vars, v)
+	return v
+}
+
+func (p *parser) scopeMark() int     { return len(p.fs.locals) }
+func (p *parser) scopeEnd(mark int)  { p.fs.locals = p.fs.locals[:mark] }
+func (fs *funcState) find(name string) *variable {
+	for i := len(fs.locals) - 1; i >= 0; i-- {
+		if fs.locals[i].name == name {
+			return fs.locals[i]
+		}
+	}
+	return nil
+}
+
+// expect checks the current token and consumes it, returning the value of an
+// identifier or string literal token.
+func (p *parser) expect(tok int) string {
+	if p.tok != tok {
+		if !(p.tok == tkConstructor && tok == tkIdentifier) {
+			if tok > 255 {
+				var name string
+				switch tok {
+				case tkIdentifier:
+					name = "IDENTIFIER"
+				case tkStringLiteral:
+					name = "STRING_LITERAL"
+				case tkInteger:
+					name = "INTEGER"
+				case tkFloat:
+					name = "FLOAT"
+				default:
+					name = keywordName(tok)
+				}
+				p.errorf("expected '%s'", name)
+			}
+			p.errorf("expected '%c'", rune(tok))
+		}
+	}
+	var s string
+	if tok == tkIdentifier || tok == tkStringLiteral {
+		s = string(p.lx.svalue)
+	}
+	p.lex()
+	return s
+}
+
+func (p *parser) isEndOfStatement() bool {
+	return p.lx.prevToken == '\n' || p.tok == tkEOB || p.tok == '}' || p.tok == ';'
+}
+
+func (p *parser) optionalSemicolon() {
+	if p.tok == ';' {
+		p.lex()
+		return
+	}
+	if !p.isEndOfStatement() {
+		p.errorf("end of statement expected (; or lf)")
+	}
+}
+
+func (p *parser) statements() []stmt {
+	var list []stmt
+	for p.tok != '}' && p.tok != tkDefault && p.tok != tkCase {
+		list = append(list, p.statement())
+		if p.lx.prevToken != '}' && p.lx.prevToken != ';' {
+			p.optionalSemicolon()
+		}
+	}
+	return list
+}
+
+func (p *parser) statement() stmt {
+	at := p.here()
+	switch p.tok {
+	case ';':
+		p.lex()
+		return &emptyStmt{at}
+	case tkIf:
+		return p.ifStatement()
+	case tkWhile:
+		return p.whileStatement()
+	case tkDo:
+		return p.doWhileStatement()
+	case tkFor:
+		return p.forStatement()
+	case tkForeach:
+		return p.foreachStatement()
+	case tkSwitch:
+		return p.switchStatement()
+	case tkLocal:
+		return p.localDeclStatement()
+	case tkReturn, tkYield:
+		isYield := p.tok == tkYield
+		if isYield {
+			p.fs.def.generator = true
+		}
+		p.lex()
+		var x expr
+		if !p.isEndOfStatement() {
+			x = p.commaExpr()
+		}
+		if isYield {
+			return &yieldStmt{at, x}
+		}
+		return &returnStmt{at, x}
+	case tkBreak:
+		if p.fs.breakDepth <= 0 {
+			p.errorf("'break' has to be in a loop block")
+		}
+		p.lex()
+		return &breakStmt{at}
+	case tkContinue:
+		if p.fs.continueDepth <= 0 {
+			p.errorf("'continue' has to be in a loop block")
+		}
+		p.lex()
+		return &continueStmt{at}
+	case tkFunction:
+		return p.functionStatement()
+	case tkClass:
+		return p.classStatement()
+	case tkEnum:
+		p.enumStatement()
+		return &emptyStmt{at}
+	case '{':
+		mark := p.scopeMark()
+		p.lex()
+		list := p.statements()
+		p.expect('}')
+		p.scopeEnd(mark)
+		return &blockStmt{at, list}
+	case tkTry:
+		return p.tryStatement()
+	case tkThrow:
+		p.lex()
+		return &throwStmt{at, p.commaExpr()}
+	case tkConst:
+		p.lex()
+		id := p.expect(tkIdentifier)
+		p.expect('=')
+		c := p.expectScalar()
+		p.optionalSemicolon()
+		p.consts[id] = c
+		return &emptyStmt{at}
+	}
+	x := p.commaExpr()
+	return &exprStmt{at, x}
+}
+
+func (p *parser) ifStatement() stmt {
+	at := p.here()
+	p.lex()
+	p.expect('(')
+	cond := p.commaExpr()
+	p.expect(')')
+	mark := p.scopeMark()
+	then := p.statement()
+	if p.tok != '}' && p.tok != tkElse {
+		p.optionalSemicolon()
+	}
+	p.scopeEnd(mark)
+	s := &ifStmt{p: at, cond: cond, then: then}
+	if p.tok == tkElse {
+		mark := p.scopeMark()
+		p.lex()
+		s.els = p.statement()
+		p.optionalSemicolon()
+		p.scopeEnd(mark)
+	}
+	return s
+}
+
+func (p *parser) loopBody() stmt {
+	p.fs.breakDepth++
+	p.fs.continueDepth++
+	mark := p.scopeMark()
+	body := p.statement()
+	p.scopeEnd(mark)
+	p.fs.breakDepth--
+	p.fs.continueDepth--
+	return body
+}
+
+func (p *parser) whileStatement() stmt {
+	at := p.here()
+	p.lex()
+	p.expect('(')
+	cond := p.commaExpr()
+	p.expect(')')
+	return &whileStmt{at, cond, p.loopBody()}
+}
+
+func (p *parser) doWhileStatement() stmt {
+	at := p.here()
+	p.lex()
+	body := p.loopBody()
+	p.expect(tkWhile)
+	p.expect('(')
+	cond := p.commaExpr()
+	p.expect(')')
+	return &doWhileStmt{at, body, cond}
+}
+
+func (p *parser) forStatement() stmt {
+	at := p.here()
+	p.lex()
+	mark := p.scopeMark()
+	p.expect('(')
+	s := &forStmt{p: at}
+	if p.tok == tkLocal {
+		s.init = p.localDeclStatement()
+	} else if p.tok != ';' {
+		ip := p.here()
+		s.init = &exprStmt{ip, p.commaExpr()}
+	}
+	p.expect(';')
+	if p.tok != ';' {
+		s.cond = p.commaExpr()
+	}
+	p.expect(';')
+	if p.tok != ')' {
+		s.update = p.commaExpr()
+	}
+	p.expect(')')
+	p.fs.breakDepth++
+	p.fs.continueDepth++
+	s.body = p.statement()
+	p.fs.breakDepth--
+	p.fs.continueDepth--
+	p.scopeEnd(mark)
+	return s
+}
+
+func (p *parser) foreachStatement() stmt {
+	at := p.here()
+	p.lex()
+	p.expect('(')
+	valName := p.expect(tkIdentifier)
+	idxName := "@INDEX@"
+	if p.tok == ',' {
+		idxName = valName
+		p.lex()
+		valName = p.expect(tkIdentifier)
+	}
+	p.expect(tkIn)
+	mark := p.scopeMark()
+	container := p.expression()
+	p.expect(')')
+	s := &foreachStmt{p: at, container: container}
+	s.key = p.declare(idxName)
+	s.val = p.declare(valName)
+	s.key.external = true
+	s.val.external = true
+	p.declare("@ITERATOR@")
+	p.fs.breakDepth++
+	p.fs.continueDepth++
+	s.body = p.statement()
+	p.fs.breakDepth--
+	p.fs.continueDepth--
+	p.scopeEnd(mark)
+	return s
+}
+
+func (p *parser) switchStatement() stmt {
+	at := p.here()
+	p.lex()
+	p.expect('(')
+	s := &switchStmt{p: at, x: p.commaExpr()}
+	p.expect(')')
+	p.expect('{')
+	p.fs.breakDepth++
+	for p.tok == tkCase {
+		cp := p.here()
+		p.lex()
+		cond := p.expression()
+		p.expect(':')
+		mark := p.scopeMark()
+		body := p.statements()
+		p.scopeEnd(mark)
+		s.cases = append(s.cases, switchCase{cp, cond, body})
+	}
+	if p.tok == tkDefault {
+		p.lex()
+		p.expect(':')
+		mark := p.scopeMark()
+		s.deflt = p.statements()
+		s.hasDf = true
+		p.scopeEnd(mark)
+	}
+	p.expect('}')
+	p.fs.breakDepth--
+	return s
+}
+
+func (p *parser) localDeclStatement() stmt {
+	at := p.here()
+	p.lex()
+	if p.tok == tkFunction {
+		p.lex()
+		fp := p.here()
+		name := p.expect(tkIdentifier)
+		p.expect('(')
+		f := p.createFunction(name, false, fp)
+		v := p.declare(name)
+		v.stores = append(v.stores, f)
+		return &localDecl{p: at, vars: []*variable{v}, inits: []expr{f}}
+	}
+	d := &localDecl{p: at}
+	for {
+		name := p.expect(tkIdentifier)
+		var init expr
+		if p.tok == '=' {
+			p.lex()
+			init = p.expression()
+		}
+		v := p.declare(name)
+		if init != nil {
+			v.stores = append(v.stores, init)
+		} else {
+			v.stores = append(v.stores, &nullLit{at})
+		}
+		d.vars = append(d.vars, v)
+		d.inits = append(d.inits, init)
+		if p.tok != ',' {
+			break
+		}
+		p.lex()
+	}
+	return d
+}
+
+func (p *parser) tryStatement() stmt {
+	at := p.here()
+	p.lex()
+	mark := p.scopeMark()
+	body := p.statement()
+	p.scopeEnd(mark)
+	p.expect(tkCatch)
+	p.expect('(')
+	name := p.expect(tkIdentifier)
+	p.expect(')')
+	mark = p.scopeMark()
+	v := p.declare(name)
+	v.external = true // any thrown value
+	catch := p.statement()
+	p.scopeEnd(mark)
+	return &tryStmt{p: at, body: body, exVar: v, catch: catch}
+}
+
+func (p *parser) functionStatement() stmt {
+	at := p.here()
+	p.lex()
+	name := p.expect(tkIdentifier)
+	var obj expr = p.thisRef(at)
+	key := name
+	bare := true
+	for p.tok == tkDoubleColon {
+		p.lex()
+		obj = &index{p: at, obj: obj, key: &strLit{at, key}, bare: bare, isDot: true}
+		bare = false
+		key = p.expect(tkIdentifier)
+	}
+	p.expect('(')
+	f := p.createFunction(key, false, at)
+	target := &index{p: at, obj: obj, key: &strLit{at, key}, bare: bare, isDot: true}
+	return &exprStmt{at, &assign{p: at, op: tkNewslot, target: target, value: f}}
+}
+
+func (p *parser) classStatement() stmt {
+	at := p.here()
+	p.lex()
+	target := p.prefixed()
+	switch p.etype {
+	case etEXPR:
+		p.errorf("invalid class name")
+	case etOBJECT, etBASE:
+	default:
+		p.errorf("cannot create a class in a local with the syntax(class <local>)")
+	}
+	cls := p.classExp(at)
+	return &exprStmt{at, &assign{p: at, op: tkNewslot, target: target, value: cls}}
+}
+
+func (p *parser) expectScalar() constant {
+	var c constant
+	switch p.tok {
+	case tkInteger:
+		c = constant{kind: kindInt, i: p.lx.nvalue}
+	case tkFloat:
+		c = constant{f: p.lx.fvalue}
+	case tkStringLiteral:
+		c = constant{kind: kindString, s: string(p.lx.svalue)}
+	case '-':
+		p.lex()
+		switch p.tok {
+		case tkInteger:
+			c = constant{kind: kindInt, i: -p.lx.nvalue}
+		case tkFloat:
+			c = constant{f: -p.lx.fvalue}
+		default:
+			p.errorf("scalar expected : integer,float")
+		}
+	default:
+		p.errorf("scalar expected : integer,float or string")
+	}
+	p.lex()
+	return c
+}
+
+func (p *parser) enumStatement() {
+	p.lex()
+	id := p.expect(tkIdentifier)
+	p.expect('{')
+	members := map[string]constant{}
+	var n int32
+	for p.tok != '}' {
+		key := p.expect(tkIdentifier)
+		var c constant
+		if p.tok == '=' {
+			p.lex()
+			c = p.expectScalar()
+		} else {
+			c = constant{kind: kindInt, i: n}
+			n++
+		}
+		members[key] = c
+		if p.tok == ',' {
+			p.lex()
+		}
+	}
+	p.consts[id] = constant{enum: members}
+	p.lex()
+}
+
+// createFunction parses a parameter list and body (the '(' is consumed).
+// Default values are parsed in the enclosing function, as 3.0.4 does.
+func (p *parser) createFunction(name string, lambda bool, at pos) *funcLit {
+	parentState := p.fs
+	f := p.newFunc(name, parentState.def, at)
+	child := p.fs
+	p.fs = parentState
+	ndef := 0
+	for p.tok != ')' {
+		if p.tok == tkVarParams {
+			if ndef > 0 {
+				p.errorf("function with default parameters cannot have variable number of parameters")
+			}
+			p.fs = child
+			f.vargv = p.declare("vargv")
+			f.vargv.external = true
+			p.fs = parentState
+			f.varargs = true
+			p.lex()
+			if p.tok != ')' {
+				p.errorf("expected ')'")
+			}
+			break
+		}
+		name := p.expect(tkIdentifier)
+		p.fs = child
+		v := p.declare(name)
+		v.external = true
+		p.fs = parentState
+		f.params = append(f.params, v)
+		if p.tok == '=' {
+			p.lex()
+			f.defaults = append(f.defaults, p.expression())
+			ndef++
+		} else if ndef > 0 {
+			p.errorf("expected '='")
+		}
+		if p.tok == ',' {
+			p.lex()
+		} else if p.tok != ')' {
+			p.errorf("expected ')' or ','")
+		}
+	}
+	p.expect(')')
+	p.fs = child
+	saved := p.etype
+	if lambda {
+		rp := p.here()
+		f.lambda = true
+		f.body = []stmt{&returnStmt{rp, p.expression()}}
+	} else {
+		f.body = []stmt{p.statement()}
+	}
+	p.etype = saved
+	f.endLine = p.lx.currentLine
+	if p.lx.prevToken == '\n' {
+		f.endLine = p.lx.lastTokenLine
+	}
+	p.fs = parentState
+	return &funcLit{at, f}
+}

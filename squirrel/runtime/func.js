@@ -1,0 +1,220 @@
+// Squirrel 3.0.4 runtime, part 5: natives, closures, generators, weak
+// references.
+//
+// Every Squirrel function, compiled or native, is a JS function whose first
+// argument is `this`. Compiled functions check their own arity; natives
+// declared with nat() are checked here against 3.0.4's parameter count and
+// type mask, with 3.0.4's messages.
+
+const RT = {
+	null: 0x1, integer: 0x2, float: 0x4, bool: 0x8, string: 0x10, table: 0x20, array: 0x40,
+	userdata: 0x80, function: 0x300, generator: 0x400, thread: 0x1000, class: 0x4000,
+	instance: 0x8000, weakref: 0x10000,
+};
+const RT_NAMES = ["null", "integer", "float", "bool", "string", "table", "array", "userdata",
+	"function", "function", "generator", "userpointer", "thread", "function", "class", "instance"];
+
+function compileMask(s) {
+	const res = [];
+	let m = 0;
+	for (let i = 0; i < s.length; i++) {
+		const c = s[i];
+		switch (c) {
+			case "o": m |= 0x1; break;
+			case "i": m |= 0x2; break;
+			case "f": m |= 0x4; break;
+			case "n": m |= 0x6; break;
+			case "s": m |= 0x10; break;
+			case "t": m |= 0x20; break;
+			case "a": m |= 0x40; break;
+			case "u": m |= 0x80; break;
+			case "c": m |= 0x300; break;
+			case "b": m |= 0x8; break;
+			case "g": m |= 0x400; break;
+			case "p": m |= 0x800; break;
+			case "v": m |= 0x1000; break;
+			case "x": m |= 0x8000; break;
+			case "y": m |= 0x4000; break;
+			case "r": m |= 0x10000; break;
+			case ".": res.push(-1); m = 0; continue;
+			case " ": continue;
+		}
+		if (s[i + 1] === "|") { i++; continue; }
+		res.push(m);
+		m = 0;
+	}
+	return res;
+}
+function paramTypeErr(i, mask, v) {
+	const names = [];
+	for (let b = 0; b < 16; b++) if (mask & (1 << b)) names.push(RT_NAMES[b]);
+	err("parameter " + i + " has an invalid type '" + typeName(v) + "' ; expected: '" + names.join("|") + "'");
+}
+function checkArgs(pc, tc, self, args) {
+	const n = args.length + 1;
+	if (pc !== 0 && ((pc > 0 && pc !== n) || (pc < 0 && n < -pc))) arityErr();
+	if (tc !== null) {
+		for (let i = 0; i < n && i < tc.length; i++) {
+			const v = i === 0 ? self : args[i - 1];
+			if (tc[i] !== -1 && !(RT[typeName(v)] & tc[i])) paramTypeErr(i, tc[i], v);
+		}
+	}
+}
+
+// nat declares a native function: pc is 3.0.4's nparamscheck (exact count
+// including `this` when > 0, minimum when < 0, unchecked when 0) and mask
+// its type mask.
+function nat(name, pc, mask, fn) {
+	const tc = mask ? compileMask(mask) : null;
+	const w = function (self, ...args) {
+		checkArgs(pc, tc, self, args);
+		const r = fn(self, ...args);
+		return r === undefined ? null : r;
+	};
+	w.Ān = name;
+	w.Āpc = pc;
+	w.Ātc = tc;
+	return w;
+}
+function natTable(defs) {
+	const t = newTable(0);
+	for (const d of defs) tRawSet(t, d[0], nat(d[0], d[1], d[2], d[3]));
+	return t;
+}
+function ddTable(defs) {
+	const t = Object.create(null);
+	for (const d of defs) t[d[0]] = nat(d[0], d[1], d[2], d[3]);
+	return t;
+}
+
+// ---- closures ----
+
+// Compiled functions start with a comment naming their static description:
+// /*@<program>:<function>*/. Programs register their tables here.
+const programs = new Map();
+function registerProgram(key, infos) {
+	programs.set(key, infos);
+}
+function fnInfo(f) {
+	const o = f.Āf !== undefined ? f.Āf : f;
+	if (o.Ān !== undefined) return null; // native
+	const src = Function.prototype.toString.call(o);
+	const m = /\/\*@([^:*]+):(\d+)\*\//.exec(src);
+	if (m === null || !programs.has(m[1])) return null;
+	return programs.get(m[1])[+m[2]];
+}
+// withDefaults attaches the default parameter values of a closure, which
+// 3.0.4 evaluates once, when the closure is created.
+function withDefaults(f, defs) {
+	f.Ādp = defs;
+	return f;
+}
+function arity(f) {
+	const o = f.Āf !== undefined ? f.Āf : f;
+	if (o.Āpc !== undefined) return o.Āpc;
+	const info = fnInfo(o);
+	if (info === null) return 0;
+	return info.varargs ? -(info.params.length + 1) : info.params.length + 1;
+}
+
+function bindenv(f, env) {
+	const o = f.Āf !== undefined ? f.Āf : f;
+	const w = function (s, ...args) { return o(env, ...args); };
+	w.Āf = o;
+	w.Āenv = env;
+	if (o.Ān !== undefined) {
+		w.Ān = o.Ān;
+		w.Āpc = o.Āpc;
+		w.Ātc = o.Ātc;
+	}
+	if (o.Āb !== undefined) w.Āb = o.Āb;
+	return w;
+}
+
+const DD_CLOSURE = ddTable([
+	["call", -1, "c", (f, ...a) => { if (a.length === 0) arityErr(); return f(...a); }],
+	["pcall", -1, "c", (f, ...a) => { if (a.length === 0) arityErr(); return f(...a); }],
+	["acall", 2, "ca", (f, arr) => { const a = arr.Āa; if (a.length === 0) arityErr(); return f(...a); }],
+	["pacall", 2, "ca", (f, arr) => { const a = arr.Āa; if (a.length === 0) arityErr(); return f(...a); }],
+	["weakref", 1, null, (x) => weakref(x)],
+	["tostring", 1, ".", (x) => str(x)],
+	["bindenv", 2, "c x|y|t", bindenv],
+	["getinfos", 1, "c", getinfos],
+]);
+
+function getinfos(f) {
+	const t = newTable(4);
+	const o = f.Āf !== undefined ? f.Āf : f;
+	if (o.Ān !== undefined) {
+		tRawSet(t, "native", true);
+		tRawSet(t, "name", o.Ān);
+		tRawSet(t, "paramscheck", o.Āpc);
+		tRawSet(t, "typecheck", o.Ātc === null ? null : A(o.Ātc.slice()));
+		return t;
+	}
+	const info = fnInfo(o);
+	const params = ["this"].concat(info.params);
+	if (info.varargs) params.push("vargv", "...");
+	const defs = o.Ādp !== undefined ? o.Ādp.slice() : [];
+	tRawSet(t, "native", false);
+	tRawSet(t, "name", info.name === "" ? null : info.name);
+	tRawSet(t, "src", info.src);
+	tRawSet(t, "parameters", A(params));
+	tRawSet(t, "varargs", info.varargs);
+	tRawSet(t, "defparams", A(defs));
+	return t;
+}
+
+// ---- generators ----
+
+function Gen(g) {
+	this.Āg = g;
+	this.Āst = "suspended";
+}
+Gen.prototype = GP;
+function gen(g) { return new Gen(g); }
+function resume(g) {
+	if (!(typeof g === "object" && g !== null && g.Āt === GEN)) {
+		err("trying to resume a '" + typeName(g) + "',only genenerator can be resumed");
+	}
+	if (g.Āst === "dead") err("resuming dead generator");
+	if (g.Āst === "running") err("resuming active generator");
+	g.Āst = "running";
+	let r;
+	try {
+		r = g.Āg.next();
+	} catch (e) {
+		g.Āst = "dead";
+		throw e;
+	}
+	if (r.done) {
+		g.Āst = "dead";
+		return r.value === undefined ? null : r.value;
+	}
+	g.Āst = "suspended";
+	return r.value;
+}
+const DD_GENERATOR = ddTable([
+	["getstatus", 1, "g", (g) => g.Āst],
+	["weakref", 1, null, (x) => weakref(x)],
+	["tostring", 1, ".", (x) => str(x)],
+]);
+
+// ---- weak references ----
+// The imp keeps objects alive as long as anything refers to them, and
+// closures bound with bindenv keep their environment; a weak reference here
+// never loses its object.
+
+function WeakRef_(o) { this.Ār = o; }
+WeakRef_.prototype = WP;
+function weakref(x) {
+	if (x === null || typeof x === "number" || typeof x === "boolean" || isFloat(x)) return x;
+	return new WeakRef_(x);
+}
+const DD_WEAKREF = ddTable([
+	["ref", 1, "r", (w) => w.Ār],
+	["weakref", 1, null, (x) => weakref(x)],
+	["tostring", 1, ".", (x) => str(x)],
+]);
+
+Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv });

@@ -1,0 +1,182 @@
+// Squirrel 3.0.4 runtime, part 7: the global functions an imp agent sees
+// (base library, string library, math, time).
+
+let CONSTS = newTable(0);
+
+// glibc's rand(): the additive feedback generator behind random_r TYPE_3.
+const randState = { r: new Int32Array(34), i: 0, q: [] };
+function srand(seed) {
+	seed >>>= 0;
+	if (seed === 0) seed = 1;
+	const r = [seed | 0];
+	for (let i = 1; i < 31; i++) {
+		const hi = Math.trunc(r[i - 1] / 127773), lo = r[i - 1] % 127773;
+		let w = 16807 * lo - 2836 * hi;
+		if (w < 0) w += 2147483647;
+		r.push(w);
+	}
+	for (let i = 31; i < 34; i++) r.push(r[i - 31]);
+	randState.q = r;
+	for (let i = 34; i < 344; i++) randNext();
+}
+function randNext() {
+	const q = randState.q, n = q.length;
+	const v = (q[n - 31] + q[n - 3]) | 0;
+	q.push(v);
+	if (q.length > 64) q.splice(0, q.length - 34);
+	return v;
+}
+function rand() { return randNext() >>> 1; }
+srand(1);
+
+function strip(s, left, right) {
+	let i = 0, j = s.length;
+	const sp = (c) => c === 32 || (c >= 9 && c <= 13);
+	if (left) {
+		const z = s.indexOf("\0");
+		const end = z >= 0 ? z : s.length;
+		while (i < end && sp(s.charCodeAt(i))) i++;
+		if (!right) return s.slice(i, end);
+	}
+	if (right) while (j > i && sp(s.charCodeAt(j - 1))) j--;
+	return s.slice(i, j);
+}
+// split is 3.0.4's strtok loop: seps is a set of characters, and empty
+// tokens are dropped.
+function split(s, seps) {
+	if (seps.length === 0) err("empty separators string");
+	let z = s.indexOf("\0");
+	if (z >= 0) s = s.slice(0, z);
+	z = seps.indexOf("\0");
+	if (z >= 0) seps = seps.slice(0, z);
+	const out = [];
+	let tok = "";
+	for (let i = 0; i < s.length; i++) {
+		const c = s[i];
+		if (seps.indexOf(c) >= 0) {
+			if (tok !== "") out.push(tok);
+			tok = "";
+		} else {
+			tok += c;
+		}
+	}
+	if (tok !== "") out.push(tok);
+	return A(out);
+}
+
+function fmtArg(v) {
+	if (typeof v === "object" && v !== null && v.Āt === FLT) return { f: v.Āv };
+	return v;
+}
+function format(fmt, ...args) {
+	const r = host.format(fmt, args.map(fmtArg));
+	if (r.error !== undefined) err(r.error);
+	return r.s;
+}
+
+function nowSec() { return host.now(); }
+function dateTable(t, utc) {
+	const d = host.date(t, utc);
+	const tb = newTable(0);
+	for (const k of ["sec", "min", "hour", "day", "month", "year", "wday", "yday", "usec", "time"]) {
+		if (d[k] !== undefined) tRawSet(tb, k, d[k]);
+	}
+	return tb;
+}
+
+const mathFns = ["sqrt", "sin", "cos", "asin", "acos", "log", "log10", "tan", "atan", "floor", "ceil", "exp", "fabs"];
+function mathTable() {
+	const m = newTable(0);
+	const defs = [];
+	for (const name of mathFns) {
+		const f = name === "fabs" ? Math.abs : Math[name];
+		defs.push([name, 2, ".n", (s, x) => F(fround(f(num(x))))]);
+	}
+	defs.push(["atan2", 3, ".nn", (s, y, x) => F(fround(Math.atan2(num(y), num(x))))]);
+	defs.push(["pow", 3, ".nn", (s, x, y) => F(fround(Math.pow(num(x), num(y))))]);
+	defs.push(["srand", 2, ".n", (s, x) => { srand(toInt(x)); }]);
+	defs.push(["rand", 1, null, () => rand()]);
+	defs.push(["abs", 2, ".n", (s, x) => { const n = toInt(x); return n < 0 ? (-n | 0) : n; }]);
+	for (const d of defs) tRawSet(m, d[0], nat(d[0], d[1], d[2], d[3]));
+	tRawSet(m, "RAND_MAX", 2147483647);
+	tRawSet(m, "PI", F(fround(Math.PI)));
+	return m;
+}
+
+// compilestring compiles Squirrel source at run time (through the Go
+// compiler) into a closure, as 3.0.4's compilestring does.
+function compilestring(src, name) {
+	const r = host.compile(src, name === undefined ? "unnamedbuffer" : name);
+	if (r.error !== undefined) err(r.error);
+	return r.main;
+}
+
+// installRoot fills a fresh root table with the global functions, in the
+// order 3.0.4 registers them.
+function installRoot(opts) {
+	const R = newTable(0);
+	ROOT = R;
+	const defs = [
+		["getroottable", 1, null, () => ROOT],
+		["setroottable", 2, null, (s, t) => {
+			if (!(t === null || isTbl(t))) err("ivalid type");
+			const old = ROOT;
+			ROOT = t;
+			for (const f of rootSetters) f(t);
+			return old;
+		}],
+		["getconsttable", 1, null, () => CONSTS],
+		["setconsttable", 2, null, (s, t) => {
+			if (!isTbl(t)) err("ivalid type, expected table");
+			const old = CONSTS;
+			CONSTS = t;
+			return old;
+		}],
+		["assert", 2, null, (s, x) => { if (!T(x)) err("assertion failed"); }],
+		["compilestring", -2, ".ss", (s, src, name) => compilestring(src, name)],
+		["array", -2, ".n", (s, n, fill) => {
+			const len = toInt(n);
+			if (len < 0) err("negative size");
+			return A(new Array(len).fill(fill === undefined ? null : fill));
+		}],
+		["type", 2, null, (s, x) => typeName(x)],
+		["callee", 0, null, () => err("no closure in the calls stack")],
+		["collectgarbage", 0, null, () => 0],
+	];
+	if (opts.print) {
+		defs.splice(4, 0, ["print", 2, null, (s, x) => { host.print(str(x)); }]);
+		defs.splice(5, 0, ["error", 2, null, (s, x) => { host.printErr(str(x)); }]);
+	}
+	for (const d of defs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3]));
+	tRawSet(R, "_versionnumber_", 304);
+	tRawSet(R, "_version_", "Squirrel 3.0.4 stable");
+	tRawSet(R, "_charsize_", 1);
+	tRawSet(R, "_intsize_", 4);
+	tRawSet(R, "_floatsize_", 4);
+	const sdefs = [
+		["format", -2, ".s", (s, f, ...a) => format(f, ...a)],
+		["strip", 2, ".s", (s, x) => strip(x, true, true)],
+		["lstrip", 2, ".s", (s, x) => strip(x, true, false)],
+		["rstrip", 2, ".s", (s, x) => strip(x, false, true)],
+		["split", 3, ".ss", (s, x, seps) => split(x, seps)],
+		["time", 1, null, () => nowSec()],
+		["clock", 0, null, () => F(fround(host.clock()))],
+		["date", -1, ".nn", (s, t, f) => {
+			const when = t === undefined ? host.now() : toInt(t);
+			return dateTable(when, f === undefined || toInt(f) !== 108);
+		}],
+	];
+	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3]));
+	tRawSet(R, "regexp", regexpClass());
+	tRawSet(R, "math", mathTable());
+	return R;
+}
+
+// callee is compiled inline (the compiler passes the running function).
+function callee(self, fn) {
+	const c = ROOT === null ? undefined : tRawGet(ROOT, "callee");
+	if (c !== undefined && c.Ān === "callee") return fn;
+	return call(c === undefined ? gn(self, "callee") : c, self);
+}
+
+Object.assign($, { installRoot, callee, consts: () => CONSTS, root: () => ROOT });
