@@ -73,8 +73,8 @@ type (
 		bare  bool // an identifier resolved to a slot of `this`
 		isDot bool
 	}
-	rootRef struct{ p pos } // the table `::` refers to
-	baseRef struct{ p pos } // `base`
+	rootRef  struct{ p pos } // the table `::` refers to
+	baseRef  struct{ p pos } // `base`
 	callExpr struct {
 		p    pos
 		fn   expr

@@ -129,8 +129,8 @@ func (p *parser) declare(name string) *variable {
 	return v
 }
 
-func (p *parser) scopeMark() int     { return len(p.fs.locals) }
-func (p *parser) scopeEnd(mark int)  { p.fs.locals = p.fs.locals[:mark] }
+func (p *parser) scopeMark() int    { return len(p.fs.locals) }
+func (p *parser) scopeEnd(mark int) { p.fs.locals = p.fs.locals[:mark] }
 func (fs *funcState) find(name string) *variable {
 	for i := len(fs.locals) - 1; i >= 0; i-- {
 		if fs.locals[i].name == name {
