@@ -13,7 +13,7 @@ import (
 
 // helpers compiled programs alias from the runtime object
 var helperNames = []string{
-	"T", "F", "A", "str", "add", "sub", "mul", "div", "mod", "modErr", "arith", "neg", "bnot",
+	"T", "F", "A", "AV", "rv", "str", "add", "sub", "mul", "div", "mod", "modErr", "arith", "neg", "bnot",
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
@@ -52,6 +52,7 @@ type fnGen struct {
 	maxTemp int
 	pinned  int
 	parent  *fnGen
+	tail    bool // has self tail calls: the body is wrapped in a loop
 }
 
 func (g *codegen) tmp() string {
@@ -96,7 +97,7 @@ func (g *codegen) site(keys []string, cap int) string {
 }
 
 // generate produces the program's JavaScript (with markers).
-func (g *codegen) generate(main *funcDef, funcs []*funcDef) string {
+func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) string {
 	g.infos = make([]fnInfoOut, len(funcs))
 	for i, f := range funcs {
 		info := fnInfoOut{Name: f.name, Varargs: f.varargs, Src: g.file, Params: []string{}}
@@ -119,6 +120,9 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef) string {
 	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + infos + ");\n")
 	if len(g.consts) > 0 {
 		b.WriteString("const " + strings.Join(g.consts, ",\n") + ";\n")
+	}
+	if consts != "" {
+		b.WriteString("$.defConsts(" + consts + ");\n")
 	}
 	b.WriteString("return ")
 	b.WriteString(body)
@@ -198,7 +202,7 @@ func (g *codegen) function(f *funcDef) string {
 	}
 	if f.varargs {
 		if f.vargv != nil {
-			b.WriteString("let " + f.vargv.js + "=$A($va);\n")
+			b.WriteString("let " + f.vargv.js + "=$AV($va);\n")
 		}
 	}
 	inner := &b
@@ -219,7 +223,11 @@ func (g *codegen) function(f *funcDef) string {
 		}
 		inner.WriteString(";\n")
 	}
-	inner.WriteString(body.String())
+	if fg.tail {
+		inner.WriteString("$tail:for(;;){\n" + body.String() + "return null;\n}\n")
+	} else {
+		inner.WriteString(body.String())
+	}
 	if f.generator {
 		b.WriteString("return $gen((function*(){\n")
 		b.WriteString(genBody.String())

@@ -89,8 +89,9 @@ func (g *codegen) expr(e expr) val {
 	case *logical:
 		return g.logical(x)
 	case *condExpr:
-		a, b := g.expr(x.a), g.expr(x.b)
-		return val{"(" + g.cond(x.c) + "?" + a.code + ":" + b.code + ")", kindOf(x), false}
+		c := g.cond(x.c)
+		a, b := g.exprMoved(x.a, nil), g.exprMoved(x.b, nil)
+		return val{"(" + c + "?" + a.code + ":" + b.code + ")", kindOf(x), false}
 	case *commaExpr:
 		parts := make([]string, len(x.list))
 		for i, y := range x.list {
@@ -109,10 +110,15 @@ func (g *codegen) expr(e expr) val {
 		return val{g.table(x), kindUnknown, false}
 	case *arrayLit:
 		parts := make([]string, len(x.elems))
+		mk := "$A"
 		for i, y := range x.elems {
-			parts[i] = g.expr(y).code
+			v := g.expr(y)
+			parts[i] = v.code
+			if stored("v", v.kind) != "v" && v.code != "null" && !strings.HasPrefix(v.code, "$F") {
+				mk = "$AV"
+			}
 		}
-		return val{"$A([" + strings.Join(parts, ",") + "])", kindUnknown, false}
+		return val{mk + "([" + strings.Join(parts, ",") + "])", kindUnknown, false}
 	case *funcLit:
 		return val{g.function(x.f), kindFunc, false}
 	case *classLit:
@@ -214,13 +220,27 @@ func (g *codegen) dotRead(o string, name string, p pos) string {
 		v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
 }
 
-// write compiles obj[key] = value (value already compiled, simple).
-func (g *codegen) write(x *index, ov, kv string, static bool, name string, v string) string {
+// stored returns the code storing simple value v (of kind k) into a
+// container: weak references are stored as their objects (see rv).
+func stored(v string, k valueKind) string {
+	switch k {
+	case kindInt, kindBool, kindString, kindFunc:
+		return v
+	}
+	if v == "null" || strings.HasPrefix(v, "$F") {
+		return v
+	}
+	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
+}
+
+// write compiles obj[key] = value (value already compiled, simple, of kind vk).
+func (g *codegen) write(x *index, ov, kv string, static bool, name string, v string, vk valueKind) string {
+	sv := stored(v, vk)
 	if isThisObj(x) {
 		if static && !tableDelegateNames[name] {
 			w := g.tmp()
 			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", name) + "!==undefined:" + prop(w, name) +
-				"===true)?(" + prop("$L", name) + "=" + v + "):" + marker(x.p) + "$sn(self," + jsString(name) + "," + v + "))"
+				"===true)?(" + prop("$L", name) + "=" + sv + "," + v + "):" + marker(x.p) + "$sn(self," + jsString(name) + "," + v + "))"
 		}
 		return marker(x.p) + "$sn(self," + kv + "," + v + ")"
 	}
@@ -231,11 +251,11 @@ func (g *codegen) write(x *index, ov, kv string, static bool, name string, v str
 		}
 		w := g.tmp()
 		return "((" + isObj + "&&((" + w + "=" + ov + ".Āw)===$WTBL?" + prop(ov, name) + "!==undefined:" +
-			prop(w, name) + "===true))?(" + prop(ov, name) + "=" + v + "):" + marker(x.p) + "$sk(" + ov + "," + jsString(name) + "," + v + "))"
+			prop(w, name) + "===true))?(" + prop(ov, name) + "=" + sv + "," + v + "):" + marker(x.p) + "$sk(" + ov + "," + jsString(name) + "," + v + "))"
 	}
 	a := g.tmp()
 	return "((" + isObj + "&&typeof " + kv + "===\"number\"&&(" + a + "=" + ov + ".Āa)!==undefined&&" + kv + ">=0&&" +
-		kv + "<" + a + ".length)?(" + a + "[" + kv + "]=" + v + "):" + marker(x.p) + "$sk(" + ov + "," + kv + "," + v + "))"
+		kv + "<" + a + ".length)?(" + a + "[" + kv + "]=" + sv + "," + v + "):" + marker(x.p) + "$sk(" + ov + "," + kv + "," + v + "))"
 }
 
 // slotRef evaluates an index's object and key once, for writes.
@@ -273,11 +293,11 @@ func (g *codegen) readRef(x *index, ov, kv string, static bool, name string) str
 func (g *codegen) assign(x *assign) string {
 	switch t := x.target.(type) {
 	case *varRef:
-		v := g.expr(x.value)
 		if x.op == '=' {
-			return "(" + t.v.js + "=" + v.code + ")"
+			return "(" + t.v.js + "=" + g.exprMoved(x.value, t.v).code + ")"
 		}
-		r := g.arith(compoundOp(x.op), val{t.v.js, t.v.kind, true}, v, x.p, false)
+		v := g.expr(x.value)
+		r := g.arith(compoundOp(x.op), val{t.v.js, t.v.kind, true}, v, x.p, "")
 		return "(" + t.v.js + "=" + r.code + ")"
 	case *index:
 		if x.op == tkNewslot {
@@ -288,21 +308,22 @@ func (g *codegen) assign(x *assign) string {
 			return marker(x.p) + "$ns(" + o + "," + k + "," + g.expr(x.value).code + ")"
 		}
 		setup, ov, kv, static, name := g.slotRef(t)
-		sv, v := g.hold(g.expr(x.value))
+		xv := g.expr(x.value)
+		sv, v := g.hold(xv)
 		setup = append(setup, sv)
 		if x.op == '=' {
-			return seq(append(setup, g.write(t, ov, kv, static, name, v))...)
+			return seq(append(setup, g.write(t, ov, kv, static, name, v, xv.kind))...)
 		}
 		old := g.readRef(t, ov, kv, static, name)
 		var r string
 		if x.op == tkModEq {
 			r = marker(x.p) + "$modErr(" + old + "," + v + ")"
 		} else {
-			r = g.arith(compoundOp(x.op), val{old, kindUnknown, false}, val{v, kindUnknown, true}, x.p, false).code
+			r = g.arith(compoundOp(x.op), val{old, kindUnknown, false}, val{v, kindUnknown, true}, x.p, "").code
 		}
 		nv := g.tmp()
 		setup = append(setup, nv+"="+r)
-		return seq(append(setup, g.write(t, ov, kv, static, name, nv))...)
+		return seq(append(setup, g.write(t, ov, kv, static, name, nv, kindInt))...)
 	}
 	panic("codegen: bad assignment target")
 }
@@ -330,7 +351,7 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 		setup = append(setup, o+"="+g.readRef(t, ov, kv, static, name))
 		n := g.tmp()
 		setup = append(setup, n+"=typeof "+o+"===\"number\"?("+o+"+"+d+")|0:"+marker(x.p)+"$add("+o+","+d+")")
-		setup = append(setup, g.write(t, ov, kv, static, name, n))
+		setup = append(setup, g.write(t, ov, kv, static, name, n, kindInt))
 		if used && !x.prefix {
 			setup = append(setup, o)
 		} else if used {
@@ -347,7 +368,7 @@ func (g *codegen) args(list []expr) string {
 	var b strings.Builder
 	for _, a := range list {
 		b.WriteByte(',')
-		b.WriteString(g.expr(a).code)
+		b.WriteString(g.exprMoved(a, nil).code)
 	}
 	return b.String()
 }
@@ -466,11 +487,15 @@ func (g *codegen) binary(x *binary) val {
 	case '&', '|', '^', tkShiftL, tkShiftR, tkUShiftR:
 		return g.bitwise(x)
 	}
-	leftLocal := false
-	if r, ok := x.x.(*varRef); ok && !r.outer {
-		leftLocal = true
+	a, b := g.expr(x.x), g.expr(x.y)
+	fb := ""
+	if r, ok := x.x.(*varRef); ok && !r.outer && x.op == '%' {
+		// the left operand stays in its local; the failing % leaves a fresh
+		// register, which in practice holds the right operand
+		sb, bc := g.hold(b)
+		return g.arithPre(sb, x.op, a, val{bc, b.kind, true}, x.p, bc)
 	}
-	return g.arith(x.op, g.expr(x.x), g.expr(x.y), x.p, leftLocal)
+	return g.arith(x.op, a, b, x.p, fb)
 }
 
 // both returns code testing that a and b are integers (skipping what is known).
@@ -485,38 +510,42 @@ func both(a, b val, ac, bc string) string {
 	return strings.Join(t, "&&")
 }
 
-// arith compiles + - * / % on two values. leftLocal tells % how 3.0.4 fails
-// (see $mod).
-func (g *codegen) arith(op int, a, b val, p pos, leftLocal bool) val {
+// arith compiles + - * / % on two values. modFb is what % yields when it
+// fails, which 3.0.4 does not report: the destination register keeps what it
+// held (see $mod); "" means the left operand.
+func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 	opc := string(rune(op))
 	if op == '+' && a.kind == kindString && b.kind == kindString {
 		return val{"(" + a.code + "+" + b.code + ")", kindString, false}
 	}
 	sa, ac := g.hold(a)
 	sb, bc := g.hold(b)
+	if modFb == "" {
+		modFb = ac
+	}
 	var fast string
 	switch op {
 	case '+', '-':
-		fast = "(" + ac + opc + bc + ")|0"
+		fast = "((" + ac + opc + bc + ")|0)"
 	case '*':
 		if lit, ok := smallLiteral(b); ok {
-			fast = "(" + ac + "*" + lit + ")|0"
+			fast = "((" + ac + "*" + lit + ")|0)"
 		} else if lit, ok := smallLiteral(a); ok {
-			fast = "(" + lit + "*" + bc + ")|0"
+			fast = "((" + lit + "*" + bc + ")|0)"
 		} else {
 			fast = "$imul(" + ac + "," + bc + ")"
 		}
 	case '/':
 		if nonZeroLiteral(b) {
-			fast = "(" + ac + "/" + bc + ")|0"
+			fast = "((" + ac + "/" + bc + ")|0)"
 		} else {
 			fast = "(" + bc + "===0?" + marker(p) + "$div(" + ac + "," + bc + "):(" + ac + "/" + bc + ")|0)"
 		}
 	case '%':
 		if nonZeroLiteral(b) {
-			fast = "(" + ac + "%" + bc + ")|0"
+			fast = "((" + ac + "%" + bc + ")|0)"
 		} else {
-			fast = "(" + bc + "===0?" + marker(p) + "$mod(" + ac + "," + bc + "," + strconv.FormatBool(leftLocal) + "):(" + ac + "%" + bc + ")|0)"
+			fast = "(" + bc + "===0?" + modFb + ":(" + ac + "%" + bc + ")|0)"
 		}
 	}
 	var slow string
@@ -530,7 +559,7 @@ func (g *codegen) arith(op int, a, b val, p pos, leftLocal bool) val {
 	case '/':
 		slow = "$div(" + ac + "," + bc + ")"
 	case '%':
-		slow = "$mod(" + ac + "," + bc + "," + strconv.FormatBool(leftLocal) + ")"
+		slow = "$mod(" + ac + "," + bc + "," + modFb + ")"
 	}
 	slow = marker(p) + slow
 	if a.kind == kindInt && b.kind == kindInt {
@@ -544,6 +573,36 @@ func (g *codegen) arith(op int, a, b val, p pos, leftLocal bool) val {
 		return val{seq(sa, sb, "(typeof "+other+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindString, false}
 	}
 	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+fast+":"+slow+")"), arithKind(a.kind, b.kind), false}
+}
+
+// arithPre is arith with setup code that must run first.
+func (g *codegen) arithPre(setup string, op int, a, b val, p pos, modFb string) val {
+	v := g.arith(op, a, b, p, modFb)
+	return val{seq(setup, v.code), v.kind, false}
+}
+
+// exprMoved compiles an expression whose value 3.0.4 moves straight into
+// another register (a local's initialiser, an assignment to a local, a call
+// argument, a branch of ?:). Its peephole optimiser then makes the previous
+// arithmetic instruction write that register directly: a compound
+// assignment to a local leaves the local unchanged, and a failing % leaves
+// the destination (dest, when it is an existing local) as it was.
+func (g *codegen) exprMoved(e expr, dest *variable) val {
+	switch x := e.(type) {
+	case *assign:
+		if r, ok := x.target.(*varRef); ok && !r.outer && x.op != '=' && x.op != tkNewslot {
+			fb := ""
+			if dest != nil {
+				fb = dest.js
+			}
+			return g.arith(compoundOp(x.op), val{r.v.js, r.v.kind, true}, g.expr(x.value), x.p, fb)
+		}
+	case *binary:
+		if x.op == '%' && dest != nil {
+			return g.arith('%', g.expr(x.x), g.expr(x.y), x.p, dest.js)
+		}
+	}
+	return g.expr(e)
 }
 
 func smallLiteral(v val) (string, bool) {
@@ -650,7 +709,15 @@ func (g *codegen) table(x *tableLit) string {
 		var b strings.Builder
 		b.WriteString("{__proto__:$TP,Āo:" + site)
 		for i, k := range x.keys {
-			b.WriteString("," + jsString(k.(*strLit).v) + ":" + g.expr(x.vals[i]).code)
+			v := g.expr(x.vals[i])
+			code := v.code
+			if v.simple {
+				code = stored(v.code, v.kind)
+			} else if stored("v", v.kind) != "v" {
+				t := g.tmp()
+				code = "(" + t + "=" + v.code + "," + stored(t, v.kind) + ")"
+			}
+			b.WriteString("," + jsString(k.(*strLit).v) + ":" + code)
 		}
 		b.WriteString("}")
 		return b.String()

@@ -37,7 +37,7 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 			if s.inits[i] == nil {
 				b.WriteString("null")
 			} else {
-				b.WriteString(g.expr(s.inits[i]).code)
+				b.WriteString(g.exprMoved(s.inits[i], nil).code)
 			}
 		}
 		b.WriteString(";\n")
@@ -91,6 +91,8 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 	case *returnStmt:
 		if s.x == nil {
 			b.WriteString("return null;\n")
+		} else if c := g.selfTailCall(s.x); c != nil {
+			g.tailCall(b, c)
 		} else {
 			b.WriteString("return " + g.expr(s.x).code + ";\n")
 		}
@@ -159,4 +161,59 @@ func (g *codegen) switchStmt(b *strings.Builder, s *switchStmt) {
 		b.WriteString("}\n")
 	}
 	b.WriteString("}}\n")
+}
+
+// selfTailCall recognises `return name(args)` inside function name: 3.0.4
+// runs it as a tail call (no stack growth), which the generated code does
+// by looping when the callee turns out to be the running function itself.
+func (g *codegen) selfTailCall(e expr) *callExpr {
+	f := g.fn.def
+	c, ok := e.(*callExpr)
+	if !ok || f.parent == nil || f.generator || f.varargs || f.name == "" || len(c.args) != len(f.params) {
+		return nil
+	}
+	fn, ok := c.fn.(*index)
+	if !ok || !fn.bare {
+		return nil
+	}
+	if name, ok := staticKey(fn); !ok || name != f.name {
+		return nil
+	}
+	for _, p := range f.params {
+		if p.captured {
+			return nil
+		}
+	}
+	return c
+}
+
+func (g *codegen) tailCall(b *strings.Builder, c *callExpr) {
+	g.fn.tail = true
+	f := g.tmp()
+	b.WriteString(f + "=" + g.expr(c.fn).code + ";\n")
+	args := make([]string, len(c.args))
+	for i, a := range c.args {
+		args[i] = g.exprMoved(a, nil).code
+	}
+	b.WriteString("if(" + f + "===" + g.fn.jsName + "){")
+	// evaluate every argument before assigning any parameter
+	tmps := make([]string, len(args))
+	for i, a := range args {
+		tmps[i] = g.tmp()
+		b.WriteString(tmps[i] + "=" + a + ";")
+	}
+	for i, p := range g.fn.def.params {
+		b.WriteString(p.js + "=" + tmps[i] + ";")
+	}
+	b.WriteString("continue $tail;}\n")
+	b.WriteString(marker(c.p) + "return(typeof " + f + "===\"function\"?" + f + "(self" + strings.Join(prefixComma(tmps), "") +
+		"):$call(" + f + ",self" + strings.Join(prefixComma(tmps), "") + "));\n")
+}
+
+func prefixComma(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = "," + s
+	}
+	return out
 }

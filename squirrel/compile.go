@@ -28,11 +28,17 @@ type Program struct {
 // traces show (for example "agent.nut"). A syntax error is returned as a
 // *CompileError carrying 3.0.4's message and position.
 func Compile(name string, src []byte) (*Program, error) {
-	main, funcs, vars, err := parse(name, src)
+	return compileUnit(name, src, nil)
+}
+
+// compileUnit compiles with constants already declared (compilestring sees
+// those of its runtime).
+func compileUnit(name string, src []byte, consts map[string]constant) (*Program, error) {
+	p, main, err := parse(name, src, consts)
 	if err != nil {
 		return nil, err
 	}
-	inferKinds(vars)
+	inferKinds(p.vars)
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	h.Write([]byte{0})
@@ -43,7 +49,7 @@ func Compile(name string, src []byte) (*Program, error) {
 		floats: map[uint32]string{},
 		sites:  map[string]string{},
 	}
-	code := g.generate(main, funcs)
+	code := g.generate(main, p.funcs, p.constDecls())
 	js, mappings := finishCode(code)
 	return &Program{Name: name, JS: js + sourceMapComment(path.Base(name), mappings) + "\n"}, nil
 }

@@ -111,21 +111,28 @@ func (r *Runtime) hostObject() *goja.Object {
 		}
 		return d
 	})
+	cstr := func(c goja.FunctionCall) string { // what C's "%s" prints: up to a NUL
+		s := str(c, 0)
+		if i := strings.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		return s
+	}
 	set("print", func(c goja.FunctionCall) goja.Value {
 		if r.opts.Print != nil {
-			r.opts.Print(str(c, 0))
+			r.opts.Print(cstr(c))
 		}
 		return goja.Undefined()
 	})
 	set("printErr", func(c goja.FunctionCall) goja.Value {
-		if r.opts.Print != nil {
-			r.opts.Print(str(c, 0))
+		if r.opts.PrintError != nil {
+			r.opts.PrintError(cstr(c))
 		}
 		return goja.Undefined()
 	})
 	set("compile", func(c goja.FunctionCall) goja.Value {
 		res := vm.NewObject()
-		p, err := Compile(str(c, 1), []byte(str(c, 0)))
+		p, err := compileUnit(str(c, 1), []byte(str(c, 0)), exportConsts(c.Argument(2)))
 		if err != nil {
 			msg := err.Error()
 			if ce, ok := err.(*CompileError); ok {
@@ -275,4 +282,53 @@ func signed(s string, v float64) float64 {
 		return -v
 	}
 	return v
+}
+
+// exportConsts converts the runtime's const list ([name, value] pairs, enums
+// as lists of pairs) for the compiler.
+func exportConsts(v goja.Value) map[string]constant {
+	list, _ := v.Export().([]any)
+	out := map[string]constant{}
+	for _, item := range list {
+		pair, ok := item.([]any)
+		if !ok || len(pair) != 2 {
+			continue
+		}
+		name, _ := pair[0].(string)
+		if members, ok := pair[1].([]any); ok {
+			c := constant{enum: map[string]constant{}}
+			for _, m := range members {
+				mp, ok := m.([]any)
+				if !ok || len(mp) != 2 {
+					continue
+				}
+				k, _ := mp[0].(string)
+				k = toBytes(k)
+				if mc, ok := exportConst(mp[1]); ok {
+					c.enum[k] = mc
+					c.keys = append(c.keys, k)
+				}
+			}
+			out[toBytes(name)] = c
+		} else if c, ok := exportConst(pair[1]); ok {
+			out[toBytes(name)] = c
+		}
+	}
+	return out
+}
+
+func exportConst(v any) (constant, bool) {
+	switch x := v.(type) {
+	case int64:
+		return constant{kind: kindInt, i: int32(x)}, true
+	case float64:
+		return constant{kind: kindInt, i: int32(x)}, true
+	case string:
+		return constant{kind: kindString, s: toBytes(x)}, true
+	case map[string]any:
+		if f, ok := x["f"]; ok {
+			return constant{f: float32(toF64(f))}, true
+		}
+	}
+	return constant{}, false
 }

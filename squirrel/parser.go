@@ -3,6 +3,7 @@ package squirrel
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // CompileError is a syntax or name error found while compiling Squirrel
@@ -38,6 +39,7 @@ type constant struct {
 	f    float32
 	s    string
 	enum map[string]constant
+	keys []string // enum members in declaration order
 }
 
 type funcState struct {
@@ -55,7 +57,10 @@ type parser struct {
 	fs     *funcState
 	etype  int
 	consts map[string]constant
-	jsName map[string]int // per base name, how many variables already use it
+	// constants declared by this unit, in order (3.0.4 adds them to the
+	// const table as it compiles)
+	declared []string
+	jsName   map[string]int // per base name, how many variables already use it
 	funcs  []*funcDef
 	vars   []*variable
 }
@@ -69,8 +74,11 @@ func (p *parser) lex() { p.tok = p.lx.lex() }
 func (p *parser) here() pos { return pos{p.lx.tokLine, p.lx.tokCol} }
 
 // parse compiles a whole chunk into its main function.
-func parse(file string, src []byte) (main *funcDef, funcs []*funcDef, vars []*variable, err error) {
-	p := &parser{file: file, consts: map[string]constant{}, jsName: map[string]int{}}
+func parse(file string, src []byte, consts map[string]constant) (p *parser, main *funcDef, err error) {
+	p = &parser{file: file, consts: map[string]constant{}, jsName: map[string]int{}}
+	for k, v := range consts {
+		p.consts[k] = v
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			le, ok := r.(lexError)
@@ -94,7 +102,7 @@ func parse(file string, src []byte) (main *funcDef, funcs []*funcDef, vars []*va
 	}
 	main.endLine = p.lx.currentLine
 	p.fs = nil
-	return main, p.funcs, p.vars, nil
+	return p, main, nil
 }
 
 // newFunc starts a function whose parameters will be declared into it.
@@ -269,6 +277,7 @@ func (p *parser) statement() stmt {
 		c := p.expectScalar()
 		p.optionalSemicolon()
 		p.consts[id] = c
+		p.declared = append(p.declared, id)
 		return &emptyStmt{at}
 	}
 	x := p.commaExpr()
@@ -540,6 +549,7 @@ func (p *parser) enumStatement() {
 	id := p.expect(tkIdentifier)
 	p.expect('{')
 	members := map[string]constant{}
+	var keys []string
 	var n int32
 	for p.tok != '}' {
 		key := p.expect(tkIdentifier)
@@ -551,12 +561,16 @@ func (p *parser) enumStatement() {
 			c = constant{kind: kindInt, i: n}
 			n++
 		}
+		if _, dup := members[key]; !dup {
+			keys = append(keys, key)
+		}
 		members[key] = c
 		if p.tok == ',' {
 			p.lex()
 		}
 	}
-	p.consts[id] = constant{enum: members}
+	p.consts[id] = constant{enum: members, keys: keys}
+	p.declared = append(p.declared, id)
 	p.lex()
 }
 
@@ -620,4 +634,46 @@ func (p *parser) createFunction(name string, lambda bool, at pos) *funcLit {
 	}
 	p.fs = parentState
 	return &funcLit{at, f}
+}
+
+// constDecls returns the JavaScript list of this unit's constants for the
+// runtime's const table, or "" when it declares none.
+func (p *parser) constDecls() string {
+	if len(p.declared) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range p.declared {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		c := p.consts[id]
+		b.WriteString("[" + jsString(id) + ",")
+		if c.enum != nil {
+			b.WriteByte('[')
+			for j, k := range c.keys {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("[" + jsString(k) + "," + constJS(c.enum[k]) + "]")
+			}
+			b.WriteByte(']')
+		} else {
+			b.WriteString(constJS(c))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func constJS(c constant) string {
+	switch c.kind {
+	case kindInt:
+		return strconv.Itoa(int(c.i))
+	case kindString:
+		return jsString(c.s)
+	}
+	return "$F(" + jsFloat(c.f) + ")"
 }

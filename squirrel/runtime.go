@@ -43,6 +43,9 @@ type Options struct {
 	// writing tostring(x) with no newline added (test harnesses use it; imp
 	// agents have no print).
 	Print func(s string)
+	// PrintError receives what error(x) writes (desktop sq sends it to
+	// stderr); nil discards it.
+	PrintError func(s string)
 	// Now is the clock behind time(), date() and clock(); nil means
 	// time.Now.
 	Now func() time.Time

@@ -71,6 +71,7 @@ function getChanged(C) {
 
 // clsNewSlot is SQClass::NewSlot (the <- operator on a class).
 function clsNewSlot(C, k, v, isStatic) {
+	v = rv(v);
 	const isFunc = typeof v === "function";
 	const toStatic = isFunc || isStatic;
 	if (C.Ālk && !toStatic) err("trying to modify a class that has already been instantiated");

@@ -43,8 +43,20 @@ function F(v) { return new SqFloat(v); }
 function SqArray(a) { this.Āa = a; }
 SqArray.prototype = AP;
 function A(a) { return new SqArray(a); }
+function AV(a) { return new SqArray(rvAll(a)); }
 
 function isObj(x) { return typeof x === "object" && x !== null; }
+// rv is what a container stores for v: 3.0.4 containers dereference weak
+// references when read, and since a weak reference here never loses its
+// object, storing the object itself is the same.
+function rv(v) { return (typeof v === "object" && v !== null && v.Āt === WREF) ? v.Ār : v; }
+function rvAll(a) {
+	for (let i = 0; i < a.length; i++) {
+		const v = a[i];
+		if (typeof v === "object" && v !== null && v.Āt === WREF) a[i] = v.Ār;
+	}
+	return a;
+}
 function isFloat(x) { return typeof x === "object" && x !== null && x.Āt === FLT; }
 
 // a unique number per object, for printing and for hashing object keys
@@ -91,9 +103,11 @@ function f2i(v) {
 	if (v > -2147483649 && v < 2147483648) return trunc(v) | 0;
 	return -2147483648;
 }
-// num returns the numeric value of an integer or float, undefined otherwise.
+// num returns the value of an integer or float as a 32-bit float (integers
+// convert to float before mixing with floats, as on the imp), undefined for
+// other values.
 function num(x) {
-	if (typeof x === "number") return x;
+	if (typeof x === "number") return fround(x);
 	if (typeof x === "object" && x !== null && x.Āt === FLT) return x.Āv;
 	return undefined;
 }
@@ -190,11 +204,11 @@ function fmod(x, y) {
 	return r;
 }
 // mod is the % operator. 3.0.4 does not raise its errors (modulo by zero, bad
-// operand types): the result is then whatever the target register held,
-// which is the left operand, or the right one when the left is a local.
-function mod(a, b, leftIsLocal) {
+// operand types): the result is then whatever the destination register
+// held, which the compiler passes as fb.
+function mod(a, b, fb) {
 	if (typeof a === "number" && typeof b === "number") {
-		if (b === 0) return leftIsLocal ? b : a;
+		if (b === 0) return fb;
 		return (a % b) | 0;
 	}
 	const x = num(a), y = num(b);
@@ -202,8 +216,8 @@ function mod(a, b, leftIsLocal) {
 	try {
 		return arithMeta("%", a, b);
 	} catch (e) {
-		if (typeof e === "string" && e.startsWith("arith op")) return leftIsLocal ? b : a;
-		throw e;
+		if (e instanceof Error) throw e;
+		return fb;
 	}
 }
 // modErr is the % used by compound assignment to a slot, which does raise.
@@ -299,13 +313,13 @@ function eq(a, b) {
 	if (a === b) return true;
 	const fa = isFloat(a), fb = isFloat(b);
 	if (fa && fb) return sameBits(a.Āv, b.Āv);
-	if (fa && typeof b === "number") return a.Āv === b;
-	if (fb && typeof a === "number") return a === b.Āv;
+	if (fa && typeof b === "number") return a.Āv === fround(b);
+	if (fb && typeof a === "number") return fround(a) === b.Āv;
 	return false;
 }
 
 Object.assign($, {
-	TP, DTP, AP, FP, CLP, WTBL, EMPTY, F, A, T, str, typeName, err, oid,
+	TP, DTP, AP, FP, CLP, WTBL, EMPTY, F, A, AV, T, str, rv, typeName, err, oid,
 	add, sub, mul, div, mod, modErr, arith, neg, bnot, bitErr, cmp, lt, gt, le, ge, cmp3, eq, f2i,
 	imul,
 });

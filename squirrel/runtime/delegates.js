@@ -148,12 +148,12 @@ function rawget(o, k) {
 function rawset(o, k, v) {
 	if (k === null) err("null key");
 	switch (o.Āt) {
-		case TBL: tRawSet(o, k, v); return o;
+		case TBL: tRawSet(o, k, v); return;
 		case CLS:
 			try { clsNewSlot(o, k, v, false); } catch (e) { if (e instanceof Error) throw e; }
-			return o;
+			return;
 		case INST: case ARR:
-			if (ownSet(o, k, v)) return o;
+			if (ownSet(o, k, v)) return;
 	}
 	idxErr(k);
 }
@@ -170,7 +170,6 @@ function clear(o) {
 	if (o.Āt === TBL) tClear(o);
 	else if (o.Āt === ARR) o.Āa.length = 0;
 	else err("clear only works on table and array");
-	return o;
 }
 
 const DD_TABLE = ddTable([
@@ -240,15 +239,15 @@ function heapSort(a, f) {
 
 const DD_ARRAY = ddTable([
 	["len", 1, "a", (a) => a.Āa.length],
-	["append", 2, "a", (a, v) => { a.Āa.push(v); }],
+	["append", 2, "a", (a, v) => { a.Āa.push(rv(v)); }],
 	["extend", 2, "aa", (a, b) => { const x = a.Āa, y = b.Āa, n = y.length; for (let i = 0; i < n; i++) x.push(y[i]); }],
-	["push", 2, "a", (a, v) => { a.Āa.push(v); }],
+	["push", 2, "a", (a, v) => { a.Āa.push(rv(v)); }],
 	["pop", 1, "a", (a) => { if (a.Āa.length === 0) err("empty array"); return a.Āa.pop(); }],
 	["top", 1, "a", (a) => { const x = a.Āa; if (x.length === 0) err("top() on a empty array"); return x[x.length - 1]; }],
 	["insert", 3, "an", (a, i, v) => {
 		const n = toInt(i), x = a.Āa;
 		if (n < 0 || n > x.length) err("index out of range");
-		x.splice(n, 0, v);
+		x.splice(n, 0, rv(v));
 	}],
 	["remove", 2, "an", (a, i) => {
 		const n = toInt(i), x = a.Āa;
@@ -258,7 +257,7 @@ const DD_ARRAY = ddTable([
 	["resize", -2, "an", (a, size, fill) => {
 		const n = toInt(size), x = a.Āa;
 		if (n < 0) err("negative size");
-		const v = fill === undefined ? null : fill;
+		const v = fill === undefined ? null : rv(fill);
 		if (n < x.length) x.length = n;
 		else while (x.length < n) x.push(v);
 	}],
@@ -280,12 +279,12 @@ const DD_ARRAY = ddTable([
 	["clear", 1, ".", clear],
 	["map", 2, "ac", (a, f) => {
 		const x = a.Āa, n = x.length, out = new Array(n).fill(null);
-		for (let i = 0; i < n; i++) out[i] = callMeta(f, a, x[i]);
+		for (let i = 0; i < n; i++) out[i] = rv(callMeta(f, a, x[i]));
 		return A(out);
 	}],
 	["apply", 2, "ac", (a, f) => {
 		const x = a.Āa;
-		for (let i = 0; i < x.length; i++) x[i] = callMeta(f, a, x[i]);
+		for (let i = 0; i < x.length; i++) x[i] = rv(callMeta(f, a, x[i]));
 	}],
 	["reduce", 2, "ac", (a, f) => {
 		const x = a.Āa;

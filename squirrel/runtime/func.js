@@ -160,7 +160,7 @@ function getinfos(f) {
 	tRawSet(t, "name", info.name === "" ? null : info.name);
 	tRawSet(t, "src", info.src);
 	tRawSet(t, "parameters", A(params));
-	tRawSet(t, "varargs", info.varargs);
+	tRawSet(t, "varargs", info.varargs ? 1 : 0);
 	tRawSet(t, "defparams", A(defs));
 	return t;
 }
@@ -209,7 +209,13 @@ function WeakRef_(o) { this.Ār = o; }
 WeakRef_.prototype = WP;
 function weakref(x) {
 	if (x === null || typeof x === "number" || typeof x === "boolean" || isFloat(x)) return x;
-	return new WeakRef_(x);
+	if (typeof x === "string") return new WeakRef_(x);
+	let w = x.Āwr;
+	if (w === undefined || !Object.hasOwn(x, "Āwr")) {
+		w = new WeakRef_(x);
+		Object.defineProperty(x, "Āwr", { value: w });
+	}
+	return w;
 }
 const DD_WEAKREF = ddTable([
 	["ref", 1, "r", (w) => w.Ār],

@@ -219,10 +219,12 @@ function fallbackSet(o, k, v) {
 	}
 }
 function sk(o, k, v) {
+	v = rv(v);
 	if (!ownSet(o, k, v) && !fallbackSet(o, k, v)) idxErr(k);
 	return v;
 }
 function sn(o, k, v) {
+	v = rv(v);
 	if (!ownSet(o, k, v) && !fallbackSet(o, k, v)) {
 		if (ROOT === null || k === null || tRawGet(ROOT, k) === NOTFOUND) idxErr(k);
 		tRawSet(ROOT, k, v);

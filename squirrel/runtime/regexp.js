@@ -90,7 +90,7 @@ function rxCompile(pattern) {
 		}
 		if (at(rx.p) === 93) fail("empty class");
 		let chain = ret, first = -1;
-		while (at(rx.p) !== 93 && rx.p < pattern.length) {
+		while (at(rx.p) !== 93) {
 			if (at(rx.p) === 45 && first !== -1) {
 				if (at(rx.p++) === 93) fail("unfinished range");
 				const r = node(RX_RANGE);

@@ -85,28 +85,31 @@ function dateTable(t, utc) {
 }
 
 const mathFns = ["sqrt", "sin", "cos", "asin", "acos", "log", "log10", "tan", "atan", "floor", "ceil", "exp", "fabs"];
-function mathTable() {
-	const m = newTable(0);
+// mathDefs are the math library's functions. Desktop 3.0.4 registers them as
+// globals, the imp in a `math` table; both are provided.
+function mathDefs() {
 	const defs = [];
 	for (const name of mathFns) {
 		const f = name === "fabs" ? Math.abs : Math[name];
-		defs.push([name, 2, ".n", (s, x) => F(fround(f(num(x))))]);
+		defs.push([name, 2, ".n", (s, x) => F(fround(f(num(x))))]); // num rounds to float first
 	}
 	defs.push(["atan2", 3, ".nn", (s, y, x) => F(fround(Math.atan2(num(y), num(x))))]);
 	defs.push(["pow", 3, ".nn", (s, x, y) => F(fround(Math.pow(num(x), num(y))))]);
 	defs.push(["srand", 2, ".n", (s, x) => { srand(toInt(x)); }]);
 	defs.push(["rand", 1, null, () => rand()]);
 	defs.push(["abs", 2, ".n", (s, x) => { const n = toInt(x); return n < 0 ? (-n | 0) : n; }]);
-	for (const d of defs) tRawSet(m, d[0], nat(d[0], d[1], d[2], d[3]));
-	tRawSet(m, "RAND_MAX", 2147483647);
-	tRawSet(m, "PI", F(fround(Math.PI)));
-	return m;
+	return defs;
+}
+function addMath(t, defs) {
+	for (const d of defs) tRawSet(t, d[0], d[4]);
+	tRawSet(t, "RAND_MAX", 2147483647);
+	tRawSet(t, "PI", F(fround(Math.PI)));
 }
 
 // compilestring compiles Squirrel source at run time (through the Go
 // compiler) into a closure, as 3.0.4's compilestring does.
 function compilestring(src, name) {
-	const r = host.compile(src, name === undefined ? "unnamedbuffer" : name);
+	const r = host.compile(src, name === undefined ? "unnamedbuffer" : name, constList());
 	if (r.error !== undefined) err(r.error);
 	return r.main;
 }
@@ -137,7 +140,7 @@ function installRoot(opts) {
 		["array", -2, ".n", (s, n, fill) => {
 			const len = toInt(n);
 			if (len < 0) err("negative size");
-			return A(new Array(len).fill(fill === undefined ? null : fill));
+			return A(new Array(len).fill(fill === undefined ? null : rv(fill)));
 		}],
 		["type", 2, null, (s, x) => typeName(x)],
 		["callee", 0, null, () => err("no closure in the calls stack")],
@@ -168,8 +171,47 @@ function installRoot(opts) {
 	];
 	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3]));
 	tRawSet(R, "regexp", regexpClass());
-	tRawSet(R, "math", mathTable());
+	const md = mathDefs();
+	for (const d of md) d.push(nat(d[0], d[1], d[2], d[3]));
+	addMath(R, md);
+	const m = newTable(0);
+	addMath(m, md);
+	tRawSet(R, "math", m);
 	return R;
+}
+
+// defConsts records a program's const and enum declarations in the const
+// table (3.0.4 puts them there while compiling).
+function defConsts(list) {
+	for (const [k, v] of list) {
+		if (Array.isArray(v)) {
+			const t = newTable(0);
+			for (const [mk, mv] of v) tRawSet(t, mk, mv);
+			tRawSet(CONSTS, k, t);
+		} else {
+			tRawSet(CONSTS, k, v);
+		}
+	}
+}
+// constList lists the const table for the compiler (compilestring sees the
+// constants declared so far).
+function constList() {
+	const enc = (v) => isFloat(v) ? { f: v.Āv } : v;
+	const out = [];
+	for (let s = null; (s = nx(CONSTS, s)) !== END;) {
+		const k = IT.k, v = IT.v;
+		if (typeof k !== "string") continue;
+		if (typeof v === "object" && v !== null && v.Āt === TBL) {
+			const m = [];
+			for (let s2 = null; (s2 = nx(v, s2)) !== END;) {
+				if (typeof IT.k === "string") m.push([IT.k, enc(IT.v)]);
+			}
+			out.push([k, m]);
+		} else {
+			out.push([k, enc(v)]);
+		}
+	}
+	return out;
 }
 
 // callee is compiled inline (the compiler passes the running function).
@@ -179,4 +221,4 @@ function callee(self, fn) {
 	return call(c === undefined ? gn(self, "callee") : c, self);
 }
 
-Object.assign($, { installRoot, callee, consts: () => CONSTS, root: () => ROOT });
+Object.assign($, { installRoot, callee, defConsts, constList, consts: () => CONSTS, root: () => ROOT });

@@ -224,6 +224,7 @@ function tRawGet(t, k) {
 }
 // tRawSet creates or updates slot k (k is not null).
 function tRawSet(t, k, v) {
+	v = rv(v);
 	const e = ek(k);
 	if (!Object.hasOwn(t, e)) {
 		logOp(t, INS, k);
