@@ -61,8 +61,8 @@ type parser struct {
 	// const table as it compiles)
 	declared []string
 	jsName   map[string]int // per base name, how many variables already use it
-	funcs  []*funcDef
-	vars   []*variable
+	funcs    []*funcDef
+	vars     []*variable
 }
 
 func (p *parser) errorf(format string, args ...any) {
