@@ -36,7 +36,9 @@ const (
 	kindInt
 	kindBool
 	kindString
-	kindFunc // a closure created from a function literal
+	kindFunc  // a closure created from a function literal
+	kindTable // a table made by a table literal
+	kindArray // an array made by an array literal
 )
 
 type (
@@ -81,6 +83,7 @@ type (
 		args []expr
 		// method call: `this` is the object fn was read from (fn is *index)
 		method bool
+		plain  bool // generated: no inlined built-in fast path
 	}
 	unary struct {
 		p  pos

@@ -76,6 +76,8 @@ func (g *codegen) expr(e expr) val {
 		return val{x.v.js, x.v.kind, true}
 	case *rootRef:
 		return val{"$R", kindUnknown, true}
+	case *tmpRef:
+		return val{x.js, kindUnknown, true}
 	case *baseRef:
 		return val{"$baseOf(" + g.fn.jsName + ")", kindUnknown, false}
 	case *index:
@@ -107,7 +109,7 @@ func (g *codegen) expr(e expr) val {
 		o, k := g.objKey(t)
 		return val{marker(x.p) + "$del(" + o + "," + k + ")", kindUnknown, false}
 	case *tableLit:
-		return val{g.table(x), kindUnknown, false}
+		return val{g.table(x), kindTable, false}
 	case *arrayLit:
 		parts := make([]string, len(x.elems))
 		mk := "$A"
@@ -118,7 +120,7 @@ func (g *codegen) expr(e expr) val {
 				mk = "$AV"
 			}
 		}
-		return val{mk + "([" + strings.Join(parts, ",") + "])", kindUnknown, false}
+		return val{mk + "([" + strings.Join(parts, ",") + "])", kindArray, false}
 	case *funcLit:
 		return val{g.function(x.f), kindFunc, false}
 	case *classLit:
@@ -126,6 +128,12 @@ func (g *codegen) expr(e expr) val {
 	}
 	panic("codegen: unknown expression")
 }
+
+// tmpRef stands for a value the generator has already evaluated into a
+// simple JavaScript expression (a temp or local).
+type tmpRef struct{ js string }
+
+func (e *tmpRef) at() pos { return pos{} }
 
 // exprStmt compiles an expression whose value is not used.
 func (g *codegen) exprStmt(e expr) string {
@@ -170,36 +178,95 @@ func (g *codegen) objKey(x *index) (string, string) {
 	return o.code, k.code
 }
 
+// slot is an index expression whose object and key have been evaluated
+// into simple JavaScript values.
+type slot struct {
+	x      *index
+	o, k   string    // object and key (o is empty for slots of `this`)
+	ok, kk valueKind // their kinds
+	static bool      // the key is the string literal name
+	name   string
+}
+
+// isObjTest returns code testing that the slot's object is an object, or
+// "" when its kind proves it.
+func (s *slot) isObjTest() string {
+	if s.ok == kindTable || s.ok == kindArray {
+		return ""
+	}
+	return "typeof " + s.o + "===\"object\"&&" + s.o + "!==null"
+}
+
+func and(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "&&")
+}
+
+// slotOf evaluates an index's object and key once.
+func (g *codegen) slotOf(x *index) (setup []string, s *slot) {
+	s = &slot{x: x}
+	s.name, s.static = staticKey(x)
+	if !isThisObj(x) {
+		v := g.expr(x.obj)
+		st, o := g.hold(v)
+		setup = append(setup, st)
+		s.o, s.ok = o, v.kind
+	}
+	if s.static {
+		s.k, s.kk = jsString(s.name), kindString
+	} else {
+		v := g.expr(x.key)
+		st, k := g.hold(v)
+		setup = append(setup, st)
+		s.k, s.kk = k, v.kind
+	}
+	return
+}
+
 // read compiles obj[key] with the inline fast paths.
 func (g *codegen) read(x *index) string {
-	name, static := staticKey(x)
-	if isThisObj(x) {
-		if static {
-			return g.bareRead(name, x.p)
+	setup, s := g.slotOf(x)
+	return seq(append(setup, g.readSlot(s))...)
+}
+
+// readSlot reads an evaluated slot.
+func (g *codegen) readSlot(s *slot) string {
+	if s.o == "" { // a slot of `this`
+		if s.static {
+			return g.bareRead(s.name, s.x.p)
 		}
-		k := g.expr(x.key)
-		return marker(x.p) + "$gn(self," + k.code + ")"
+		return marker(s.x.p) + "$gn(self," + s.k + ")"
 	}
-	o := g.expr(x.obj)
-	if static {
-		setup, ov := g.hold(o)
-		return seq(setup, g.dotRead(ov, name, x.p))
+	if s.static {
+		return g.dotRead(s.o, s.ok, s.name, s.x.p)
 	}
-	setupO, ov := g.hold(o)
-	k := g.expr(x.key)
-	setupK, kv := g.hold(k)
 	v, a := g.tmp(), g.tmp()
-	isObj := "typeof " + ov + "===\"object\"&&" + ov + "!==null"
+	ov, kv := s.o, s.k
+	slow := marker(s.x.p) + "$gk(" + ov + "," + kv + ")"
 	arrPath := "(" + a + "=" + ov + ".Āa)!==undefined&&(" + v + "=" + a + "[" + kv + "])!==undefined"
-	slow := marker(x.p) + "$gk(" + ov + "," + kv + ")"
-	if k.kind == kindInt {
-		return seq(setupO, setupK, "(("+isObj+"&&"+arrPath+")?"+v+":"+slow+")")
+	if s.ok == kindArray {
+		arrPath = "(" + v + "=" + ov + ".Āa[" + kv + "])!==undefined"
 	}
-	if k.kind == kindString {
-		return seq(setupO, setupK, "(("+isObj+"&&("+v+"="+ov+"["+kv+"])!==undefined)?"+v+":"+slow+")")
+	strPath := "(" + v + "=" + ov + "[" + kv + "])!==undefined"
+	test := s.isObjTest()
+	switch {
+	case s.kk == kindInt || (s.ok == kindArray && s.kk != kindString):
+		if s.kk != kindInt {
+			arrPath = "typeof " + kv + "===\"number\"&&" + arrPath
+		}
+		return "((" + and(test, arrPath) + ")?" + v + ":" + slow + ")"
+	case s.kk == kindString || s.ok == kindTable:
+		if s.kk != kindString {
+			strPath = "typeof " + kv + "===\"string\"&&" + strPath
+		}
+		return "((" + and(test, strPath) + ")?" + v + ":" + slow + ")"
 	}
-	return seq(setupO, setupK, "(("+isObj+"&&(typeof "+kv+"===\"number\"?("+arrPath+"):(typeof "+kv+
-		"===\"string\"&&("+v+"="+ov+"["+kv+"])!==undefined)))?"+v+":"+slow+")")
+	return "((" + and(test, "(typeof "+kv+"===\"number\"?("+arrPath+"):(typeof "+kv+"===\"string\"&&"+strPath+"))") + ")?" + v + ":" + slow + ")"
 }
 
 // bareRead reads slot name of `this`, then the root table.
@@ -213,10 +280,11 @@ func (g *codegen) bareRead(name string, p pos) string {
 	return "(" + first + "($L.Āx!==true&&(" + v + "=" + prop("$R", name) + ")!==undefined)?" + v + ":" + slow + ")"
 }
 
-// dotRead reads slot name of the value o (a simple expression).
-func (g *codegen) dotRead(o string, name string, p pos) string {
+// dotRead reads slot name of the value o (a simple expression of kind ok).
+func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
 	v := g.tmp()
-	return "((typeof " + o + "===\"object\"&&" + o + "!==null&&(" + v + "=" + prop(o, name) + ")!==undefined)?" +
+	s := &slot{o: o, ok: ok}
+	return "((" + and(s.isObjTest(), "("+v+"="+prop(o, name)+")!==undefined") + ")?" +
 		v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
 }
 
@@ -224,7 +292,7 @@ func (g *codegen) dotRead(o string, name string, p pos) string {
 // container: weak references are stored as their objects (see rv).
 func stored(v string, k valueKind) string {
 	switch k {
-	case kindInt, kindBool, kindString, kindFunc:
+	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray:
 		return v
 	}
 	if v == "null" || strings.HasPrefix(v, "$F") {
@@ -233,61 +301,63 @@ func stored(v string, k valueKind) string {
 	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
 }
 
-// write compiles obj[key] = value (value already compiled, simple, of kind vk).
-func (g *codegen) write(x *index, ov, kv string, static bool, name string, v string, vk valueKind) string {
+// writeSlot compiles slot = value (value already compiled, simple, of kind
+// vk); the expression's value is v.
+func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	sv := stored(v, vk)
-	if isThisObj(x) {
-		if static && !tableDelegateNames[name] {
+	p := s.x.p
+	if s.o == "" {
+		if s.static && !tableDelegateNames[s.name] {
 			w := g.tmp()
-			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", name) + "!==undefined:" + prop(w, name) +
-				"===true)?(" + prop("$L", name) + "=" + sv + "," + v + "):" + marker(x.p) + "$sn(self," + jsString(name) + "," + v + "))"
+			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop(w, s.name) +
+				"===true)?(" + prop("$L", s.name) + "=" + sv + "," + v + "):" + marker(p) + "$sn(self," + s.k + "," + v + "))"
 		}
-		return marker(x.p) + "$sn(self," + kv + "," + v + ")"
+		return marker(p) + "$sn(self," + s.k + "," + v + ")"
 	}
-	isObj := "typeof " + ov + "===\"object\"&&" + ov + "!==null"
-	if static {
-		if tableDelegateNames[name] {
-			return marker(x.p) + "$sk(" + ov + "," + jsString(name) + "," + v + ")"
+	ov, kv := s.o, s.k
+	slow := marker(p) + "$sk(" + ov + "," + kv + "," + v + ")"
+	test := s.isObjTest()
+	if s.static {
+		if tableDelegateNames[s.name] {
+			return slow
 		}
-		w := g.tmp()
-		return "((" + isObj + "&&((" + w + "=" + ov + ".Āw)===$WTBL?" + prop(ov, name) + "!==undefined:" +
-			prop(w, name) + "===true))?(" + prop(ov, name) + "=" + sv + "," + v + "):" + marker(x.p) + "$sk(" + ov + "," + jsString(name) + "," + v + "))"
-	}
-	a := g.tmp()
-	return "((" + isObj + "&&typeof " + kv + "===\"number\"&&(" + a + "=" + ov + ".Āa)!==undefined&&" + kv + ">=0&&" +
-		kv + "<" + a + ".length)?(" + a + "[" + kv + "]=" + sv + "," + v + "):" + marker(x.p) + "$sk(" + ov + "," + kv + "," + v + "))"
-}
-
-// slotRef evaluates an index's object and key once, for writes.
-func (g *codegen) slotRef(x *index) (setup []string, ov, kv string, static bool, name string) {
-	name, static = staticKey(x)
-	if !isThisObj(x) {
-		s, o := g.hold(g.expr(x.obj))
-		setup = append(setup, s)
-		ov = o
-	}
-	if static {
-		kv = jsString(name)
-	} else {
-		s, k := g.hold(g.expr(x.key))
-		setup = append(setup, s)
-		kv = k
-	}
-	return
-}
-
-// readRef reads a slot whose object and key are already evaluated.
-func (g *codegen) readRef(x *index, ov, kv string, static bool, name string) string {
-	if isThisObj(x) {
-		if static {
-			return g.bareRead(name, x.p)
+		exists := "(" + prop(ov, s.name) + "!==undefined)"
+		if s.ok != kindTable {
+			w := g.tmp()
+			exists = "((" + w + "=" + ov + ".Āw)===$WTBL?" + prop(ov, s.name) + "!==undefined:" + prop(w, s.name) + "===true)"
 		}
-		return marker(x.p) + "$gn(self," + kv + ")"
+		return "((" + and(test, exists) + ")?(" + prop(ov, s.name) + "=" + sv + "," + v + "):" + slow + ")"
 	}
-	if static {
-		return g.dotRead(ov, name, x.p)
+	a, w := g.tmp(), g.tmp()
+	arr := "(" + a + "=" + ov + ".Āa)!==undefined&&" + kv + ">=0&&" + kv + "<" + a + ".length"
+	if s.ok == kindArray {
+		arr = kv + ">=0&&" + kv + "<(" + a + "=" + ov + ".Āa).length"
 	}
-	return marker(x.p) + "$gk(" + ov + "," + kv + ")"
+	// a string key: an existing slot of a table (not a default delegate
+	// method) or a field of an instance
+	slotOK := "((" + w + "=" + ov + ".Āw)===$WTBL?(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined):" + w + "[" + kv + "]===true)"
+	if s.ok == kindTable {
+		slotOK = "(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined)"
+	}
+	arrSet := "(" + a + "[" + kv + "]=" + sv + "," + v + ")"
+	strSet := "(" + ov + "[" + kv + "]=" + sv + "," + v + ")"
+	switch {
+	case s.kk == kindInt || s.ok == kindArray:
+		if s.kk != kindInt {
+			arr = "typeof " + kv + "===\"number\"&&" + arr
+		}
+		return "((" + and(test, arr) + ")?" + arrSet + ":" + slow + ")"
+	case s.kk == kindString || s.ok == kindTable:
+		if s.kk != kindString {
+			slotOK = "typeof " + kv + "===\"string\"&&" + slotOK
+		}
+		return "((" + and(test, slotOK) + ")?" + strSet + ":" + slow + ")"
+	}
+	body := "(typeof " + kv + "===\"number\"?(" + arr + "?" + arrSet + ":" + slow + "):(typeof " + kv + "===\"string\"&&" + slotOK + ")?" + strSet + ":" + slow + ")"
+	if test == "" {
+		return body
+	}
+	return "(" + test + "?" + body + ":" + slow + ")"
 }
 
 func (g *codegen) assign(x *assign) string {
@@ -307,14 +377,14 @@ func (g *codegen) assign(x *assign) string {
 			}
 			return marker(x.p) + "$ns(" + o + "," + k + "," + g.expr(x.value).code + ")"
 		}
-		setup, ov, kv, static, name := g.slotRef(t)
+		setup, sl := g.slotOf(t)
 		xv := g.expr(x.value)
 		sv, v := g.hold(xv)
 		setup = append(setup, sv)
 		if x.op == '=' {
-			return seq(append(setup, g.write(t, ov, kv, static, name, v, xv.kind))...)
+			return seq(append(setup, g.writeSlot(sl, v, xv.kind))...)
 		}
-		old := g.readRef(t, ov, kv, static, name)
+		old := g.readSlot(sl)
 		var r string
 		if x.op == tkModEq {
 			r = marker(x.p) + "$modErr(" + old + "," + v + ")"
@@ -323,7 +393,7 @@ func (g *codegen) assign(x *assign) string {
 		}
 		nv := g.tmp()
 		setup = append(setup, nv+"="+r)
-		return seq(append(setup, g.write(t, ov, kv, static, name, nv, kindInt))...)
+		return seq(append(setup, g.writeSlot(sl, nv, kindInt))...)
 	}
 	panic("codegen: bad assignment target")
 }
@@ -346,12 +416,12 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 		o := g.tmp()
 		return "(" + o + "=" + js + "," + js + "=typeof " + o + "===\"number\"?(" + o + "+" + d + ")|0:" + marker(x.p) + "$add(" + o + "," + d + ")," + o + ")"
 	case *index:
-		setup, ov, kv, static, name := g.slotRef(t)
+		setup, sl := g.slotOf(t)
 		o := g.tmp()
-		setup = append(setup, o+"="+g.readRef(t, ov, kv, static, name))
+		setup = append(setup, o+"="+g.readSlot(sl))
 		n := g.tmp()
 		setup = append(setup, n+"=typeof "+o+"===\"number\"?("+o+"+"+d+")|0:"+marker(x.p)+"$add("+o+","+d+")")
-		setup = append(setup, g.write(t, ov, kv, static, name, n, kindInt))
+		setup = append(setup, g.writeSlot(sl, n, kindInt))
 		if used && !x.prefix {
 			setup = append(setup, o)
 		} else if used {
@@ -364,13 +434,24 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 
 // ---- calls ----
 
-func (g *codegen) args(list []expr) string {
+// callArgs compiles call arguments into simple values (evaluated in order,
+// after the callee), returning their setup code and ",a1,a2..." for the call.
+func (g *codegen) callArgs(list []expr) ([]string, string) {
+	var setup []string
 	var b strings.Builder
 	for _, a := range list {
+		s, v := g.hold(g.exprMoved(a, nil))
+		setup = append(setup, s)
 		b.WriteByte(',')
-		b.WriteString(g.exprMoved(a, nil).code)
+		b.WriteString(v)
 	}
-	return b.String()
+	return setup, b.String()
+}
+
+// string delegate methods, for the string receiver fast path
+var stringMethods = map[string]bool{
+	"len": true, "tointeger": true, "tofloat": true, "tostring": true, "slice": true,
+	"find": true, "tolower": true, "toupper": true, "weakref": true,
 }
 
 func (g *codegen) call(x *callExpr) string {
@@ -380,11 +461,19 @@ func (g *codegen) call(x *callExpr) string {
 	switch fn := x.fn.(type) {
 	case *index:
 		if x.method && !isThisObj(fn) {
-			so, ov := g.hold(g.expr(fn.obj))
+			objv := g.expr(fn.obj)
+			so, ov := g.hold(objv)
 			setup = append(setup, so)
 			thisv = ov
 			if name, ok := staticKey(fn); ok {
-				setup = append(setup, f+"="+g.dotRead(ov, name, fn.p))
+				if code, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
+					return seq(append(setup, code)...)
+				}
+				read := g.dotRead(ov, objv.kind, name, fn.p)
+				if stringMethods[name] {
+					read = "(typeof " + ov + "===\"string\"?" + prop("$SD", name) + ":" + read + ")"
+				}
+				setup = append(setup, f+"="+read)
 			} else {
 				k := g.expr(fn.key)
 				setup = append(setup, f+"="+marker(fn.p)+"$gk("+ov+","+k.code+")")
@@ -397,15 +486,55 @@ func (g *codegen) call(x *callExpr) string {
 		}
 	case *varRef:
 		if fn.v.kind == kindFunc {
-			return marker(x.p) + fn.v.js + "(self" + g.args(x.args) + ")"
+			as, args := g.callArgs(x.args)
+			return seq(append(as, marker(x.p)+fn.v.js+"(self"+args+")")...)
 		}
 		f = fn.v.js
 	default:
 		setup = append(setup, f+"="+g.expr(fn).code)
 	}
-	args := g.args(x.args)
-	setup = append(setup, "(typeof "+f+"===\"function\"?"+marker(x.p)+f+"("+thisv+args+"):"+marker(x.p)+"$call("+f+","+thisv+args+"))")
+	as, args := g.callArgs(x.args)
+	setup = append(setup, as...)
+	call := "(typeof " + f + "===\"function\"?" + marker(x.p) + f + "(" + thisv + args + "):"
+	if len(x.args) <= 8 {
+		k := g.tmp()
+		call += "(" + f + "!==null&&typeof " + f + "===\"object\"&&(" + k + "=" + f + ".Ānew)!==undefined)?" + marker(x.p) + k + "(" + strings.TrimPrefix(args, ",") + "):"
+	}
+	call += marker(x.p) + "$call(" + f + "," + thisv + args + "))"
+	setup = append(setup, call)
 	return seq(setup...)
+}
+
+// builtinCall inlines a few array and string methods on receivers that are
+// provably arrays or strings at run time (neither can have slots of its
+// own, so the method is always the built-in one); other receivers take the
+// general path.
+func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr) (string, bool) {
+	if x.plain {
+		return "", false
+	}
+	fn := x.fn.(*index)
+	switch {
+	case name == "len" && len(x.args) == 0 && ok == kindArray:
+		return "(" + ov + ".Āa.length)", true
+	case name == "len" && len(x.args) == 0 && ok == kindString:
+		return "(" + ov + ".length)", true
+	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
+		av := g.expr(x.args[0])
+		s, v := g.hold(av)
+		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), true
+	case name == "len" && len(x.args) == 0:
+		a := g.tmp()
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		return "(typeof " + ov + "===\"string\"?" + ov + ".length:(typeof " + ov + "===\"object\"&&" + ov + "!==null&&(" + a + "=" + ov + ".Āa)!==undefined)?" + a + ".length:" + general + ")", true
+	case (name == "push" || name == "append") && len(x.args) == 1:
+		a := g.tmp()
+		av := g.expr(x.args[0])
+		s, v := g.hold(av)
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
+		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), true
+	}
+	return "", false
 }
 
 // ---- operators ----
@@ -470,8 +599,21 @@ func (g *codegen) logical(x *logical) val {
 func (g *codegen) binary(x *binary) val {
 	switch x.op {
 	case tkIn:
-		a, b := g.expr(x.x), g.expr(x.y)
-		return val{marker(x.p) + "$has(" + a.code + "," + b.code + ")", kindBool, false}
+		av, bv := g.expr(x.x), g.expr(x.y)
+		sa, a := g.hold(av)
+		sb, b := g.hold(bv)
+		// a string key in a table: an own slot (a default delegate method
+		// name needs the full check)
+		tests := []string{}
+		if bv.kind != kindTable {
+			tests = append(tests, "typeof "+b+"===\"object\"", b+"!==null", b+".Āw===$WTBL")
+		}
+		if av.kind != kindString {
+			tests = append(tests, "typeof "+a+"===\"string\"")
+		}
+		tests = append(tests, "$TP["+a+"]===undefined")
+		fast := "((" + and(tests...) + ")?" + b + "[" + a + "]!==undefined:" + marker(x.p) + "$has(" + a + "," + b + "))"
+		return val{seq(sa, sb, fast), kindBool, false}
 	case tkInstanceof:
 		a, b := g.expr(x.x), g.expr(x.y)
 		return val{marker(x.p) + "$instanceOf(" + a.code + "," + b.code + ")", kindBool, false}
@@ -566,11 +708,29 @@ func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 		return val{seq(sa, sb, fast), kindInt, false}
 	}
 	if op == '+' && (a.kind == kindString || b.kind == kindString) {
-		other := bc
+		// a string with a string, an integer or a bool: JavaScript's + gives
+		// the same text
+		other, ok := b, bc
 		if b.kind == kindString {
-			other = ac
+			other, ok = a, ac
 		}
-		return val{seq(sa, sb, "(typeof "+other+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindString, false}
+		switch other.kind {
+		case kindString, kindInt, kindBool:
+			return val{seq(sa, sb, "("+ac+"+"+bc+")"), kindString, false}
+		}
+		return val{seq(sa, sb, "((typeof "+ok+"===\"string\"||typeof "+ok+"===\"number\")?"+ac+"+"+bc+":"+slow+")"), kindString, false}
+	}
+	if op == '+' {
+		// integers add; strings concatenate with strings and integers
+		ta, tb := "typeof "+ac, "typeof "+bc
+		switch {
+		case a.kind == kindInt:
+			return val{seq(sa, sb, "("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
+		case b.kind == kindInt:
+			return val{seq(sa, sb, "("+ta+"===\"number\"?"+fast+":"+ta+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
+		}
+		return val{seq(sa, sb, "("+ta+"===\"number\"?("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+
+			"):("+ta+"===\"string\"&&("+tb+"===\"string\"||"+tb+"===\"number\"))?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
 	}
 	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+fast+":"+slow+")"), arithKind(a.kind, b.kind), false}
 }

@@ -13,7 +13,7 @@ func (g *codegen) cond(e expr) string {
 		return v.code
 	case kindInt:
 		return "(" + v.code + ")!==0"
-	case kindString, kindFunc:
+	case kindString, kindFunc, kindTable, kindArray:
 		return "(" + v.code + ",true)"
 	}
 	return "$T(" + v.code + ")"

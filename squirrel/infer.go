@@ -83,6 +83,10 @@ func kindOf(e expr) valueKind {
 		return kindString
 	case *funcLit:
 		return kindFunc
+	case *tableLit:
+		return kindTable
+	case *arrayLit:
+		return kindArray
 	case *varRef:
 		return x.v.kind
 	case *binary:
@@ -138,7 +142,8 @@ func arithKind(a, b valueKind) valueKind {
 
 func sameKind(a, b valueKind) valueKind {
 	k := joinKind(a, b)
-	if k == kindFunc {
+	switch k {
+	case kindFunc, kindTable, kindArray:
 		return kindUnknown
 	}
 	return k

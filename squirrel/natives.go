@@ -84,15 +84,26 @@ func (r *Runtime) hostObject() *goja.Object {
 		return vm.ToValue(v)
 	})
 	set("format", func(c goja.FunctionCall) goja.Value {
-		res := vm.NewObject()
-		args := c.Argument(1).Export().([]any)
+		args := make([]any, len(c.Arguments)-1)
+		for i, a := range c.Arguments[1:] {
+			switch v := a.Export().(type) {
+			case int64, float64:
+				args[i] = v
+			case string:
+				args[i] = v
+			case []any: // a float
+				if len(v) == 1 {
+					args[i] = map[string]any{"f": v[0]}
+				}
+			}
+		}
 		s, err := cFormat(str(c, 0), args)
 		if err != "" {
+			res := vm.NewObject()
 			_ = res.Set("error", err)
-		} else {
-			_ = res.Set("s", fromBytes(s))
+			return res
 		}
-		return res
+		return vm.ToValue(fromBytes(s))
 	})
 	set("now", func(goja.FunctionCall) goja.Value { return vm.ToValue(int32(r.opts.Now().Unix())) })
 	set("clock", func(goja.FunctionCall) goja.Value {

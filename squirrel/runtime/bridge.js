@@ -180,6 +180,8 @@ function getRoot(name) {
 	return v === undefined ? undefined : toJS(v);
 }
 function onRoot(f) { rootSetters.push(f); }
+// rootValue returns a root slot's raw Squirrel value (undefined if absent).
+function rootValue(name) { return tRawGet(ROOT, utf8Encode(name)); }
 function errorText(e) { return e instanceof Error ? e.message : utf8Decode(str(e)); }
 
-Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, onRoot, errorText });
+Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, rootValue, onRoot, errorText });

@@ -30,6 +30,7 @@ function newClass(base, attrs) {
 	C.Āma = Object.create(null);
 	C.Āmem = Object.create(null);
 	C.Āmm = Object.create(null);
+	C.Ānew = makeNew(C);
 	if (base === null) {
 		C.Āf = [];
 		C.Āo = new Ord(4, 0);
@@ -79,6 +80,7 @@ function clsNewSlot(C, k, v, isStatic) {
 	const kind = C.Āmem[e];
 	if (kind === FIELD) {
 		C[e] = v;
+		if (C.Ālk) C.Ānew = makeNew(C);
 		return;
 	}
 	if (toStatic) {
@@ -88,6 +90,7 @@ function clsNewSlot(C, k, v, isStatic) {
 			return;
 		}
 		if (isFunc && C.Āb !== null) v.Āb = C.Āb;
+		if (k === "constructor") C.Ānew = makeNew(C);
 		if (kind === undefined) {
 			C.Āmem[e] = METHOD;
 			logOp(C, INS, k);
@@ -133,6 +136,43 @@ function newInst(C) {
 		o[e] = C[e];
 	}
 	return o;
+}
+
+// Ānew is a class's constructor for compiled call sites with up to eight
+// arguments. The first call locks the class and builds a function that
+// creates instances with an object literal of the (now fixed) field
+// defaults and calls the constructor with the arguments as passed.
+function makeNew(C) {
+	return function (a, b, c, d, e, f, g, h) {
+		const fast = buildNew(C);
+		C.Ānew = fast;
+		return fast(a, b, c, d, e, f, g, h);
+	};
+}
+function buildNew(C) {
+	lock(C);
+	const fields = C.Āf;
+	const D = fields.map((e) => C[e]);
+	const lit = fields.map((e, i) => "[" + JSON.stringify(e) + "]:D[" + i + "]").join(",");
+	let ctor = C.Āmem.constructor === METHOD ? C.constructor : undefined;
+	let direct = false;
+	if (typeof ctor === "function" && ctor.Ān === undefined && ctor.Āf === undefined) {
+		const info = fnInfo(ctor);
+		direct = info !== null && !info.varargs;
+	}
+	const mk = new Function("IP", "D", "return function(){return {__proto__:IP" + (lit ? "," + lit : "") + "};}")(C.Āip, D);
+	if (ctor === undefined) return function () { return mk(); };
+	if (direct) {
+		return function (a, b, c, d, e, f, g, h) {
+			const o = mk();
+			ctor(o, a, b, c, d, e, f, g, h);
+			return o;
+		};
+	}
+	return function (...args) {
+		while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+		return construct(C, args);
+	};
 }
 
 function construct(C, args) {

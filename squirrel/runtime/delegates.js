@@ -85,26 +85,33 @@ function mapBytes(s, lower) {
 	return r;
 }
 
-const DD_STRING = ddTable([
+const STRING_DEFS = [
 	["len", 1, "s", (s) => s.length],
 	["tointeger", 1, "s", tointeger],
 	["tofloat", 1, "s", tofloat],
 	["tostring", 1, ".", (x) => str(x)],
 	["slice", -1, " s n  n", (s, a, b) => {
-		const [i, j] = sliceIdx(s.length, a, b);
+		const n = s.length;
+		let i = a === undefined ? 0 : (typeof a === "number" ? a : toInt(a));
+		let j = b === undefined ? n : (typeof b === "number" ? b : toInt(b));
+		if (i < 0) i += n;
+		if (j < 0) j += n;
+		if (j < i) err("wrong indexes");
+		if (j > n) err("slice out of range");
 		if (i < 0) err("slice out of range");
 		return s.slice(i, j);
-	}],
+	}, 3],
 	["find", -2, "s s n ", (s, sub, start) => {
 		const st = start === undefined ? 0 : toInt(start);
 		if (!(s.length > st && st >= 0)) return null;
 		return strFind(s, sub, st);
-	}],
+	}, 3],
 	["tolower", 1, "s", (s) => mapBytes(s, true)],
 	["toupper", 1, "s", (s) => mapBytes(s, false)],
 	["weakref", 1, null, (x) => weakref(x)],
-]);
-
+];
+const DD_STRING = ddTable(STRING_DEFS);
+$.SD = ddTableSelf(STRING_DEFS);
 const DD_NUMBER = ddTable([
 	["tointeger", 1, "n|b", tointeger],
 	["tofloat", 1, "n|b", tofloat],
@@ -260,9 +267,9 @@ const DD_ARRAY = ddTable([
 		const v = fill === undefined ? null : rv(fill);
 		if (n < x.length) x.length = n;
 		else while (x.length < n) x.push(v);
-	}],
+	}, 3],
 	["reverse", 1, "a", (a) => { a.Āa.reverse(); }],
-	["sort", -1, "ac", (a, f) => { if (a.Āa.length > 1) heapSort(a.Āa, f === undefined ? null : f); }],
+	["sort", -1, "ac", (a, f) => { if (a.Āa.length > 1) heapSort(a.Āa, f === undefined ? null : f); }, 2],
 	["slice", -1, "ann", (a, s, e) => {
 		const x = a.Āa;
 		const [i, j] = sliceIdx(x.length, s, e);
@@ -273,7 +280,7 @@ const DD_ARRAY = ddTable([
 			out.push(t);
 		}
 		return A(out);
-	}],
+	}, 3],
 	["weakref", 1, null, (x) => weakref(x)],
 	["tostring", 1, ".", (x) => str(x)],
 	["clear", 1, ".", clear],

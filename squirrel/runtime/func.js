@@ -56,34 +56,100 @@ function checkArgs(pc, tc, self, args) {
 	if (tc !== null) {
 		for (let i = 0; i < n && i < tc.length; i++) {
 			const v = i === 0 ? self : args[i - 1];
-			if (tc[i] !== -1 && !(RT[typeName(v)] & tc[i])) paramTypeErr(i, tc[i], v);
+			if (tc[i] !== -1 && !(tbit(v) & tc[i])) paramTypeErr(i, tc[i], v);
 		}
 	}
 }
 
+const TBITS = [0, 0x20, 0x40, 0x8000, 0x4000, 0x4, 0x400, 0x10000];
+// tbit is the type's bit in a 3.0.4 type mask.
+function tbit(v) {
+	switch (typeof v) {
+		case "number": return 0x2;
+		case "string": return 0x10;
+		case "boolean": return 0x8;
+		case "function": return 0x300;
+		case "object":
+			if (v === null) return 0x1;
+			return v.Āt === undefined ? 0x80 : TBITS[v.Āt];
+	}
+	return 0;
+}
+
 // nat declares a native function: pc is 3.0.4's nparamscheck (exact count
 // including `this` when > 0, minimum when < 0, unchecked when 0) and mask
-// its type mask.
-function nat(name, pc, mask, fn) {
+// its type mask. max, when given, is the most arguments (with `this`) the
+// function looks at, which lets the wrapper avoid rest parameters; fn then
+// sees unpassed arguments as undefined.
+function nat(name, pc, mask, fn, max) {
 	const tc = mask ? compileMask(mask) : null;
-	const w = function (self, ...args) {
-		checkArgs(pc, tc, self, args);
-		const r = fn(self, ...args);
-		return r === undefined ? null : r;
-	};
+	const m = (i) => (tc !== null && i < tc.length) ? tc[i] : -1;
+	const c0 = m(0), c1 = m(1), c2 = m(2), c3 = m(3);
+	const k0 = c0 !== -1, k1 = c1 !== -1, k2 = c2 !== -1, k3 = c3 !== -1;
+	if (max === undefined && pc > 0) max = pc;
+	let w;
+	if (pc >= 0 && max === 1) {
+		w = function (self, $x) {
+			if ((pc === 1 && $x !== undefined) || (k0 && !(tbit(self) & c0))) checkArgs(pc, tc, self, $x === undefined ? [] : [$x]);
+			const r = fn(self);
+			return r === undefined ? null : r;
+		};
+	} else if (max === 2 && pc >= -2) {
+		w = function (self, a, $x) {
+			if ((pc === 2 && (a === undefined || $x !== undefined)) || (pc === -2 && a === undefined) ||
+				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1))) {
+				checkArgs(pc, tc, self, a === undefined ? [] : ($x === undefined ? [a] : [a, $x]));
+			}
+			const r = fn(self, a);
+			return r === undefined ? null : r;
+		};
+	} else if (max === 3 && pc >= -3) {
+		w = function (self, a, b, $x) {
+			if ((pc === 3 && (b === undefined || $x !== undefined)) || (pc < 0 && (pc <= -2 && a === undefined || pc === -3 && b === undefined)) ||
+				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1)) || (k2 && b !== undefined && !(tbit(b) & c2))) {
+				checkArgs(pc, tc, self, [a, b, $x].filter((x) => x !== undefined));
+			}
+			const r = fn(self, a, b);
+			return r === undefined ? null : r;
+		};
+	} else if (max === 4 && pc >= -4) {
+		w = function (self, a, b, c, $x) {
+			if ((pc === 4 && (c === undefined || $x !== undefined)) || (pc < 0 && (pc <= -2 && a === undefined || pc <= -3 && b === undefined || pc === -4 && c === undefined)) ||
+				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1)) || (k2 && b !== undefined && !(tbit(b) & c2)) || (k3 && c !== undefined && !(tbit(c) & c3))) {
+				checkArgs(pc, tc, self, [a, b, c, $x].filter((x) => x !== undefined));
+			}
+			const r = fn(self, a, b, c);
+			return r === undefined ? null : r;
+		};
+	} else {
+		w = function (self, ...args) {
+			checkArgs(pc, tc, self, args);
+			const r = fn(self, ...args);
+			return r === undefined ? null : r;
+		};
+	}
 	w.Ān = name;
 	w.Āpc = pc;
 	w.Ātc = tc;
 	return w;
 }
-function natTable(defs) {
-	const t = newTable(0);
-	for (const d of defs) tRawSet(t, d[0], nat(d[0], d[1], d[2], d[3]));
-	return t;
-}
 function ddTable(defs) {
 	const t = Object.create(null);
-	for (const d of defs) t[d[0]] = nat(d[0], d[1], d[2], d[3]);
+	for (const d of defs) t[d[0]] = nat(d[0], d[1], d[2], d[3], d[4]);
+	return t;
+}
+// ddTableSelf is ddTable for callers that already know `this` has the
+// delegate's type (the check of `this` is left out).
+function ddTableSelf(defs) {
+	const t = Object.create(null);
+	for (const d of defs) {
+		let mask = d[2];
+		if (mask) {
+			const tc = compileMask(mask);
+			if (tc.length > 0) mask = "." + mask.replace(/^[ ]*[a-z](\|[a-z])*/, "");
+		}
+		t[d[0]] = nat(d[0], d[1], mask, d[3], d[4]);
+	}
 	return t;
 }
 

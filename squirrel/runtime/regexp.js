@@ -381,12 +381,12 @@ function matchTable(b, e) {
 
 function regexpClass() {
 	const C = newClass(null, null);
-	const m = (name, pc, mask, f) => newMember(C, name, nat(name, pc, mask, f), null, false);
+	const m = (name, pc, mask, f, max) => newMember(C, name, nat(name, pc, mask, f, max), null, false);
 	m("constructor", 2, ".s", (self, pat) => { self.Ārx = rxCompile(pat); });
 	m("search", -2, "xsn", (self, s, start) => {
 		const r = rxSearch(self.Ārx, s, start === undefined ? 0 : toInt(start));
 		return r === null ? null : matchTable(r[0], r[1]);
-	});
+	}, 3);
 	m("match", 2, "xs", (self, s) => {
 		const rx = self.Ārx;
 		rx.s = s;
@@ -405,7 +405,7 @@ function regexpClass() {
 			out.push(mt.len > 0 ? matchTable(mt.begin, mt.begin + mt.len) : matchTable(0, 0));
 		}
 		return A(out);
-	});
+	}, 3);
 	m("subexpcount", 1, "x", (self) => self.Ārx.nsub);
 	m("_typeof", 1, "x", () => "regexp");
 	return C;

@@ -50,28 +50,32 @@ function split(s, seps) {
 	z = seps.indexOf("\0");
 	if (z >= 0) seps = seps.slice(0, z);
 	const out = [];
-	let tok = "";
-	for (let i = 0; i < s.length; i++) {
-		const c = s[i];
-		if (seps.indexOf(c) >= 0) {
-			if (tok !== "") out.push(tok);
-			tok = "";
-		} else {
-			tok += c;
+	if (seps.length === 1) {
+		const parts = s.split(seps);
+		for (let i = 0; i < parts.length; i++) if (parts[i] !== "") out.push(parts[i]);
+		return A(out);
+	}
+	let start = 0;
+	for (let i = 0; i <= s.length; i++) {
+		if (i === s.length || seps.indexOf(s[i]) >= 0) {
+			if (i > start) out.push(s.slice(start, i));
+			start = i + 1;
 		}
 	}
-	if (tok !== "") out.push(tok);
 	return A(out);
 }
 
-function fmtArg(v) {
-	if (typeof v === "object" && v !== null && v.Āt === FLT) return { f: v.Āv };
-	return v;
-}
+// format is 3.0.4's format(); Go does the printf work. Floats are passed
+// as their values in a one-element array so Go can tell them from integers.
 function format(fmt, ...args) {
-	const r = host.format(fmt, args.map(fmtArg));
-	if (r.error !== undefined) err(r.error);
-	return r.s;
+	for (let i = 0; i < args.length; i++) {
+		const v = args[i];
+		if (typeof v === "object" && v !== null) args[i] = v.Āt === FLT ? [v.Āv] : false;
+		else if (typeof v === "boolean") args[i] = false;
+	}
+	const r = host.format(fmt, ...args);
+	if (typeof r !== "string") err(r.error);
+	return r;
 }
 
 function nowSec() { return host.now(); }
@@ -136,12 +140,12 @@ function installRoot(opts) {
 			return old;
 		}],
 		["assert", 2, null, (s, x) => { if (!T(x)) err("assertion failed"); }],
-		["compilestring", -2, ".ss", (s, src, name) => compilestring(src, name)],
+		["compilestring", -2, ".ss", (s, src, name) => compilestring(src, name), 3],
 		["array", -2, ".n", (s, n, fill) => {
 			const len = toInt(n);
 			if (len < 0) err("negative size");
 			return A(new Array(len).fill(fill === undefined ? null : rv(fill)));
-		}],
+		}, 3],
 		["type", 2, null, (s, x) => typeName(x)],
 		["callee", 0, null, () => err("no closure in the calls stack")],
 		["collectgarbage", 0, null, () => 0],
@@ -150,7 +154,7 @@ function installRoot(opts) {
 		defs.splice(4, 0, ["print", 2, null, (s, x) => { host.print(str(x)); }]);
 		defs.splice(5, 0, ["error", 2, null, (s, x) => { host.printErr(str(x)); }]);
 	}
-	for (const d of defs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3]));
+	for (const d of defs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
 	tRawSet(R, "_versionnumber_", 304);
 	tRawSet(R, "_version_", "Squirrel 3.0.4 stable");
 	tRawSet(R, "_charsize_", 1);
@@ -167,9 +171,9 @@ function installRoot(opts) {
 		["date", -1, ".nn", (s, t, f) => {
 			const when = t === undefined ? host.now() : toInt(t);
 			return dateTable(when, f === undefined || toInt(f) !== 108);
-		}],
+		}, 3],
 	];
-	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3]));
+	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
 	tRawSet(R, "regexp", regexpClass());
 	const md = mathDefs();
 	for (const d of md) d.push(nat(d[0], d[1], d[2], d[3]));

@@ -73,12 +73,7 @@ function Ord(cap, n) {
 }
 
 function Layout(size) {
-	this.size = size;
-	this.ks = new Array(size).fill(NOKEY);
-	this.eks = new Array(size).fill("");
-	this.hs = new Array(size).fill(0);
-	this.nx = new Array(size).fill(-1);
-	this.ff = size - 1;
+	layAlloc(this, size);
 	this.used = 0;
 }
 
@@ -86,41 +81,44 @@ function layAlloc(L, size) {
 	L.size = size;
 	L.ks = new Array(size).fill(NOKEY);
 	L.eks = new Array(size).fill("");
-	L.hs = new Array(size).fill(0);
-	L.nx = new Array(size).fill(-1);
+	L.hs = new Int32Array(size);
+	L.nx = new Int32Array(size).fill(-1);
 	L.ff = size - 1;
 }
 
 // layInsert is SQTable::NewSlot for a key known to be absent.
 function layInsert(L, key, e, h) {
-	const mask = L.size - 1, ks = L.ks, nx = L.nx;
+	const mask = L.size - 1, ks = L.ks, nx = L.nx, hs = L.hs, eks = L.eks;
 	const mp = h & mask;
 	let n = mp;
 	if (ks[mp] !== NOKEY) {
 		const free = L.ff;
-		const other = L.hs[mp] & mask;
+		const other = hs[mp] & mask;
 		if (mp > free && other !== mp) {
 			let o = other;
 			while (nx[o] !== mp) o = nx[o];
 			nx[o] = free;
-			ks[free] = ks[mp]; L.eks[free] = L.eks[mp]; L.hs[free] = L.hs[mp];
+			ks[free] = ks[mp]; eks[free] = eks[mp]; hs[free] = hs[mp];
 			nx[free] = nx[mp];
-			ks[mp] = NOKEY; L.eks[mp] = ""; nx[mp] = -1;
+			ks[mp] = NOKEY; eks[mp] = ""; nx[mp] = -1;
 		} else {
 			nx[free] = nx[mp];
 			nx[mp] = free;
 			n = free;
 		}
 	}
-	ks[n] = key; L.eks[n] = e; L.hs[n] = h;
+	ks[n] = key; eks[n] = e; hs[n] = h;
+	let ff = L.ff;
 	for (;;) {
-		if (L.ks[L.ff] === NOKEY && L.nx[L.ff] === -1) {
+		if (ks[ff] === NOKEY && nx[ff] === -1) {
+			L.ff = ff;
 			L.used++;
 			return;
 		}
-		if (L.ff === 0) break;
-		L.ff--;
+		if (ff === 0) break;
+		ff--;
 	}
+	L.ff = ff;
 	layRehash(L, true);
 }
 
