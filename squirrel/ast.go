@@ -39,6 +39,9 @@ const (
 	kindFunc  // a closure created from a function literal
 	kindTable // a table made by a table literal
 	kindArray // an array made by an array literal
+	// kindScalar is the result of an arithmetic operator: unknown, but
+	// never a weak reference (only the code generator uses it)
+	kindScalar
 )
 
 type (

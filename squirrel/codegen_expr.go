@@ -83,7 +83,8 @@ func (g *codegen) expr(e expr) val {
 	case *index:
 		return val{g.read(x), kindUnknown, false}
 	case *callExpr:
-		return val{g.call(x), kindUnknown, false}
+		code, k := g.callKind(x)
+		return val{code, k, false}
 	case *unary:
 		return g.unary(x)
 	case *binary:
@@ -292,7 +293,7 @@ func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
 // container: weak references are stored as their objects (see rv).
 func stored(v string, k valueKind) string {
 	switch k {
-	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray:
+	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray, kindScalar:
 		return v
 	}
 	if v == "null" || strings.HasPrefix(v, "$F") {
@@ -455,6 +456,12 @@ var stringMethods = map[string]bool{
 }
 
 func (g *codegen) call(x *callExpr) string {
+	code, _ := g.callKind(x)
+	return code
+}
+
+// callKind compiles a call and tells what kind its result provably is.
+func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 	f := g.tmp()
 	var setup []string
 	thisv := "self"
@@ -466,8 +473,8 @@ func (g *codegen) call(x *callExpr) string {
 			setup = append(setup, so)
 			thisv = ov
 			if name, ok := staticKey(fn); ok {
-				if code, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
-					return seq(append(setup, code)...)
+				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
+					return seq(append(setup, code)...), k
 				}
 				read := g.dotRead(ov, objv.kind, name, fn.p)
 				if stringMethods[name] {
@@ -480,14 +487,14 @@ func (g *codegen) call(x *callExpr) string {
 			}
 		} else {
 			if name, ok := staticKey(fn); ok && name == "callee" && fn.bare && len(x.args) == 0 {
-				return marker(x.p) + "$callee(self," + g.fn.jsName + ")"
+				return marker(x.p) + "$callee(self," + g.fn.jsName + ")", kindUnknown
 			}
 			setup = append(setup, f+"="+g.expr(fn).code)
 		}
 	case *varRef:
 		if fn.v.kind == kindFunc {
 			as, args := g.callArgs(x.args)
-			return seq(append(as, marker(x.p)+fn.v.js+"(self"+args+")")...)
+			return seq(append(as, marker(x.p)+fn.v.js+"(self"+args+")")...), kindUnknown
 		}
 		f = fn.v.js
 	default:
@@ -502,39 +509,39 @@ func (g *codegen) call(x *callExpr) string {
 	}
 	call += marker(x.p) + "$call(" + f + "," + thisv + args + "))"
 	setup = append(setup, call)
-	return seq(setup...)
+	return seq(setup...), kindUnknown
 }
 
 // builtinCall inlines a few array and string methods on receivers that are
 // provably arrays or strings at run time (neither can have slots of its
 // own, so the method is always the built-in one); other receivers take the
 // general path.
-func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr) (string, bool) {
+func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr) (string, valueKind, bool) {
 	if x.plain {
-		return "", false
+		return "", 0, false
 	}
 	fn := x.fn.(*index)
 	switch {
 	case name == "len" && len(x.args) == 0 && ok == kindArray:
-		return "(" + ov + ".Āa.length)", true
+		return "(" + ov + ".Āa.length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindString:
-		return "(" + ov + ".length)", true
+		return "(" + ov + ".length)", kindInt, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), true
+		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), kindUnknown, true
 	case name == "len" && len(x.args) == 0:
 		a := g.tmp()
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
-		return "(typeof " + ov + "===\"string\"?" + ov + ".length:(typeof " + ov + "===\"object\"&&" + ov + "!==null&&(" + a + "=" + ov + ".Āa)!==undefined)?" + a + ".length:" + general + ")", true
+		return "(typeof " + ov + "===\"string\"?" + ov + ".length:(typeof " + ov + "===\"object\"&&" + ov + "!==null&&(" + a + "=" + ov + ".Āa)!==undefined)?" + a + ".length:" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1:
 		a := g.tmp()
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
-		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), true
+		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	}
-	return "", false
+	return "", 0, false
 }
 
 // ---- operators ----
@@ -547,7 +554,7 @@ func (g *codegen) unary(x *unary) val {
 			return val{"((-" + v.code + ")|0)", kindInt, false}
 		}
 		s, a := g.hold(v)
-		return val{seq(s, "(typeof "+a+"===\"number\"?(-"+a+")|0:"+marker(x.p)+"$neg("+a+"))"), kindUnknown, false}
+		return val{seq(s, "(typeof "+a+"===\"number\"?(-"+a+")|0:"+marker(x.p)+"$neg("+a+"))"), kindScalar, false}
 	case '~':
 		if v.kind == kindInt {
 			return val{"(~" + v.code + ")", kindInt, false}
@@ -561,7 +568,7 @@ func (g *codegen) unary(x *unary) val {
 		case kindInt:
 			return val{"(" + v.code + "===0)", kindBool, false}
 		}
-		return val{"(!$T(" + v.code + "))", kindBool, false}
+		return val{"(!" + g.truthy(v.code) + ")", kindBool, false}
 	case tkTypeof:
 		return val{marker(x.p) + "$typeOf(" + v.code + ")", kindUnknown, false}
 	case tkClone:
@@ -725,14 +732,18 @@ func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 		ta, tb := "typeof "+ac, "typeof "+bc
 		switch {
 		case a.kind == kindInt:
-			return val{seq(sa, sb, "("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
+			return val{seq(sa, sb, "("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
 		case b.kind == kindInt:
-			return val{seq(sa, sb, "("+ta+"===\"number\"?"+fast+":"+ta+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
+			return val{seq(sa, sb, "("+ta+"===\"number\"?"+fast+":"+ta+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
 		}
 		return val{seq(sa, sb, "("+ta+"===\"number\"?("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+
-			"):("+ta+"===\"string\"&&("+tb+"===\"string\"||"+tb+"===\"number\"))?"+ac+"+"+bc+":"+slow+")"), kindUnknown, false}
+			"):("+ta+"===\"string\"&&("+tb+"===\"string\"||"+tb+"===\"number\"))?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
 	}
-	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+fast+":"+slow+")"), arithKind(a.kind, b.kind), false}
+	k := arithKind(a.kind, b.kind)
+	if k == kindUnknown {
+		k = kindScalar
+	}
+	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+fast+":"+slow+")"), k, false}
 }
 
 // arithPre is arith with setup code that must run first.

@@ -16,7 +16,15 @@ func (g *codegen) cond(e expr) string {
 	case kindString, kindFunc, kindTable, kindArray:
 		return "(" + v.code + ",true)"
 	}
-	return "$T(" + v.code + ")"
+	return g.truthy(v.code)
+}
+
+// truthy tests a value of unknown type inline: only null, false, 0 and 0.0
+// are false.
+func (g *codegen) truthy(code string) string {
+	t := g.tmp()
+	return "((" + t + "=" + code + ")===true||(" + t + "!==false&&" + t + "!==null&&" + t + "!==0&&(typeof " + t +
+		"!==\"object\"||" + t + ".Āt!==5||" + t + ".Āv!==0)))"
 }
 
 func (g *codegen) stmt(b *strings.Builder, s stmt) {

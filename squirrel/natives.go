@@ -83,6 +83,10 @@ func (r *Runtime) hostObject() *goja.Object {
 		}
 		return vm.ToValue(v)
 	})
+	set("format1", func(c goja.FunctionCall) goja.Value { // one float conversion
+		s, _ := cFormat(c.Argument(0).String(), []any{map[string]any{"f": c.Argument(1).ToFloat()}})
+		return vm.ToValue(s)
+	})
 	set("format", func(c goja.FunctionCall) goja.Value {
 		args := make([]any, len(c.Arguments)-1)
 		for i, a := range c.Arguments[1:] {

@@ -75,14 +75,7 @@ function strFind(s, sub, start) {
 	return i < 0 ? null : i;
 }
 function mapBytes(s, lower) {
-	let r = "";
-	for (let i = 0; i < s.length; i++) {
-		const c = s.charCodeAt(i);
-		if (lower && c >= 65 && c <= 90) r += String.fromCharCode(c + 32);
-		else if (!lower && c >= 97 && c <= 122) r += String.fromCharCode(c - 32);
-		else r += s[i];
-	}
-	return r;
+	return lower ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 }
 
 const STRING_DEFS = [

@@ -76,51 +76,69 @@ function tbit(v) {
 	return 0;
 }
 
+// typeTest returns JS code testing that v matches type mask c.
+function typeTest(v, c) {
+	const obj = "(typeof " + v + "===\"object\"&&" + v + "!==null&&(";
+	const tags = [];
+	const parts = [];
+	if (c & 0x1) parts.push(v + "===null");
+	if (c & 0x2) parts.push("typeof " + v + "===\"number\"");
+	if (c & 0x8) parts.push("typeof " + v + "===\"boolean\"");
+	if (c & 0x10) parts.push("typeof " + v + "===\"string\"");
+	if (c & 0x300) parts.push("typeof " + v + "===\"function\"");
+	if (c & 0x4) tags.push(FLT);
+	if (c & 0x20) tags.push(TBL);
+	if (c & 0x40) tags.push(ARR);
+	if (c & 0x400) tags.push(GEN);
+	if (c & 0x4000) tags.push(CLS);
+	if (c & 0x8000) tags.push(INST);
+	if (c & 0x10000) tags.push(WREF);
+	if (tags.length > 0) parts.push(obj + tags.map((t) => v + ".Āt===" + t).join("||") + "))");
+	if (c & 0x80) parts.push("(typeof " + v + "===\"object\"&&" + v + "!==null&&" + v + ".Āt===undefined)");
+	return parts.length === 0 ? "false" : parts.join("||");
+}
+
+// natFactories caches, per shape, a factory making checked wrappers.
+const natFactories = new Map();
+function natFactory(pc, tc, max) {
+	const key = pc + "|" + (tc === null ? "" : tc.join(",")) + "|" + max;
+	let f = natFactories.get(key);
+	if (f !== undefined) return f;
+	const params = ["self"];
+	for (let i = 1; i < max; i++) params.push("a" + i);
+	const args = params.slice();
+	if (pc > 0) params.push("$x");
+	const conds = [];
+	const min = pc > 0 ? pc : -pc;
+	if (pc > 0 && max > 1) conds.push("a" + (max - 1) + "===undefined");
+	if (pc > 0) conds.push("$x!==undefined");
+	if (pc < 0 && min > 1) conds.push("a" + (min - 1) + "===undefined");
+	for (let i = 0; i < max && tc !== null && i < tc.length; i++) {
+		if (tc[i] === -1) continue;
+		const v = args[i];
+		const t = "!(" + typeTest(v, tc[i]) + ")";
+		conds.push(i === 0 || i < min ? t : "(" + v + "!==undefined&&" + t + ")");
+	}
+	const given = args.slice(1).concat(pc > 0 ? ["$x"] : []).join(",");
+	let body = "";
+	if (conds.length > 0) body += "if(" + conds.join("||") + ")checkArgs(pc,tc,self,[" + given + "].filter((x)=>x!==undefined));\n";
+	body += "const r=fn(" + args.join(",") + ");\nreturn r===undefined?null:r;";
+	f = new Function("fn", "pc", "tc", "checkArgs", "return function(" + params.join(",") + "){\n" + body + "\n};");
+	natFactories.set(key, f);
+	return f;
+}
+
 // nat declares a native function: pc is 3.0.4's nparamscheck (exact count
 // including `this` when > 0, minimum when < 0, unchecked when 0) and mask
 // its type mask. max, when given, is the most arguments (with `this`) the
-// function looks at, which lets the wrapper avoid rest parameters; fn then
-// sees unpassed arguments as undefined.
+// function looks at: the wrapper then has fixed parameters (generated and
+// compiled once per shape) and fn sees unpassed arguments as undefined.
 function nat(name, pc, mask, fn, max) {
 	const tc = mask ? compileMask(mask) : null;
-	const m = (i) => (tc !== null && i < tc.length) ? tc[i] : -1;
-	const c0 = m(0), c1 = m(1), c2 = m(2), c3 = m(3);
-	const k0 = c0 !== -1, k1 = c1 !== -1, k2 = c2 !== -1, k3 = c3 !== -1;
 	if (max === undefined && pc > 0) max = pc;
 	let w;
-	if (pc >= 0 && max === 1) {
-		w = function (self, $x) {
-			if ((pc === 1 && $x !== undefined) || (k0 && !(tbit(self) & c0))) checkArgs(pc, tc, self, $x === undefined ? [] : [$x]);
-			const r = fn(self);
-			return r === undefined ? null : r;
-		};
-	} else if (max === 2 && pc >= -2) {
-		w = function (self, a, $x) {
-			if ((pc === 2 && (a === undefined || $x !== undefined)) || (pc === -2 && a === undefined) ||
-				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1))) {
-				checkArgs(pc, tc, self, a === undefined ? [] : ($x === undefined ? [a] : [a, $x]));
-			}
-			const r = fn(self, a);
-			return r === undefined ? null : r;
-		};
-	} else if (max === 3 && pc >= -3) {
-		w = function (self, a, b, $x) {
-			if ((pc === 3 && (b === undefined || $x !== undefined)) || (pc < 0 && (pc <= -2 && a === undefined || pc === -3 && b === undefined)) ||
-				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1)) || (k2 && b !== undefined && !(tbit(b) & c2))) {
-				checkArgs(pc, tc, self, [a, b, $x].filter((x) => x !== undefined));
-			}
-			const r = fn(self, a, b);
-			return r === undefined ? null : r;
-		};
-	} else if (max === 4 && pc >= -4) {
-		w = function (self, a, b, c, $x) {
-			if ((pc === 4 && (c === undefined || $x !== undefined)) || (pc < 0 && (pc <= -2 && a === undefined || pc <= -3 && b === undefined || pc === -4 && c === undefined)) ||
-				(k0 && !(tbit(self) & c0)) || (k1 && a !== undefined && !(tbit(a) & c1)) || (k2 && b !== undefined && !(tbit(b) & c2)) || (k3 && c !== undefined && !(tbit(c) & c3))) {
-				checkArgs(pc, tc, self, [a, b, c, $x].filter((x) => x !== undefined));
-			}
-			const r = fn(self, a, b, c);
-			return r === undefined ? null : r;
-		};
+	if (max !== undefined && (pc >= 0 || -pc <= max)) {
+		w = natFactory(pc, tc, max)(fn, pc, tc, checkArgs);
 	} else {
 		w = function (self, ...args) {
 			checkArgs(pc, tc, self, args);

@@ -65,17 +65,130 @@ function split(s, seps) {
 	return A(out);
 }
 
-// format is 3.0.4's format(); Go does the printf work. Floats are passed
-// as their values in a one-element array so Go can tell them from integers.
-function format(fmt, ...args) {
-	for (let i = 0; i < args.length; i++) {
-		const v = args[i];
-		if (typeof v === "object" && v !== null) args[i] = v.Āt === FLT ? [v.Āv] : false;
-		else if (typeof v === "boolean") args[i] = false;
+// format is 3.0.4's format(). Format strings are parsed once and cached;
+// integers and strings are formatted here, floats by Go (C's %f/%g/%e
+// rounding and spellings).
+const formatCache = new Map();
+function parseFormat(fmt) {
+	let f = formatCache.get(fmt);
+	if (f !== undefined) return f;
+	const z = fmt.indexOf("\0");
+	const src = z >= 0 ? fmt.slice(0, z) : fmt;
+	f = [];
+	let lit = "";
+	const isD = (c) => c >= "0" && c <= "9";
+	for (let n = 0; n < src.length;) {
+		const c = src[n];
+		if (c !== "%") { lit += c; n++; continue; }
+		if (src[n + 1] === "%") { lit += "%"; n += 2; continue; }
+		if (lit !== "") { f.push(lit); lit = ""; }
+		n++;
+		const start = n;
+		const spec = { flags: "", width: 0, prec: 0, hasPrec: false, verb: "", err: null, text: "" };
+		while (n < src.length && "-+ #0".indexOf(src[n]) >= 0) n++;
+		spec.flags = src.slice(start, n);
+		let w = n;
+		while (n < src.length && isD(src[n])) {
+			n++;
+			if (n - w >= 3 && spec.err === null) spec.err = "width format too long";
+		}
+		spec.width = +src.slice(w, n) || 0;
+		if (src[n] === ".") {
+			n++;
+			spec.hasPrec = true;
+			w = n;
+			while (n < src.length && isD(src[n])) {
+				n++;
+				if (n - w >= 3 && spec.err === null) spec.err = "precision format too long";
+			}
+			spec.prec = +src.slice(w, n) || 0;
+		}
+		if (spec.err === null && n - start > 20) spec.err = "format too long";
+		const v = n < src.length ? src[n] : "";
+		if (spec.err === null && "sidouxXcfgGeE".indexOf(v) < 0 || v === "") spec.err = spec.err === null ? "invalid format" : spec.err;
+		spec.verb = v;
+		spec.text = "%" + src.slice(start, n + 1);
+		n++;
+		f.push(spec);
+		if (spec.err !== null) break;
 	}
-	const r = host.format(fmt, ...args);
-	if (typeof r !== "string") err(r.error);
-	return r;
+	if (lit !== "") f.push(lit);
+	if (formatCache.size > 512) formatCache.clear();
+	formatCache.set(fmt, f);
+	return f;
+}
+function padTo(s, spec, numeric) {
+	if (s.length >= spec.width) return s;
+	const fill = spec.width - s.length;
+	if (spec.flags.indexOf("-") >= 0) return s + " ".repeat(fill);
+	if (numeric && spec.flags.indexOf("0") >= 0 && !spec.hasPrec) {
+		let pre = 0;
+		if (s[0] === "-" || s[0] === "+" || s[0] === " ") pre = 1;
+		if (s[pre] === "0" && (s[pre + 1] === "x" || s[pre + 1] === "X")) pre += 2;
+		return s.slice(0, pre) + "0".repeat(fill) + s.slice(pre);
+	}
+	return " ".repeat(fill) + s;
+}
+function fmtInt(spec, i) {
+	const v = spec.verb;
+	if (v === "c") return padTo(String.fromCharCode(i & 0xFF), spec, false);
+	let digits, sign = "", prefix = "";
+	switch (v) {
+		case "d": case "i":
+			if (i < 0) { sign = "-"; digits = (-i).toString(); if (i === -2147483648) digits = "2147483648"; }
+			else { digits = i.toString(); if (spec.flags.indexOf("+") >= 0) sign = "+"; else if (spec.flags.indexOf(" ") >= 0) sign = " "; }
+			break;
+		case "u": digits = (i >>> 0).toString(); break;
+		case "o": digits = (i >>> 0).toString(8); break;
+		default:
+			digits = (i >>> 0).toString(16);
+			if (v === "X") digits = digits.toUpperCase();
+			if (spec.flags.indexOf("#") >= 0 && i !== 0) prefix = "0" + v;
+	}
+	if (spec.hasPrec) {
+		if (spec.prec === 0 && i === 0) digits = "";
+		while (digits.length < spec.prec) digits = "0" + digits;
+	}
+	if (v === "o" && spec.flags.indexOf("#") >= 0 && digits[0] !== "0") digits = "0" + digits;
+	return padTo(sign + prefix + digits, spec, true);
+}
+function format(fmt, args) {
+	const f = parseFormat(fmt);
+	let out = "", next = 0;
+	for (let i = 0; i < f.length; i++) {
+		const spec = f[i];
+		if (typeof spec === "string") { out += spec; continue; }
+		if (next >= args.length) err("not enough paramters for the given format string");
+		if (spec.err !== null) err(spec.err);
+		const a = args[next++];
+		switch (spec.verb) {
+			case "s": {
+				if (typeof a !== "string") err("string expected for the specified format");
+				let t = a;
+				const z = t.indexOf("\0");
+				if (z >= 0) t = t.slice(0, z);
+				if (spec.hasPrec && spec.prec < t.length) t = t.slice(0, spec.prec);
+				out += padTo(t, spec, false);
+				break;
+			}
+			case "f": case "g": case "G": case "e": case "E": {
+				let x;
+				if (typeof a === "number") x = fround(a);
+				else if (isFloat(a)) x = a.Āv;
+				else err("float expected for the specified format");
+				out += host.format1(spec.text, x);
+				break;
+			}
+			default: {
+				let n;
+				if (typeof a === "number") n = a;
+				else if (isFloat(a)) n = f2i(a.Āv);
+				else err("integer expected for the specified format");
+				out += fmtInt(spec, n);
+			}
+		}
+	}
+	return out;
 }
 
 function nowSec() { return host.now(); }
@@ -161,7 +274,6 @@ function installRoot(opts) {
 	tRawSet(R, "_intsize_", 4);
 	tRawSet(R, "_floatsize_", 4);
 	const sdefs = [
-		["format", -2, ".s", (s, f, ...a) => format(f, ...a)],
 		["strip", 2, ".s", (s, x) => strip(x, true, true)],
 		["lstrip", 2, ".s", (s, x) => strip(x, true, false)],
 		["rstrip", 2, ".s", (s, x) => strip(x, false, true)],
@@ -174,6 +286,16 @@ function installRoot(opts) {
 		}, 3],
 	];
 	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
+	// format takes any number of arguments: its wrapper is written out
+	const fmt = function (self, f, ...a) {
+		if (f === undefined) arityErr();
+		if (typeof f !== "string") paramTypeErr(1, 0x10, f);
+		return format(f, a);
+	};
+	fmt.Ān = "format";
+	fmt.Āpc = -2;
+	fmt.Ātc = compileMask(".s");
+	tRawSet(R, "format", fmt);
 	tRawSet(R, "regexp", regexpClass());
 	const md = mathDefs();
 	for (const d of md) d.push(nat(d[0], d[1], d[2], d[3]));

@@ -250,7 +250,8 @@ function tClear(t) {
 // it sets nextKey/nextVal and returns the following position, or -1.
 let nextKey = null, nextVal = null;
 function tNext(t, i) {
-	const L = layout(t.Āo);
+	const o = t.Āo;
+	const L = (o.lay !== null && (o.sh || o.lk.length === 0)) ? o.lay : layout(o);
 	const ks = L.ks, size = L.size;
 	while (i < size) {
 		const k = ks[i];
