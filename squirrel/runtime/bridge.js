@@ -58,6 +58,17 @@ function utf8Decode(s) {
 	return out;
 }
 
+// host classes: the prototype of the objects a host class's constructor
+// returns -> the Squirrel class that wraps them
+const hostProtos = new Map();
+function wrapHost(C, h) {
+	const inst = newInst(C);
+	inst.Āh = h;
+	fromHost.set(h, inst);
+	toHost.set(inst, h);
+	return inst;
+}
+
 function toSq(v) {
 	switch (typeof v) {
 		case "undefined": return null;
@@ -75,6 +86,8 @@ function toSq(v) {
 	const known = fromHost.get(v);
 	if (known !== undefined) return known;
 	if (Array.isArray(v)) return A(v.map(toSq));
+	const hc = hostProtos.get(Object.getPrototypeOf(v));
+	if (hc !== undefined) return wrapHost(hc, v);
 	const t = newTable(0);
 	fromHost.set(v, t);
 	toHost.set(t, v);
@@ -95,7 +108,7 @@ function toSq(v) {
 // and the host sees its own object as `this`.
 function hostFunc(fn, obj) {
 	const w = function (self, ...args) {
-		const r = fn.apply(obj, args.map(toJS));
+		const r = fn.apply(obj, args.map((a) => toJS(a)));
 		return toSq(r);
 	};
 	w.Ān = fn.name || "native";
@@ -180,8 +193,33 @@ function getRoot(name) {
 	return v === undefined ? undefined : toJS(v);
 }
 function onRoot(f) { rootSetters.push(f); }
+
+// hostClass installs a class implemented by the host: the constructor
+// creates the host object, methods forward to it.
+function hostClass(name, ctor, methods, typeName) {
+	const C = newClass(null, null);
+	newMember(C, "constructor", nat("constructor", -1, null, (self, ...args) => {
+		const h = ctor(...args.map((a) => toJS(a)));
+		if (typeof h === "object" && h !== null) {
+			hostProtos.set(Object.getPrototypeOf(h), C);
+			self.Āh = h;
+			fromHost.set(h, self);
+			toHost.set(self, h);
+		}
+	}), null, false);
+	for (const m of methods) {
+		newMember(C, utf8Encode(m), nat(m, -1, null, (self, ...args) => {
+			const h = self.Āh;
+			if (h === undefined) err("the object has no host value");
+			return toSq(h[m](...args.map((a) => toJS(a))));
+		}), null, false);
+	}
+	if (typeName) newMember(C, "_typeof", nat("_typeof", 1, null, () => utf8Encode(typeName)), null, false);
+	tRawSet(ROOT, utf8Encode(name), C);
+	return C;
+}
 // rootValue returns a root slot's raw Squirrel value (undefined if absent).
 function rootValue(name) { return tRawGet(ROOT, utf8Encode(name)); }
 function errorText(e) { return e instanceof Error ? e.message : utf8Decode(str(e)); }
 
-Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, rootValue, onRoot, errorText });
+Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, rootValue, onRoot, errorText, hostClass });
