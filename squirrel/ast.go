@@ -290,6 +290,7 @@ type funcDef struct {
 	lambda    bool // @(...) expr: body is a single return
 	generator bool // contains yield
 	usesBase  bool
+	suspends  bool // calls suspend() directly: gets a coroutine twin for threads
 	usesThis  bool // reads slots of `this` (bare names), so needs the lookup object
 	endLine   int
 	id        int // index in the program's function table

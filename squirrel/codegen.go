@@ -17,7 +17,7 @@ var helperNames = []string{
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
-	"newTable", "callee", "SD",
+	"newTable", "callee", "SD", "SUSPEND",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled
@@ -53,6 +53,7 @@ type fnGen struct {
 	pinned  int
 	parent  *fnGen
 	tail    bool // has self tail calls: the body is wrapped in a loop
+	co      bool // generating the coroutine twin: suspend() yields
 }
 
 func (g *codegen) tmp() string {
@@ -160,10 +161,30 @@ func jsFuncName(f *funcDef) string {
 	return f.name
 }
 
-// function generates a function expression for f.
+// function generates a function expression for f. A function that calls
+// suspend() directly also gets a generator twin (Āco) that threads run, in
+// which those calls yield.
 func (g *codegen) function(f *funcDef) string {
+	if !f.suspends || f.generator {
+		return g.functionMode(f, false, jsFuncName(f))
+	}
+	p := g.pinOuter("p")
+	main := g.functionMode(f, false, jsFuncName(f))
+	twin := g.functionMode(f, true, p)
+	return "(()=>{const " + p + "=" + main + ";" + p + ".Āco=" + twin + ";return " + p + ";})()"
+}
+
+// pinOuter names a value in the enclosing function's scope.
+func (g *codegen) pinOuter(base string) string {
+	if g.fn == nil {
+		return "$" + base + "0"
+	}
+	return g.pin(base)
+}
+
+func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	saved := g.fn
-	fg := &fnGen{def: f, jsName: jsFuncName(f), parent: saved}
+	fg := &fnGen{def: f, jsName: jsName, parent: saved, co: co}
 	g.fn = fg
 	var body strings.Builder
 	for _, s := range f.body {
@@ -173,7 +194,11 @@ func (g *codegen) function(f *funcDef) string {
 
 	var b strings.Builder
 	b.WriteString(marker(f.p))
-	b.WriteString("function " + fg.jsName + "(self")
+	if co {
+		b.WriteString("function*(self")
+	} else {
+		b.WriteString("function " + fg.jsName + "(self")
+	}
 	for _, p := range f.params {
 		b.WriteString("," + p.js)
 	}
@@ -236,7 +261,7 @@ func (g *codegen) function(f *funcDef) string {
 		b.WriteString("return null;\n}")
 	}
 	code := b.String()
-	if len(f.defaults) > 0 {
+	if len(f.defaults) > 0 && !co {
 		defs := make([]string, len(f.defaults))
 		for i, d := range f.defaults {
 			defs[i] = g.expr(d).code

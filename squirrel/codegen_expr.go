@@ -438,15 +438,22 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 // callArgs compiles call arguments into simple values (evaluated in order,
 // after the callee), returning their setup code and ",a1,a2..." for the call.
 func (g *codegen) callArgs(list []expr) ([]string, string) {
-	var setup []string
+	setup, vals := g.callArgList(list)
 	var b strings.Builder
-	for _, a := range list {
-		s, v := g.hold(g.exprMoved(a, nil))
-		setup = append(setup, s)
+	for _, v := range vals {
 		b.WriteByte(',')
 		b.WriteString(v)
 	}
 	return setup, b.String()
+}
+
+func (g *codegen) callArgList(list []expr) (setup, vals []string) {
+	for _, a := range list {
+		s, v := g.hold(g.exprMoved(a, nil))
+		setup = append(setup, s)
+		vals = append(vals, v)
+	}
+	return setup, vals
 }
 
 // string delegate methods, for the string receiver fast path
@@ -488,6 +495,22 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 		} else {
 			if name, ok := staticKey(fn); ok && name == "callee" && fn.bare && len(x.args) == 0 {
 				return marker(x.p) + "$callee(self," + g.fn.jsName + ")", kindUnknown
+			}
+			if name, ok := staticKey(fn); ok && name == "suspend" && fn.bare && g.fn.co {
+				// in a thread's coroutine: the built-in suspend yields
+				setup = append(setup, f+"="+g.expr(fn).code)
+				as, vals := g.callArgList(x.args)
+				setup = append(setup, as...)
+				v := "null"
+				if len(vals) > 0 {
+					v = vals[0]
+				}
+				args := ""
+				for _, a := range vals {
+					args += "," + a
+				}
+				setup = append(setup, "("+f+"===$SUSPEND?(yield "+v+"):"+marker(x.p)+"$call("+f+",self"+args+"))")
+				return seq(setup...), kindUnknown
 			}
 			setup = append(setup, f+"="+g.expr(fn).code)
 		}

@@ -200,6 +200,11 @@ func (p *parser) prefixed() expr {
 				}
 			}
 			p.lex()
+			if ix, ok := x.(*index); ok && ix.bare {
+				if k, ok := ix.key.(*strLit); ok && k.v == "suspend" {
+					p.fs.def.suspends = true
+				}
+			}
 			x = &callExpr{p: at, fn: x, args: args, method: method}
 		default:
 			return x

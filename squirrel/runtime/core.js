@@ -21,7 +21,7 @@
 "use strict";
 const $ = Object.create(null);
 const fround = Math.fround, imul = Math.imul, trunc = Math.trunc;
-const TBL = 1, ARR = 2, INST = 3, CLS = 4, FLT = 5, GEN = 6, WREF = 7;
+const TBL = 1, ARR = 2, INST = 3, CLS = 4, FLT = 5, GEN = 6, WREF = 7, THR = 8;
 
 function proto(tag) {
 	const p = Object.create(null);
@@ -32,10 +32,13 @@ function proto(tag) {
 // writes) is the field set of everything else.
 const WTBL = Object.create(null), NOW = Object.create(null);
 const TP = proto(TBL), DTP = proto(TBL), AP = proto(ARR), FP = proto(FLT),
-	CLP = proto(CLS), GP = proto(GEN), WP = proto(WREF), IPP = Object.create(null),
+	CLP = proto(CLS), GP = proto(GEN), WP = proto(WREF), THP = proto(THR), IPP = Object.create(null),
 	EMPTY = Object.create(null);
 TP.Ād = null; TP.Āw = WTBL; DTP.Āw = WTBL;
-AP.Āw = NOW; FP.Āw = NOW; CLP.Āw = NOW; GP.Āw = NOW; WP.Āw = NOW; EMPTY.Āw = NOW;
+// Āx: lookups that miss must go through the slow path (delegates, _get,
+// default delegates of non-objects) before falling back to the root table
+DTP.Āx = true; EMPTY.Āx = true;
+AP.Āw = NOW; FP.Āw = NOW; CLP.Āw = NOW; GP.Āw = NOW; WP.Āw = NOW; THP.Āw = NOW; EMPTY.Āw = NOW;
 
 function SqFloat(v) { this.Āv = v; }
 SqFloat.prototype = FP;
@@ -86,6 +89,7 @@ function typeName(x) {
 				case FLT: return "float";
 				case GEN: return "generator";
 				case WREF: return "weakref";
+				case THR: return "thread";
 			}
 			return x.Āt === undefined ? "userdata" : "userdata";
 	}

@@ -61,7 +61,7 @@ function checkArgs(pc, tc, self, args) {
 	}
 }
 
-const TBITS = [0, 0x20, 0x40, 0x8000, 0x4000, 0x4, 0x400, 0x10000];
+const TBITS = [0, 0x20, 0x40, 0x8000, 0x4000, 0x4, 0x400, 0x10000, 0x1000];
 // tbit is the type's bit in a 3.0.4 type mask.
 function tbit(v) {
 	switch (typeof v) {
@@ -93,6 +93,7 @@ function typeTest(v, c) {
 	if (c & 0x4000) tags.push(CLS);
 	if (c & 0x8000) tags.push(INST);
 	if (c & 0x10000) tags.push(WREF);
+	if (c & 0x1000) tags.push(THR);
 	if (tags.length > 0) parts.push(obj + tags.map((t) => v + ".Āt===" + t).join("||") + "))");
 	if (c & 0x80) parts.push("(typeof " + v + "===\"object\"&&" + v + "!==null&&" + v + ".Āt===undefined)");
 	return parts.length === 0 ? "false" : parts.join("||");
@@ -307,4 +308,66 @@ const DD_WEAKREF = ddTable([
 	["tostring", 1, ".", (x) => str(x)],
 ]);
 
-Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv });
+// ---- threads ----
+// A thread runs a function as a coroutine. suspend() is supported where the
+// thread's own function calls it directly: such functions are compiled with
+// a generator twin (Āco) whose suspend() calls yield. A suspend() reached
+// any other way fails.
+
+function Thread(f) {
+	this.Āf = f;
+	this.Āst = "idle";
+	this.Āg = null;
+}
+Thread.prototype = THP;
+function threadStep(th, v) {
+	th.Āst = "running";
+	let r;
+	try {
+		r = th.Āg.next(v);
+	} catch (e) {
+		th.Āst = "idle";
+		th.Āg = null;
+		throw e;
+	}
+	if (r.done) {
+		th.Āst = "idle";
+		th.Āg = null;
+		return r.value === undefined ? null : r.value;
+	}
+	th.Āst = "suspended";
+	return r.value;
+}
+function threadCall(th, ...args) {
+	if (th.Āst !== "idle") err("cannot call a " + th.Āst + " thread");
+	const f = th.Āf;
+	const co = typeof f === "function" ? f.Āco : undefined;
+	if (co !== undefined) {
+		th.Āg = co(ROOT, ...args);
+		return threadStep(th, undefined);
+	}
+	th.Āst = "running";
+	try {
+		return call(f, ROOT, ...args);
+	} finally {
+		th.Āst = "idle";
+	}
+}
+function threadWakeup(th, ...v) {
+	switch (th.Āst) {
+		case "idle": err("cannot wakeup a idle thread");
+		case "running": err("cannot wakeup a running thread");
+	}
+	return threadStep(th, v.length > 0 ? v[0] : null);
+}
+const SUSPEND = nat("suspend", -1, null, () => err("suspend() works only in a thread's own function (not in a function it calls)"));
+const DD_THREAD = ddTable([
+	["call", -1, "v", threadCall],
+	["wakeup", -1, "v", threadWakeup],
+	["getstatus", 1, "v", (th) => th.Āst],
+	["weakref", 1, null, (x) => weakref(x)],
+	["tostring", 1, ".", (x) => str(x)],
+]);
+for (const k in DD_THREAD) THP[k] = DD_THREAD[k];
+
+Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv, SUSPEND });

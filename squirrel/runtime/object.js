@@ -121,6 +121,7 @@ function ddelGet(o, k) {
 				case FLT: dd = DD_NUMBER; break;
 				case GEN: dd = DD_GENERATOR; break;
 				case WREF: dd = DD_WEAKREF; break;
+				case THR: dd = DD_THREAD; break;
 				default: return NOTFOUND;
 			}
 			break;

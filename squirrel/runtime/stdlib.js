@@ -261,6 +261,7 @@ function installRoot(opts) {
 		}, 3],
 		["type", 2, null, (s, x) => typeName(x)],
 		["callee", 0, null, () => err("no closure in the calls stack")],
+		["newthread", 2, ".c", (s, f) => new Thread(f)],
 		["collectgarbage", 0, null, () => 0],
 	];
 	if (opts.print) {
@@ -268,6 +269,7 @@ function installRoot(opts) {
 		defs.splice(5, 0, ["error", 2, null, (s, x) => { host.printErr(str(x)); }]);
 	}
 	for (const d of defs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
+	tRawSet(R, "suspend", SUSPEND);
 	tRawSet(R, "_versionnumber_", 304);
 	tRawSet(R, "_version_", "Squirrel 3.0.4 stable");
 	tRawSet(R, "_charsize_", 1);
