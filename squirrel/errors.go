@@ -55,7 +55,7 @@ func squirrelFrames(ex *goja.Exception) []Frame {
 	var out []Frame
 	for _, f := range ex.Stack() {
 		p := f.Position()
-		if p.Filename == "" || p.Filename == "squirrel-runtime.js" || p.Line <= 0 {
+		if p.Filename == "" || p.Filename == "squirrel-runtime.js" || strings.HasPrefix(p.Filename, "<") || p.Line <= 0 {
 			continue
 		}
 		name := f.FuncName()
