@@ -123,6 +123,17 @@ func (r *Runtime) load(prg *goja.Program) (goja.Value, error) {
 	return factory(goja.Undefined(), r.sq)
 }
 
+// Compile compiles source for this runtime: like the package-level Compile,
+// but constants and enums declared by programs already loaded here are
+// visible, as in 3.0.4, where the const table belongs to the VM.
+func (r *Runtime) Compile(name string, src []byte) (*Program, error) {
+	list, err := r.helper("constList")(goja.Undefined())
+	if err != nil {
+		return nil, r.wrapError(err)
+	}
+	return compileUnit(name, src, exportConsts(list))
+}
+
 // Run executes a program's main chunk with the root table as `this`. It
 // returns the chunk's return value (converted to plain JavaScript), or an
 // error: *Error for a Squirrel exception that was not caught.
