@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dop251/goja"
 )
@@ -40,9 +39,6 @@ func fromBytes(s string) string {
 	}
 	return s
 }
-
-// isUTF8Text reports whether bytes decode as UTF-8 (used by the bridge).
-func isUTF8Text(s string) bool { return utf8.ValidString(s) }
 
 // cFloat formats like C's printf with the given format verb and precision,
 // including its spellings of infinities and NaN (x87 NaNs are negative).
@@ -86,28 +82,6 @@ func (r *Runtime) hostObject() *goja.Object {
 	set("format1", func(c goja.FunctionCall) goja.Value { // one float conversion
 		s, _ := cFormat(c.Argument(0).String(), []any{map[string]any{"f": c.Argument(1).ToFloat()}})
 		return vm.ToValue(s)
-	})
-	set("format", func(c goja.FunctionCall) goja.Value {
-		args := make([]any, len(c.Arguments)-1)
-		for i, a := range c.Arguments[1:] {
-			switch v := a.Export().(type) {
-			case int64, float64:
-				args[i] = v
-			case string:
-				args[i] = v
-			case []any: // a float
-				if len(v) == 1 {
-					args[i] = map[string]any{"f": v[0]}
-				}
-			}
-		}
-		s, err := cFormat(str(c, 0), args)
-		if err != "" {
-			res := vm.NewObject()
-			_ = res.Set("error", err)
-			return res
-		}
-		return vm.ToValue(fromBytes(s))
 	})
 	set("now", func(goja.FunctionCall) goja.Value { return vm.ToValue(int32(r.opts.Now().Unix())) })
 	set("clock", func(goja.FunctionCall) goja.Value {

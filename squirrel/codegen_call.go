@@ -1,0 +1,142 @@
+package squirrel
+
+import (
+	"strings"
+)
+
+// Calls: argument evaluation order, method receivers, the class
+// constructor fast path and inlined built-in methods.
+
+// ---- calls ----
+
+// callArgs compiles call arguments into simple values (evaluated in order,
+// after the callee), returning their setup code and ",a1,a2..." for the call.
+func (g *codegen) callArgs(list []expr) ([]string, string) {
+	setup, vals := g.callArgList(list)
+	var b strings.Builder
+	for _, v := range vals {
+		b.WriteByte(',')
+		b.WriteString(v)
+	}
+	return setup, b.String()
+}
+
+func (g *codegen) callArgList(list []expr) (setup, vals []string) {
+	for _, a := range list {
+		s, v := g.hold(g.exprMoved(a, nil))
+		setup = append(setup, s)
+		vals = append(vals, v)
+	}
+	return setup, vals
+}
+
+// string delegate methods, for the string receiver fast path
+var stringMethods = map[string]bool{
+	"len": true, "tointeger": true, "tofloat": true, "tostring": true, "slice": true,
+	"find": true, "tolower": true, "toupper": true, "weakref": true,
+}
+
+func (g *codegen) call(x *callExpr) string {
+	code, _ := g.callKind(x)
+	return code
+}
+
+// callKind compiles a call and tells what kind its result provably is.
+func (g *codegen) callKind(x *callExpr) (string, valueKind) {
+	f := g.tmp()
+	var setup []string
+	thisv := "self"
+	switch fn := x.fn.(type) {
+	case *index:
+		if x.method && !isThisObj(fn) {
+			objv := g.expr(fn.obj)
+			so, ov := g.hold(objv)
+			setup = append(setup, so)
+			thisv = ov
+			if name, ok := staticKey(fn); ok {
+				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
+					return seq(append(setup, code)...), k
+				}
+				read := g.dotRead(ov, objv.kind, name, fn.p)
+				if stringMethods[name] {
+					read = "(typeof " + ov + "===\"string\"?" + prop("$SD", name) + ":" + read + ")"
+				}
+				setup = append(setup, f+"="+read)
+			} else {
+				k := g.expr(fn.key)
+				setup = append(setup, f+"="+marker(fn.p)+"$gk("+ov+","+k.code+")")
+			}
+		} else {
+			if name, ok := staticKey(fn); ok && name == "callee" && fn.bare && len(x.args) == 0 {
+				return marker(x.p) + "$callee(self," + g.fn.jsName + ")", kindUnknown
+			}
+			if name, ok := staticKey(fn); ok && name == "suspend" && fn.bare && g.fn.co {
+				// in a thread's coroutine: the built-in suspend yields
+				setup = append(setup, f+"="+g.expr(fn).code)
+				as, vals := g.callArgList(x.args)
+				setup = append(setup, as...)
+				v := "null"
+				if len(vals) > 0 {
+					v = vals[0]
+				}
+				args := ""
+				for _, a := range vals {
+					args += "," + a
+				}
+				setup = append(setup, "("+f+"===$SUSPEND?(yield "+v+"):"+marker(x.p)+"$call("+f+",self"+args+"))")
+				return seq(setup...), kindUnknown
+			}
+			setup = append(setup, f+"="+g.expr(fn).code)
+		}
+	case *varRef:
+		if fn.v.kind == kindFunc {
+			as, args := g.callArgs(x.args)
+			return seq(append(as, marker(x.p)+fn.v.js+"(self"+args+")")...), kindUnknown
+		}
+		f = fn.v.js
+	default:
+		setup = append(setup, f+"="+g.expr(fn).code)
+	}
+	as, args := g.callArgs(x.args)
+	setup = append(setup, as...)
+	call := "(typeof " + f + "===\"function\"?" + marker(x.p) + f + "(" + thisv + args + "):"
+	if len(x.args) <= 8 {
+		k := g.tmp()
+		call += "(" + f + "!==null&&typeof " + f + "===\"object\"&&(" + k + "=" + f + ".Ānew)!==undefined)?" + marker(x.p) + k + "(" + strings.TrimPrefix(args, ",") + "):"
+	}
+	call += marker(x.p) + "$call(" + f + "," + thisv + args + "))"
+	setup = append(setup, call)
+	return seq(setup...), kindUnknown
+}
+
+// builtinCall inlines a few array and string methods on receivers that are
+// provably arrays or strings at run time (neither can have slots of its
+// own, so the method is always the built-in one); other receivers take the
+// general path.
+func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr) (string, valueKind, bool) {
+	if x.plain {
+		return "", 0, false
+	}
+	fn := x.fn.(*index)
+	switch {
+	case name == "len" && len(x.args) == 0 && ok == kindArray:
+		return "(" + ov + ".Āa.length)", kindInt, true
+	case name == "len" && len(x.args) == 0 && ok == kindString:
+		return "(" + ov + ".length)", kindInt, true
+	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
+		av := g.expr(x.args[0])
+		s, v := g.hold(av)
+		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), kindUnknown, true
+	case name == "len" && len(x.args) == 0:
+		a := g.tmp()
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		return "(typeof " + ov + "===\"string\"?" + ov + ".length:(typeof " + ov + "===\"object\"&&" + ov + "!==null&&(" + a + "=" + ov + ".Āa)!==undefined)?" + a + ".length:" + general + ")", kindUnknown, true
+	case (name == "push" || name == "append") && len(x.args) == 1:
+		a := g.tmp()
+		av := g.expr(x.args[0])
+		s, v := g.hold(av)
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
+		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
+	}
+	return "", 0, false
+}

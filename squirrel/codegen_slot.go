@@ -1,0 +1,291 @@
+package squirrel
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Slot access: reads and writes of obj[key], obj.key and bare names, with
+// the inline fast paths for tables, instances and arrays.
+
+// ---- slots ----
+
+// isThisObj reports whether an index reads a slot of `this` (written or
+// implicit), which falls back to the root table.
+func isThisObj(x *index) bool {
+	if x.bare {
+		return true
+	}
+	r, ok := x.obj.(*varRef)
+	return ok && r.v.isThis
+}
+
+// staticKey returns the key of x when it is a string literal.
+func staticKey(x *index) (string, bool) {
+	s, ok := x.key.(*strLit)
+	if !ok {
+		return "", false
+	}
+	return s.v, true
+}
+
+// objKey compiles the object and key of an index (object first).
+func (g *codegen) objKey(x *index) (string, string) {
+	o := g.expr(x.obj)
+	k := g.expr(x.key)
+	return o.code, k.code
+}
+
+// slot is an index expression whose object and key have been evaluated
+// into simple JavaScript values.
+type slot struct {
+	x      *index
+	o, k   string    // object and key (o is empty for slots of `this`)
+	ok, kk valueKind // their kinds
+	static bool      // the key is the string literal name
+	name   string
+}
+
+// isObjTest returns code testing that the slot's object is an object, or
+// "" when its kind proves it.
+func (s *slot) isObjTest() string {
+	if s.ok == kindTable || s.ok == kindArray {
+		return ""
+	}
+	return "typeof " + s.o + "===\"object\"&&" + s.o + "!==null"
+}
+
+func and(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "&&")
+}
+
+// slotOf evaluates an index's object and key once.
+func (g *codegen) slotOf(x *index) (setup []string, s *slot) {
+	s = &slot{x: x}
+	s.name, s.static = staticKey(x)
+	if !isThisObj(x) {
+		v := g.expr(x.obj)
+		st, o := g.hold(v)
+		setup = append(setup, st)
+		s.o, s.ok = o, v.kind
+	}
+	if s.static {
+		s.k, s.kk = jsString(s.name), kindString
+	} else {
+		v := g.expr(x.key)
+		st, k := g.hold(v)
+		setup = append(setup, st)
+		s.k, s.kk = k, v.kind
+	}
+	return
+}
+
+// read compiles obj[key] with the inline fast paths.
+func (g *codegen) read(x *index) string {
+	setup, s := g.slotOf(x)
+	return seq(append(setup, g.readSlot(s))...)
+}
+
+// readSlot reads an evaluated slot.
+func (g *codegen) readSlot(s *slot) string {
+	if s.o == "" { // a slot of `this`
+		if s.static {
+			return g.bareRead(s.name, s.x.p)
+		}
+		return marker(s.x.p) + "$gn(self," + s.k + ")"
+	}
+	if s.static {
+		return g.dotRead(s.o, s.ok, s.name, s.x.p)
+	}
+	v, a := g.tmp(), g.tmp()
+	ov, kv := s.o, s.k
+	slow := marker(s.x.p) + "$gk(" + ov + "," + kv + ")"
+	arrPath := "(" + a + "=" + ov + ".Āa)!==undefined&&(" + v + "=" + a + "[" + kv + "])!==undefined"
+	if s.ok == kindArray {
+		arrPath = "(" + v + "=" + ov + ".Āa[" + kv + "])!==undefined"
+	}
+	strPath := "(" + v + "=" + ov + "[" + kv + "])!==undefined"
+	test := s.isObjTest()
+	switch {
+	case s.kk == kindInt || (s.ok == kindArray && s.kk != kindString):
+		if s.kk != kindInt {
+			arrPath = "typeof " + kv + "===\"number\"&&" + arrPath
+		}
+		return "((" + and(test, arrPath) + ")?" + v + ":" + slow + ")"
+	case s.kk == kindString || s.ok == kindTable:
+		if s.kk != kindString {
+			strPath = "typeof " + kv + "===\"string\"&&" + strPath
+		}
+		return "((" + and(test, strPath) + ")?" + v + ":" + slow + ")"
+	}
+	return "((" + and(test, "(typeof "+kv+"===\"number\"?("+arrPath+"):(typeof "+kv+"===\"string\"&&"+strPath+"))") + ")?" + v + ":" + slow + ")"
+}
+
+// bareRead reads slot name of `this`, then the root table.
+func (g *codegen) bareRead(name string, p pos) string {
+	v := g.tmp()
+	slow := marker(p) + "$gn(self," + jsString(name) + ")"
+	first := "(" + v + "=" + prop("$L", name) + ")!==undefined?" + v + ":"
+	if tableDelegateNames[name] {
+		return "(" + first + slow + ")"
+	}
+	return "(" + first + "($L.Āx!==true&&(" + v + "=" + prop("$R", name) + ")!==undefined)?" + v + ":" + slow + ")"
+}
+
+// dotRead reads slot name of the value o (a simple expression of kind ok).
+func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
+	v := g.tmp()
+	s := &slot{o: o, ok: ok}
+	return "((" + and(s.isObjTest(), "("+v+"="+prop(o, name)+")!==undefined") + ")?" +
+		v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
+}
+
+// stored returns the code storing simple value v (of kind k) into a
+// container: weak references are stored as their objects (see rv).
+func stored(v string, k valueKind) string {
+	switch k {
+	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray, kindScalar:
+		return v
+	}
+	if v == "null" || strings.HasPrefix(v, "$F") {
+		return v
+	}
+	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
+}
+
+// writeSlot compiles slot = value (value already compiled, simple, of kind
+// vk); the expression's value is v.
+func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
+	sv := stored(v, vk)
+	p := s.x.p
+	if s.o == "" {
+		if s.static && !tableDelegateNames[s.name] {
+			w := g.tmp()
+			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop(w, s.name) +
+				"===true)?(" + prop("$L", s.name) + "=" + sv + "," + v + "):" + marker(p) + "$sn(self," + s.k + "," + v + "))"
+		}
+		return marker(p) + "$sn(self," + s.k + "," + v + ")"
+	}
+	ov, kv := s.o, s.k
+	slow := marker(p) + "$sk(" + ov + "," + kv + "," + v + ")"
+	test := s.isObjTest()
+	if s.static {
+		if tableDelegateNames[s.name] {
+			return slow
+		}
+		exists := "(" + prop(ov, s.name) + "!==undefined)"
+		if s.ok != kindTable {
+			w := g.tmp()
+			exists = "((" + w + "=" + ov + ".Āw)===$WTBL?" + prop(ov, s.name) + "!==undefined:" + prop(w, s.name) + "===true)"
+		}
+		return "((" + and(test, exists) + ")?(" + prop(ov, s.name) + "=" + sv + "," + v + "):" + slow + ")"
+	}
+	a, w := g.tmp(), g.tmp()
+	arr := "(" + a + "=" + ov + ".Āa)!==undefined&&" + kv + ">=0&&" + kv + "<" + a + ".length"
+	if s.ok == kindArray {
+		arr = kv + ">=0&&" + kv + "<(" + a + "=" + ov + ".Āa).length"
+	}
+	// a string key: an existing slot of a table (not a default delegate
+	// method) or a field of an instance
+	slotOK := "((" + w + "=" + ov + ".Āw)===$WTBL?(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined):" + w + "[" + kv + "]===true)"
+	if s.ok == kindTable {
+		slotOK = "(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined)"
+	}
+	arrSet := "(" + a + "[" + kv + "]=" + sv + "," + v + ")"
+	strSet := "(" + ov + "[" + kv + "]=" + sv + "," + v + ")"
+	switch {
+	case s.kk == kindInt || s.ok == kindArray:
+		if s.kk != kindInt {
+			arr = "typeof " + kv + "===\"number\"&&" + arr
+		}
+		return "((" + and(test, arr) + ")?" + arrSet + ":" + slow + ")"
+	case s.kk == kindString || s.ok == kindTable:
+		if s.kk != kindString {
+			slotOK = "typeof " + kv + "===\"string\"&&" + slotOK
+		}
+		return "((" + and(test, slotOK) + ")?" + strSet + ":" + slow + ")"
+	}
+	body := "(typeof " + kv + "===\"number\"?(" + arr + "?" + arrSet + ":" + slow + "):(typeof " + kv + "===\"string\"&&" + slotOK + ")?" + strSet + ":" + slow + ")"
+	if test == "" {
+		return body
+	}
+	return "(" + test + "?" + body + ":" + slow + ")"
+}
+
+func (g *codegen) assign(x *assign) string {
+	switch t := x.target.(type) {
+	case *varRef:
+		if x.op == '=' {
+			return "(" + t.v.js + "=" + g.exprMoved(x.value, t.v).code + ")"
+		}
+		v := g.expr(x.value)
+		r := g.arith(compoundOp(x.op), val{t.v.js, t.v.kind, true}, v, x.p, "")
+		return "(" + t.v.js + "=" + r.code + ")"
+	case *index:
+		if x.op == tkNewslot {
+			o, k := g.objKey(t)
+			if isThisObj(t) {
+				o = "self"
+			}
+			return marker(x.p) + "$ns(" + o + "," + k + "," + g.expr(x.value).code + ")"
+		}
+		setup, sl := g.slotOf(t)
+		xv := g.expr(x.value)
+		sv, v := g.hold(xv)
+		setup = append(setup, sv)
+		if x.op == '=' {
+			return seq(append(setup, g.writeSlot(sl, v, xv.kind))...)
+		}
+		old := g.readSlot(sl)
+		var r string
+		if x.op == tkModEq {
+			r = marker(x.p) + "$modErr(" + old + "," + v + ")"
+		} else {
+			r = g.arith(compoundOp(x.op), val{old, kindUnknown, false}, val{v, kindUnknown, true}, x.p, "").code
+		}
+		nv := g.tmp()
+		setup = append(setup, nv+"="+r)
+		return seq(append(setup, g.writeSlot(sl, nv, kindInt))...)
+	}
+	panic("codegen: bad assignment target")
+}
+
+func (g *codegen) incDec(x *incDec, used bool) string {
+	d := strconv.Itoa(int(x.delta))
+	switch t := x.target.(type) {
+	case *varRef:
+		js := t.v.js
+		if t.v.kind == kindInt {
+			if !used || x.prefix {
+				return "(" + js + "=(" + js + "+" + d + ")|0)"
+			}
+			o := g.tmp()
+			return "(" + o + "=" + js + "," + js + "=(" + o + "+" + d + ")|0," + o + ")"
+		}
+		if !used || x.prefix {
+			return "(" + js + "=typeof " + js + "===\"number\"?(" + js + "+" + d + ")|0:" + marker(x.p) + "$add(" + js + "," + d + "))"
+		}
+		o := g.tmp()
+		return "(" + o + "=" + js + "," + js + "=typeof " + o + "===\"number\"?(" + o + "+" + d + ")|0:" + marker(x.p) + "$add(" + o + "," + d + ")," + o + ")"
+	case *index:
+		setup, sl := g.slotOf(t)
+		o := g.tmp()
+		setup = append(setup, o+"="+g.readSlot(sl))
+		n := g.tmp()
+		setup = append(setup, n+"=typeof "+o+"===\"number\"?("+o+"+"+d+")|0:"+marker(x.p)+"$add("+o+","+d+")")
+		setup = append(setup, g.writeSlot(sl, n, kindInt))
+		if used && !x.prefix {
+			setup = append(setup, o)
+		} else if used {
+			setup = append(setup, n)
+		}
+		return seq(setup...)
+	}
+	panic("codegen: bad increment target")
+}
