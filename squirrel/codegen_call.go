@@ -58,8 +58,18 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 					return seq(append(setup, code)...), k
 				}
 				read := g.dotRead(ov, objv.kind, name, fn.p)
-				if stringMethods[name] {
+				if stringMethods[name] && objv.kind != kindTable && objv.kind != kindArray {
 					read = "(typeof " + ov + "===\"string\"?" + prop("$SD", name) + ":" + read + ")"
+				}
+				if tableDelegateNames[name] && (objv.kind == kindUnknown || objv.kind == kindScalar || objv.kind == kindTable) {
+					// a table without a delegate or a slot of that name: the
+					// default delegate's method
+					var tests []string
+					if objv.kind != kindTable {
+						tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", ov+".Āw===$WTBL")
+					}
+					tests = append(tests, ov+".Ād===null", prop(ov, name)+"===undefined")
+					read = "((" + and(tests...) + ")?" + prop("$TD", name) + ":" + read + ")"
 				}
 				setup = append(setup, f+"="+read)
 			} else {
@@ -123,6 +133,9 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		return "(" + ov + ".Āa.length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindString:
 		return "(" + ov + ".length)", kindInt, true
+	case name == "len" && len(x.args) == 0 && ok == kindTable:
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		return "((" + ov + ".Ād===null&&" + ov + ".len===undefined)?" + ov + ".Āo.n:" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)

@@ -73,8 +73,7 @@ func (g *codegen) binary(x *binary) val {
 		av, bv := g.expr(x.x), g.expr(x.y)
 		sa, a := g.hold(av)
 		sb, b := g.hold(bv)
-		// a string key in a table: an own slot (a default delegate method
-		// name needs the full check)
+		// a string key in a table: an own slot
 		tests := []string{}
 		if bv.kind != kindTable {
 			tests = append(tests, "typeof "+b+"===\"object\"", b+"!==null", b+".Āw===$WTBL")
@@ -82,8 +81,10 @@ func (g *codegen) binary(x *binary) val {
 		if av.kind != kindString {
 			tests = append(tests, "typeof "+a+"===\"string\"")
 		}
-		tests = append(tests, "$TP["+a+"]===undefined")
-		fast := "((" + and(tests...) + ")?" + b + "[" + a + "]!==undefined:" + marker(x.p) + "$has(" + a + "," + b + "))"
+		fast := "(" + b + "[" + a + "]!==undefined)"
+		if len(tests) > 0 {
+			fast = "((" + and(tests...) + ")?" + b + "[" + a + "]!==undefined:" + marker(x.p) + "$has(" + a + "," + b + "))"
+		}
 		return val{seq(sa, sb, fast), kindBool, false}
 	case tkInstanceof:
 		a, b := g.expr(x.x), g.expr(x.y)

@@ -165,7 +165,7 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	sv := stored(v, vk)
 	p := s.x.p
 	if s.o == "" {
-		if s.static && !tableDelegateNames[s.name] {
+		if s.static {
 			w := g.tmp()
 			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop(w, s.name) +
 				"===true)?(" + prop("$L", s.name) + "=" + sv + "," + v + "):" + marker(p) + "$sn(self," + s.k + "," + v + "))"
@@ -176,9 +176,6 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	slow := marker(p) + "$sk(" + ov + "," + kv + "," + v + ")"
 	test := s.isObjTest()
 	if s.static {
-		if tableDelegateNames[s.name] {
-			return slow
-		}
 		exists := "(" + prop(ov, s.name) + "!==undefined)"
 		if s.ok != kindTable {
 			w := g.tmp()
@@ -193,9 +190,9 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	}
 	// a string key: an existing slot of a table (not a default delegate
 	// method) or a field of an instance
-	slotOK := "((" + w + "=" + ov + ".Āw)===$WTBL?(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined):" + w + "[" + kv + "]===true)"
+	slotOK := "((" + w + "=" + ov + ".Āw)===$WTBL?" + ov + "[" + kv + "]!==undefined:" + w + "[" + kv + "]===true)"
 	if s.ok == kindTable {
-		slotOK = "(" + ov + "[" + kv + "]!==undefined&&$TP[" + kv + "]===undefined)"
+		slotOK = "(" + ov + "[" + kv + "]!==undefined)"
 	}
 	arrSet := "(" + a + "[" + kv + "]=" + sv + "," + v + ")"
 	strSet := "(" + ov + "[" + kv + "]=" + sv + "," + v + ")"
@@ -229,11 +226,7 @@ func (g *codegen) assign(x *assign) string {
 		return "(" + t.v.js + "=" + r.code + ")"
 	case *index:
 		if x.op == tkNewslot {
-			o, k := g.objKey(t)
-			if isThisObj(t) {
-				o = "self"
-			}
-			return marker(x.p) + "$ns(" + o + "," + k + "," + g.expr(x.value).code + ")"
+			return g.newSlot(t, x)
 		}
 		setup, sl := g.slotOf(t)
 		xv := g.expr(x.value)
@@ -288,4 +281,31 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 		return seq(setup...)
 	}
 	panic("codegen: bad increment target")
+}
+
+// newSlot compiles obj[key] <- value: for a string key on a table without a
+// delegate it assigns an existing slot inline and adds a new one through
+// $nsNew; everything else goes through $ns.
+func (g *codegen) newSlot(t *index, x *assign) string {
+	ov := g.expr(t.obj)
+	if isThisObj(t) {
+		ov = val{"self", kindUnknown, true}
+	}
+	so, o := g.hold(ov)
+	kv := g.expr(t.key)
+	sk, k := g.hold(kv)
+	vv := g.expr(x.value)
+	sv, v := g.hold(vv)
+	slow := marker(x.p) + "$ns(" + o + "," + k + "," + v + ")"
+	var tests []string
+	if ov.kind != kindTable {
+		tests = append(tests, "typeof "+o+"===\"object\"", o+"!==null", o+".Āw===$WTBL")
+	}
+	tests = append(tests, o+".Ād===null")
+	if kv.kind != kindString {
+		tests = append(tests, "typeof "+k+"===\"string\"")
+	}
+	fast := "((" + o + "[" + k + "]!==undefined)?(" + o + "[" + k + "]=" + stored(v, vv.kind) + "," + v + "):" +
+		marker(x.p) + "$nsNew(" + o + "," + k + "," + v + "))"
+	return seq(so, sk, sv, "(("+and(tests...)+")?"+fast+":"+slow+")")
 }

@@ -128,20 +128,36 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 	}
 }
 
-// foreach iterates arrays inline and everything else through $nx. The key
-// and value variables are declared outside the loop, so closures made in the
-// body share them, as in 3.0.4.
+// foreach iterates arrays and tables inline (a table by walking its
+// emulated node array, rechecked every step since the body may change the
+// table) and everything else through $nx. The key and value variables are
+// declared outside the loop, so closures made in the body share them, as in
+// 3.0.4.
 func (g *codegen) foreach(b *strings.Builder, s *foreachStmt) {
-	c, st, a := g.pin("c"), g.pin("s"), g.pin("a")
-	b.WriteString("{\nlet " + s.key.js + "=null," + s.val.js + "=null;\n")
-	b.WriteString("const " + c + "=" + g.expr(s.container).code + ";\n")
-	b.WriteString("const " + a + "=(typeof " + c + "===\"object\"&&" + c + "!==null)?" + c + ".Āa:undefined;\n")
-	b.WriteString("let " + st + "=" + a + "!==undefined?0:null;\n")
-	b.WriteString("for(;;){\n")
-	b.WriteString("if(" + a + "!==undefined){if(" + st + ">=" + a + ".length)break;" +
-		s.key.js + "=" + st + ";" + s.val.js + "=" + a + "[" + st + "++];}\n")
-	b.WriteString(marker(s.p) + "else{if((" + st + "=$nx(" + c + "," + st + "))===$END)break;" +
-		s.key.js + "=$IT.k;" + s.val.js + "=$IT.v;}\n")
+	c, st, m := g.pin("c"), g.pin("s"), g.pin("m")
+	o, ks, eks, n := g.pin("o"), g.pin("ks"), g.pin("eks"), g.pin("n")
+	cv := g.expr(s.container)
+	k, v := s.key.js, s.val.js
+	b.WriteString("{\nlet " + k + "=null," + v + "=null;\n")
+	b.WriteString("const " + c + "=" + cv.code + ";\n")
+	arr := "if(" + st + ">=" + c + ".Āa.length)break;" + k + "=" + st + ";" + v + "=" + c + ".Āa[" + st + "++];"
+	// a table's node array is fetched again only when the table has changed
+	fetch := o + "=" + c + ".Āo;const $L_=$layout(" + o + ");" + ks + "=$L_.ks;" + eks + "=$L_.eks;" + n + "=$L_.size;"
+	tbl := "if(" + c + ".Āo!==" + o + "||" + o + ".lk.length!==0){" + fetch + "}" +
+		"while(" + st + "<" + n + "&&" + ks + "[" + st + "]===$NOKEY)" + st + "++;" +
+		"if(" + st + ">=" + n + ")break;" + k + "=" + ks + "[" + st + "];" + v + "=" + c + "[" + eks + "[" + st + "++]];"
+	other := "if((" + st + "=$nx(" + c + "," + st + "))===$END)break;" + k + "=$IT.k;" + v + "=$IT.v;"
+	tblVars := "let " + o + "=null," + ks + "," + eks + "," + n + ";\n"
+	switch cv.kind {
+	case kindArray:
+		b.WriteString("let " + st + "=0;\nfor(;;){\n" + marker(s.p) + arr + "\n")
+	case kindTable:
+		b.WriteString(tblVars + "let " + st + "=0;\nfor(;;){\n" + marker(s.p) + tbl + "\n")
+	default:
+		b.WriteString("const " + m + "=(typeof " + c + "===\"object\"&&" + c + "!==null)?(" + c + ".Āa!==undefined?1:" + c + ".Āt===1?2:0):0;\n")
+		b.WriteString(tblVars + "let " + st + "=" + m + "!==0?0:null;\n")
+		b.WriteString("for(;;){\n" + marker(s.p) + "if(" + m + "===1){" + arr + "}else if(" + m + "===2){" + tbl + "}else{" + other + "}\n")
+	}
 	g.stmt(b, s.body)
 	b.WriteString("}}\n")
 }

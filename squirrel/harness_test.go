@@ -19,8 +19,11 @@ func runNut(t testing.TB, name string, src []byte) string {
 	t.Helper()
 	var out strings.Builder
 	vm := goja.New()
-	rt, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) },
-		Now: func() time.Time { return time.Unix(1700000000, 0) }})
+	now := func() time.Time { return time.Unix(1700000000, 0) }
+	if os.Getenv("SQREALTIME") != "" {
+		now = time.Now
+	}
+	rt, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }, Now: now})
 	if err != nil {
 		t.Fatalf("NewRuntime: %v", err)
 	}

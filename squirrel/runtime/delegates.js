@@ -193,7 +193,10 @@ const DD_TABLE = ddTable([
 		return t.Ād === undefined ? null : t.Ād;
 	}],
 ]);
-for (const k in DD_TABLE) TP[k] = DD_TABLE[k];
+// (the table methods are not on TP: a table's own slots are then exactly its
+// own properties, which the compiled fast paths rely on; $TD serves compiled
+// calls of these methods)
+$.TD = DD_TABLE;
 
 // ---- arrays ----
 

@@ -164,7 +164,7 @@ function ownSet(o, k, v) {
 			case TBL:
 				if (k === null) return false;
 				if (typeof k === "string") {
-					if (!Object.hasOwn(o, k)) return false;
+					if (o[k] === undefined) return false;
 					o[k] = v;
 					return true;
 				} else {
@@ -264,6 +264,14 @@ function ns(o, k, v) {
 		}
 	}
 	err("indexing " + typeName(o) + " with " + typeName(k));
+}
+
+// nsNew adds string key k, which it does not have, to table t (no delegate).
+function nsNew(t, k, v) {
+	v = rv(v);
+	logOp(t, INS, k);
+	t[k] = v;
+	return v;
 }
 
 function del(o, k) {
@@ -421,6 +429,6 @@ function exc(e) {
 }
 
 Object.assign($, {
-	gk, gn, sk, sn, ns, del, has, typeOf, instanceOf, clone, call, arityErr, nx, exc, IT, END,
+	gk, gn, sk, sn, ns, nsNew, del, has, typeOf, instanceOf, clone, call, arityErr, nx, exc, IT, END,
 	metamethod,
 });

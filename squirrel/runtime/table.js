@@ -55,6 +55,7 @@ function pow2(n) {
 // Site is the shared history of tables made by one table literal.
 function Site(keys) {
 	this.sh = true;
+	this.lk = []; // never has pending operations
 	this.keys = keys;
 	this.n = keys.length;
 	this.cap = pow2(keys.length);
@@ -217,14 +218,13 @@ function newTable(cap) {
 
 // tRawGet returns the value of key k (not null) or undefined.
 function tRawGet(t, k) {
-	if (typeof k === "string") return Object.hasOwn(t, k) ? t[k] : undefined;
-	return t[ek(k)];
+	return t[typeof k === "string" ? k : ek(k)];
 }
 // tRawSet creates or updates slot k (k is not null).
 function tRawSet(t, k, v) {
 	v = rv(v);
 	const e = ek(k);
-	if (!Object.hasOwn(t, e)) {
+	if (t[e] === undefined) {
 		logOp(t, INS, k);
 		t[e] = v;
 		return;
@@ -233,7 +233,7 @@ function tRawSet(t, k, v) {
 }
 function tRawDelete(t, k) {
 	const e = ek(k);
-	if (!Object.hasOwn(t, e)) return false;
+	if (t[e] === undefined) return false;
 	delete t[e];
 	logOp(t, DEL, k);
 	return true;
@@ -286,4 +286,4 @@ function tClone(t) {
 	return c;
 }
 
-Object.assign($, { Site, SITE0, newTable });
+Object.assign($, { Site, SITE0, newTable, layout, NOKEY });
