@@ -263,6 +263,10 @@ func (s spec) float(f float64, verb byte) string {
 			}
 		case 'e', 'E':
 			body = strconv.FormatFloat(f, 'e', prec, 64)
+			if s.has('#') && prec == 0 { // '#' keeps the decimal point
+				i := strings.IndexByte(body, 'e')
+				body = body[:i] + "." + body[i:]
+			}
 		case 'g', 'G':
 			if prec == 0 {
 				prec = 1
