@@ -3,8 +3,6 @@ package squirrel
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,55 +39,6 @@ func runNut(t testing.TB, name string, src []byte) string {
 var addrRE = regexp.MustCompile(`0x(0x)?[0-9a-fA-F]+|0x\(nil\)`)
 
 func normalize(s string) string { return addrRE.ReplaceAllString(s, "0x?") }
-
-// TestRunFile runs the file named by $SQFILE and prints its output (a
-// development aid; skipped otherwise).
-func TestRunFile(t *testing.T) {
-	f := os.Getenv("SQFILE")
-	if f == "" {
-		t.Skip("set SQFILE to run a file")
-	}
-	src, err := os.ReadFile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if os.Getenv("SQJS") != "" {
-		p, err := Compile(f, src)
-		if err == nil {
-			os.Stdout.WriteString(p.JS)
-		}
-	}
-	os.Stdout.WriteString(runNut(t, f, src))
-}
-
-// TestOracleDir runs every .nut in $SQDIR through both this compiler and the
-// reference interpreter at $SQORACLE (default /work/sq304/bin/sq) and
-// reports the first differing line of stdout (a development aid).
-func TestOracleDir(t *testing.T) {
-	dir := os.Getenv("SQDIR")
-	if dir == "" {
-		t.Skip("set SQDIR to compare a directory with the oracle")
-	}
-	oracle := os.Getenv("SQORACLE")
-	if oracle == "" {
-		oracle = "/work/sq304/bin/sq"
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.nut"))
-	pass := 0
-	for _, f := range files {
-		src, _ := os.ReadFile(f)
-		cmd := exec.Command(oracle, filepath.Base(f))
-		cmd.Dir = filepath.Dir(f)
-		want, _ := cmd.Output()
-		got := runNutStdout(t, filepath.Base(f), src)
-		if d := firstDiff(normalize(string(want)), normalize(got)); d != "" {
-			t.Errorf("%s: %s", f, d)
-			continue
-		}
-		pass++
-	}
-	t.Logf("%d/%d match", pass, len(files))
-}
 
 func runNutStdout(t testing.TB, name string, src []byte) string {
 	out := runNut(t, name, src)

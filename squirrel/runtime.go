@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -37,8 +36,6 @@ var runtimeProgram = sync.OnceValues(func() (*goja.Program, error) {
 
 // Options configures a Runtime.
 type Options struct {
-	// Logger receives diagnostics; nil discards them.
-	Logger *slog.Logger
 	// Print, when set, installs print(x) and error(x) in the root table,
 	// writing tostring(x) with no newline added (test harnesses use it; imp
 	// agents have no print).
@@ -58,7 +55,6 @@ type Runtime struct {
 	sq    *goja.Object // the runtime's helper object
 	opts  Options
 	start time.Time
-	log   *slog.Logger
 }
 
 // NewRuntime installs the Squirrel runtime into vm, with a fresh root table
@@ -71,11 +67,7 @@ func NewRuntime(vm *goja.Runtime, opts Options) (*Runtime, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	r := &Runtime{vm: vm, opts: opts, start: opts.Now(), log: log}
+	r := &Runtime{vm: vm, opts: opts, start: opts.Now()}
 	fv, err := vm.RunProgram(prg)
 	if err != nil {
 		return nil, fmt.Errorf("squirrel: loading the runtime: %w", err)

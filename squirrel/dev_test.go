@@ -1,0 +1,116 @@
+package squirrel
+
+// Developer tools, skipped unless their environment variable is set:
+//
+//	SQFILE=x.nut [SQJS=1] [SQREALTIME=1] go test -run TestRunFile     run a file, optionally show its JS
+//	SQDIR=dir SQORACLE=/path/to/sq go test -run TestOracleDir    compare every .nut in dir with the reference interpreter
+//	SQPROF=tables go test -run TestProfileBench                 JS-level CPU profile of a benchmark program
+//	SQCOMPILEDIR=dir go test -run TestCompileDir                 compile every .nut in dir (e.g. real libraries)
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+// TestRunFile runs the file named by $SQFILE and prints its output (a
+// development aid; skipped otherwise).
+func TestRunFile(t *testing.T) {
+	f := os.Getenv("SQFILE")
+	if f == "" {
+		t.Skip("set SQFILE to run a file")
+	}
+	src, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("SQJS") != "" {
+		p, err := Compile(f, src)
+		if err == nil {
+			os.Stdout.WriteString(p.JS)
+		}
+	}
+	os.Stdout.WriteString(runNut(t, f, src))
+}
+
+// TestOracleDir runs every .nut in $SQDIR through both this compiler and the
+// reference interpreter at $SQORACLE (default /work/sq304/bin/sq) and
+// reports the first differing line of stdout (a development aid).
+func TestOracleDir(t *testing.T) {
+	dir := os.Getenv("SQDIR")
+	if dir == "" {
+		t.Skip("set SQDIR to compare a directory with the oracle")
+	}
+	oracle := os.Getenv("SQORACLE")
+	if oracle == "" {
+		oracle = "/work/sq304/bin/sq"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.nut"))
+	pass := 0
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		cmd := exec.Command(oracle, filepath.Base(f))
+		cmd.Dir = filepath.Dir(f)
+		want, _ := cmd.Output()
+		got := runNutStdout(t, filepath.Base(f), src)
+		if d := firstDiff(normalize(string(want)), normalize(got)); d != "" {
+			t.Errorf("%s: %s", f, d)
+			continue
+		}
+		pass++
+	}
+	t.Logf("%d/%d match", pass, len(files))
+}
+
+// TestProfileBench writes a JS-level CPU profile of one benchmark program
+// ($SQPROF names it) to /tmp/sqprof.pb.gz (a development aid).
+func TestProfileBench(t *testing.T) {
+	name := os.Getenv("SQPROF")
+	if name == "" {
+		t.Skip("set SQPROF to a benchmark program name")
+	}
+	b := &testing.B{}
+	run := loadSquirrelRun(b, name)
+	f, _ := os.Create("/tmp/sqprof.pb.gz")
+	defer f.Close()
+	if err := goja.StartProfile(f); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		run()
+	}
+	goja.StopProfile()
+}
+
+// TestCompileDir compiles every .nut in $SQCOMPILEDIR (a development aid
+// for trying real libraries, which are not ours to commit).
+func TestCompileDir(t *testing.T) {
+	dir := os.Getenv("SQCOMPILEDIR")
+	if dir == "" {
+		t.Skip("set SQCOMPILEDIR")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.nut"))
+	for _, f := range files {
+		src, _ := os.ReadFile(f)
+		start := time.Now()
+		_, err := Compile(filepath.Base(f), src)
+		t.Logf("%s: %v (%v)", filepath.Base(f), err, time.Since(start))
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// BenchmarkNewRuntime measures installing the runtime into a fresh goja
+// runtime.
+func BenchmarkNewRuntime(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := NewRuntime(goja.New(), Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
