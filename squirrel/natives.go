@@ -87,15 +87,19 @@ func (r *Runtime) hostObject() *goja.Object {
 	set("clock", func(goja.FunctionCall) goja.Value {
 		return vm.ToValue(r.opts.Now().Sub(r.start).Seconds())
 	})
+	// date(t) with t null means now (with its microseconds); agents keep
+	// UTC time
 	set("date", func(c goja.FunctionCall) goja.Value {
-		t := time.Unix(c.Argument(0).ToInteger(), 0).UTC()
-		if !c.Argument(1).ToBoolean() {
-			t = t.Local()
+		var t time.Time
+		if goja.IsNull(c.Argument(0)) || goja.IsUndefined(c.Argument(0)) {
+			t = r.opts.Now().UTC()
+		} else {
+			t = time.Unix(c.Argument(0).ToInteger(), 0).UTC()
 		}
 		d := vm.NewObject()
 		for k, v := range map[string]int{"sec": t.Second(), "min": t.Minute(), "hour": t.Hour(),
 			"day": t.Day(), "month": int(t.Month()) - 1, "year": t.Year(), "wday": int(t.Weekday()),
-			"yday": t.YearDay() - 1, "usec": 0, "time": int(t.Unix())} {
+			"yday": t.YearDay() - 1, "usec": t.Nanosecond() / 1000, "time": int(int32(t.Unix()))} {
 			_ = d.Set(k, v)
 		}
 		return d

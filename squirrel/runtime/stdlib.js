@@ -192,8 +192,9 @@ function format(fmt, args) {
 }
 
 function nowSec() { return host.now(); }
-function dateTable(t, utc) {
-	const d = host.date(t, utc);
+// dateTable is the imp's date(): UTC, with `usec` and `time`.
+function dateTable(t) {
+	const d = host.date(t);
 	const tb = newTable(0);
 	for (const k of ["sec", "min", "hour", "day", "month", "year", "wday", "yday", "usec", "time"]) {
 		if (d[k] !== undefined) tRawSet(tb, k, d[k]);
@@ -282,10 +283,13 @@ function installRoot(opts) {
 		["split", 3, ".ss", (s, x, seps) => split(x, seps)],
 		["time", 1, null, () => nowSec()],
 		["clock", 0, null, () => F(fround(host.clock()))],
-		["date", -1, ".nn", (s, t, f) => {
-			const when = t === undefined ? host.now() : toInt(t);
-			return dateTable(when, f === undefined || toInt(f) !== 108);
-		}, 3],
+		["date", -1, ".nn", (s, t) => dateTable(t === undefined ? null : toInt(t)), 3],
+		// the imp's system library: reinterpreting and byte-swapping
+		["castf2i", 2, ".n", (s, f) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, num(f)); return b.getInt32(0); }],
+		["casti2f", 2, ".n", (s, i) => { const b = new DataView(new ArrayBuffer(4)); b.setInt32(0, toInt(i)); return F(b.getFloat32(0)); }],
+		["swap2", 2, ".n", (s, i) => { const n = toInt(i); return (((n & 0xFF) << 8) | ((n >> 8) & 0xFF)); }],
+		["swap4", 2, ".n", (s, i) => { const n = toInt(i); return ((n & 0xFF) << 24) | ((n & 0xFF00) << 8) | ((n >> 8) & 0xFF00) | ((n >>> 24) & 0xFF); }],
+		["swapfloat", 2, ".n", (s, f) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, num(f)); return F(b.getFloat32(0, true)); }],
 	];
 	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
 	// format takes any number of arguments: its wrapper is written out
