@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"path"
+
+	"github.com/dop251/goja"
 )
 
 // Program is compiled Squirrel: a JavaScript function expression that the
@@ -22,6 +24,9 @@ import (
 type Program struct {
 	Name string // the source name used in errors and stack traces
 	JS   string // the generated JavaScript, ending with its source map comment
+
+	// the same code as a script that runs the main chunk (see Script)
+	script string
 }
 
 // Compile compiles Squirrel source. name is the file name errors and stack
@@ -51,5 +56,20 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 	}
 	code := g.generate(main, p.funcs, p.constDecls())
 	js, mappings := finishCode(code)
-	return &Program{Name: name, JS: js + sourceMapComment(path.Base(name), mappings) + "\n"}, nil
+	base := path.Base(name)
+	return &Program{
+		Name: name,
+		JS:   js + sourceMapComment(base, mappings) + "\n",
+		// one line before the code: its mappings start with an empty line
+		script: "Āsquirrel.run(\n" + js + ")\n" + sourceMapComment(base, ";"+mappings) + "\n",
+	}, nil
+}
+
+// Script returns the program as a goja script that, run in a goja runtime
+// where NewRuntime has installed the Squirrel runtime, executes the main
+// chunk with the root table as `this` (for hosts that run a *goja.Program
+// as their top level). A Squirrel exception leaves it as a goja exception
+// carrying the thrown value; Runtime.WrapError reads it.
+func (p *Program) Script() (*goja.Program, error) {
+	return goja.Compile(p.Name, p.script, true)
 }

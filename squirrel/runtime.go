@@ -81,6 +81,11 @@ func NewRuntime(vm *goja.Runtime, opts Options) (*Runtime, error) {
 		return nil, fmt.Errorf("squirrel: starting the runtime: %w", err)
 	}
 	r.sq = sq.ToObject(vm)
+	// Program.Script finds the runtime here (a name no script can spell
+	// by accident; Squirrel code never sees JS globals)
+	if err := vm.GlobalObject().DefineDataProperty("Āsquirrel", r.sq, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE); err != nil {
+		return nil, fmt.Errorf("squirrel: installing the runtime: %w", err)
+	}
 	install, _ := goja.AssertFunction(r.sq.Get("installRoot"))
 	opt := vm.NewObject()
 	_ = opt.Set("print", opts.Print != nil)

@@ -110,3 +110,35 @@ func TestSourceMapCoversGeneratedLines(t *testing.T) {
 		t.Errorf("mappings %q: want a segment on each of 3 lines", mappings)
 	}
 }
+
+// Program.Script runs the main chunk as a goja script, with the same
+// source-mapped stack.
+func TestScriptRunsMainWithMappedStack(t *testing.T) {
+	var out strings.Builder
+	vm := goja.New()
+	if _, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile("script.nut", []byte("print(\"top \" + (this == getroottable()));\nlocal t = {};\n\nt.nope;\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp, err := p.Script()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = vm.RunProgram(gp)
+	if out.String() != "top true" {
+		t.Errorf("output %q", out.String())
+	}
+	var ex *goja.Exception
+	if !errors.As(err, &ex) {
+		t.Fatalf("err = %v, want a goja exception", err)
+	}
+	if ex.Value().String() != "the index 'nope' does not exist" {
+		t.Errorf("thrown %q", ex.Value().String())
+	}
+	if !strings.Contains(ex.String(), "script.nut:4:") {
+		t.Errorf("stack does not name script.nut:4:\n%s", ex.String())
+	}
+}

@@ -218,8 +218,13 @@ function hostClass(name, ctor, methods, typeName) {
 	tRawSet(ROOT, utf8Encode(name), C);
 	return C;
 }
+// run executes a compiled program's main chunk (Program.Script).
+function run(factory) {
+	const main = factory($);
+	main(ROOT);
+}
 // rootValue returns a root slot's raw Squirrel value (undefined if absent).
 function rootValue(name) { return tRawGet(ROOT, utf8Encode(name)); }
 function errorText(e) { return e instanceof Error ? e.message : utf8Decode(str(e)); }
 
-Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, rootValue, onRoot, errorText, hostClass });
+Object.assign($, { toSq, toJS, hostCall, setRoot, getRoot, rootValue, onRoot, errorText, hostClass, run });
