@@ -108,8 +108,9 @@ func BenchmarkCompileLibrary(b *testing.B) {
 }
 
 // The synthetic library must be valid Squirrel that runs, and compile in
-// well under the 50 ms target (bounded loosely here: the test machine is
-// shared; the benchmark gives the real figure).
+// well under a second (the target is 50 ms; the bound is loose because test
+// machines are shared, and off under the race detector; the benchmark gives
+// the real figure).
 func TestCompileLibraryRunsAndIsFast(t *testing.T) {
 	src := synthLibrary(2000)
 	start := time.Now()
@@ -118,7 +119,7 @@ func TestCompileLibraryRunsAndIsFast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if took > 500*time.Millisecond {
+	if !raceEnabled && took > time.Second {
 		t.Errorf("compiling %d lines took %v", bytes.Count(src, []byte("\n")), took)
 	}
 	rt, err := NewRuntime(goja.New(), Options{})
