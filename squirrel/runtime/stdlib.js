@@ -108,6 +108,12 @@ function parseFormat(fmt) {
 		if (spec.err === null && "sidouxXcfgGeE".indexOf(v) < 0 || v === "") spec.err = spec.err === null ? "invalid format" : spec.err;
 		spec.verb = v;
 		spec.text = "%" + src.slice(start, n + 1);
+		spec.minus = spec.flags.indexOf("-") >= 0;
+		spec.plus = spec.flags.indexOf("+") >= 0;
+		spec.space = spec.flags.indexOf(" ") >= 0;
+		spec.hash = spec.flags.indexOf("#") >= 0;
+		spec.zero = spec.flags.indexOf("0") >= 0;
+		spec.plain = spec.flags === "" && spec.width === 0 && !spec.hasPrec; // nothing to pad or cut
 		n++;
 		f.push(spec);
 		if (spec.err !== null) break;
@@ -120,8 +126,8 @@ function parseFormat(fmt) {
 function padTo(s, spec, numeric) {
 	if (s.length >= spec.width) return s;
 	const fill = spec.width - s.length;
-	if (spec.flags.indexOf("-") >= 0) return s + " ".repeat(fill);
-	if (numeric && spec.flags.indexOf("0") >= 0 && !spec.hasPrec) {
+	if (spec.minus) return s + " ".repeat(fill);
+	if (numeric && spec.zero && !spec.hasPrec) {
 		let pre = 0;
 		if (s[0] === "-" || s[0] === "+" || s[0] === " ") pre = 1;
 		if (s[pre] === "0" && (s[pre + 1] === "x" || s[pre + 1] === "X")) pre += 2;
@@ -131,25 +137,26 @@ function padTo(s, spec, numeric) {
 }
 function fmtInt(spec, i) {
 	const v = spec.verb;
+	if (spec.plain && (v === "d" || v === "i")) return "" + i;
 	if (v === "c") return padTo(String.fromCharCode(i & 0xFF), spec, false);
 	let digits, sign = "", prefix = "";
 	switch (v) {
 		case "d": case "i":
 			if (i < 0) { sign = "-"; digits = (-i).toString(); if (i === -2147483648) digits = "2147483648"; }
-			else { digits = i.toString(); if (spec.flags.indexOf("+") >= 0) sign = "+"; else if (spec.flags.indexOf(" ") >= 0) sign = " "; }
+			else { digits = i.toString(); if (spec.plus) sign = "+"; else if (spec.space) sign = " "; }
 			break;
 		case "u": digits = (i >>> 0).toString(); break;
 		case "o": digits = (i >>> 0).toString(8); break;
 		default:
 			digits = (i >>> 0).toString(16);
 			if (v === "X") digits = digits.toUpperCase();
-			if (spec.flags.indexOf("#") >= 0 && i !== 0) prefix = "0" + v;
+			if (spec.hash && i !== 0) prefix = "0" + v;
 	}
 	if (spec.hasPrec) {
 		if (spec.prec === 0 && i === 0) digits = "";
 		while (digits.length < spec.prec) digits = "0" + digits;
 	}
-	if (v === "o" && spec.flags.indexOf("#") >= 0 && digits[0] !== "0") digits = "0" + digits;
+	if (v === "o" && spec.hash && digits[0] !== "0") digits = "0" + digits;
 	return padTo(sign + prefix + digits, spec, true);
 }
 function format(fmt, args) {
@@ -164,6 +171,7 @@ function format(fmt, args) {
 		switch (spec.verb) {
 			case "s": {
 				if (typeof a !== "string") err("string expected for the specified format");
+				if (spec.plain && a.indexOf("\0") < 0) { out += a; break; }
 				let t = a;
 				const z = t.indexOf("\0");
 				if (z >= 0) t = t.slice(0, z);
