@@ -42,6 +42,7 @@ type codegen struct {
 	sites  map[string]string
 	infos  []fnInfoOut
 	fn     *fnGen
+	vars   map[string]*variable // locals by JavaScript name
 }
 
 // fnGen is the state of the JavaScript function being generated.
@@ -186,6 +187,11 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	saved := g.fn
 	fg := &fnGen{def: f, jsName: jsName, parent: saved, co: co}
 	g.fn = fg
+	for _, p := range f.params {
+		if cacheable(p) {
+			p.acache = p.js + "a"
+		}
+	}
 	var body strings.Builder
 	for _, s := range f.body {
 		g.stmt(&body, s)
@@ -228,6 +234,11 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	if f.varargs {
 		if f.vargv != nil {
 			b.WriteString("let " + f.vargv.js + "=$AV($va);\n")
+		}
+	}
+	for _, p := range f.params {
+		if p.acache != "" {
+			b.WriteString("const " + p.acache + "=" + arrayOf(p.js) + ";\n")
 		}
 	}
 	inner := &b

@@ -40,6 +40,7 @@ func (g *codegen) objKey(x *index) (string, string) {
 // into simple JavaScript values.
 type slot struct {
 	x      *index
+	acache string // the object's cached array elements (see cacheable)
 	o, k   string    // object and key (o is empty for slots of `this`)
 	ok, kk valueKind // their kinds
 	static bool      // the key is the string literal name
@@ -74,6 +75,9 @@ func (g *codegen) slotOf(x *index) (setup []string, s *slot) {
 		st, o := g.hold(v)
 		setup = append(setup, st)
 		s.o, s.ok = o, v.kind
+		if lv := g.vars[o]; lv != nil {
+			s.acache = lv.acache
+		}
 	}
 	if s.static {
 		s.k, s.kk = jsString(s.name), kindString
@@ -106,6 +110,13 @@ func (g *codegen) readSlot(s *slot) string {
 	v, a := g.tmp(), g.tmp()
 	ov, kv := s.o, s.k
 	slow := marker(s.x.p) + "$gk(" + ov + "," + kv + ")"
+	if A := s.acache; A != "" && s.kk != kindString {
+		arr := "(" + A + "!==undefined&&(" + v + "=" + A + "[" + kv + "])!==undefined)"
+		if s.kk == kindInt {
+			return "(" + arr + "?" + v + ":" + slow + ")"
+		}
+		return "((typeof " + kv + "===\"number\"?" + arr + ":(typeof " + kv + "===\"string\"&&" + s.isObjTest() + "&&(" + v + "=" + ov + "[" + kv + "])!==undefined))?" + v + ":" + slow + ")"
+	}
 	arrPath := "(" + a + "=" + ov + ".Āa)!==undefined&&(" + v + "=" + a + "[" + kv + "])!==undefined"
 	if s.ok == kindArray {
 		arrPath = "(" + v + "=" + ov + ".Āa[" + kv + "])!==undefined"
@@ -182,6 +193,9 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 			exists = "((" + w + "=" + ov + ".Āw)===$WTBL?" + prop(ov, s.name) + "!==undefined:" + prop(w, s.name) + "===true)"
 		}
 		return "((" + and(test, exists) + ")?(" + prop(ov, s.name) + "=" + sv + "," + v + "):" + slow + ")"
+	}
+	if A := s.acache; A != "" && s.kk == kindInt {
+		return "((" + A + "!==undefined&&" + kv + ">=0&&" + kv + "<" + A + ".length)?(" + A + "[" + kv + "]=" + sv + "," + v + "):" + slow + ")"
 	}
 	a, w := g.tmp(), g.tmp()
 	arr := "(" + a + "=" + ov + ".Āa)!==undefined&&" + kv + ">=0&&" + kv + "<" + a + ".length"

@@ -46,6 +46,10 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 				b.WriteString("null")
 			} else {
 				b.WriteString(g.exprMoved(s.inits[i], nil).code)
+				if cacheable(v) {
+					v.acache = v.js + "a"
+					b.WriteString("," + v.acache + "=" + arrayOf(v.js))
+				}
 			}
 		}
 		b.WriteString(";\n")
@@ -240,4 +244,23 @@ func prefixComma(list []string) []string {
 		out[i] = "," + s
 	}
 	return out
+}
+
+// cacheable reports whether a local is worth caching as an array: it is
+// used like one, never assigned after its declaration, and of no kind that
+// settles the question.
+func cacheable(v *variable) bool {
+	if !v.indexed || v.reassigned || v.isThis {
+		return false
+	}
+	switch v.kind {
+	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray:
+		return false
+	}
+	return true
+}
+
+// arrayOf is the elements of x when x is an array, else undefined.
+func arrayOf(x string) string {
+	return "(typeof " + x + "===\"object\"&&" + x + "!==null)?" + x + ".Āa:undefined"
 }

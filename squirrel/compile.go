@@ -53,6 +53,10 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 		key:    fmt.Sprintf("%x", h.Sum64()),
 		floats: map[uint32]string{},
 		sites:  map[string]string{},
+		vars:   map[string]*variable{},
+	}
+	for _, v := range p.vars {
+		g.vars[v.js] = v
 	}
 	code := g.generate(main, p.funcs, p.constDecls())
 	js, mappings := finishCode(code)

@@ -165,6 +165,9 @@ func (p *parser) prefixed() expr {
 			p.lex()
 			key := p.expression()
 			p.expect(']')
+			if r, ok := x.(*varRef); ok {
+				r.v.indexed = true
+			}
 			x = &index{p: at, obj: x, key: key}
 			if p.etype == etBASE {
 				p.etype = etEXPR
@@ -203,6 +206,13 @@ func (p *parser) prefixed() expr {
 			if ix, ok := x.(*index); ok && ix.bare {
 				if k, ok := ix.key.(*strLit); ok && k.v == "suspend" {
 					p.fs.def.suspends = true
+				}
+			}
+			if ix, ok := x.(*index); ok && ix.isDot {
+				if r, ok := ix.obj.(*varRef); ok {
+					if k, ok := ix.key.(*strLit); ok && (k.v == "len" || k.v == "push" || k.v == "append") {
+						r.v.indexed = true
+					}
 				}
 			}
 			x = &callExpr{p: at, fn: x, args: args, method: method}

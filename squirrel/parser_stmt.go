@@ -197,6 +197,8 @@ func (p *parser) foreachStatement() stmt {
 	s.val = p.declare(valName)
 	s.key.external = true
 	s.val.external = true
+	s.key.reassigned = true // by the loop, every step
+	s.val.reassigned = true
 	p.declare("@ITERATOR@")
 	p.fs.breakDepth++
 	p.fs.continueDepth++
