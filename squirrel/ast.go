@@ -19,9 +19,9 @@ type variable struct {
 	js       string   // unique JavaScript identifier
 	fn       *funcDef // the function that declares it
 	isThis   bool
-	external bool // receives values from outside (parameter, foreach, catch)
-	captured bool // read or written by a nested function
-	indexed  bool // used as obj[key], obj.len() or obj.push(x): worth an array cache
+	external bool   // receives values from outside (parameter, foreach, catch)
+	captured bool   // read or written by a nested function
+	indexed  bool   // used as obj[key], obj.len() or obj.push(x): worth an array cache
 	acache   string // JS name of the cached obj.Āa (set by the code generator)
 	// assigned by something other than its declaration
 	reassigned bool

@@ -40,7 +40,7 @@ func (g *codegen) objKey(x *index) (string, string) {
 // into simple JavaScript values.
 type slot struct {
 	x      *index
-	acache string // the object's cached array elements (see cacheable)
+	acache string    // the object's cached array elements (see cacheable)
 	o, k   string    // object and key (o is empty for slots of `this`)
 	ok, kk valueKind // their kinds
 	static bool      // the key is the string literal name
