@@ -2,6 +2,7 @@ package squirrel
 
 import (
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,6 +35,31 @@ var runtimeProgram = sync.OnceValues(func() (*goja.Program, error) {
 	return goja.Compile("squirrel-runtime.js", b.String(), true)
 })
 
+// natProgram is the native-wrapper factories of every parameter shape the
+// runtime uses, compiled once per process: it is built by installing the
+// runtime once in a scratch goja runtime and collecting the shapes it
+// compiled. Read-only once built.
+var natProgram = sync.OnceValues(func() (*goja.Program, error) {
+	vm := goja.New()
+	r, err := newRuntime(vm, Options{}, nil)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := r.helper("natSources")(goja.Undefined())
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	b.WriteString("({\n")
+	for _, item := range srcs.Export().([]any) {
+		pair := item.([]any)
+		key, _ := json.Marshal(pair[0])
+		fmt.Fprintf(&b, "%s: function(fn, pc, tc, checkArgs) {%s},\n", key, pair[1])
+	}
+	b.WriteString("})")
+	return goja.Compile("squirrel-natives.js", b.String(), true)
+})
+
 // Options configures a Runtime.
 type Options struct {
 	// Print, when set, installs print(x) and error(x) in the root table,
@@ -60,6 +86,20 @@ type Runtime struct {
 // NewRuntime installs the Squirrel runtime into vm, with a fresh root table
 // holding 3.0.4's global functions. It starts no goroutines.
 func NewRuntime(vm *goja.Runtime, opts Options) (*Runtime, error) {
+	np, err := natProgram()
+	if err != nil {
+		return nil, fmt.Errorf("squirrel: compiling the runtime's natives: %w", err)
+	}
+	factories, err := vm.RunProgram(np)
+	if err != nil {
+		return nil, fmt.Errorf("squirrel: loading the runtime's natives: %w", err)
+	}
+	return newRuntime(vm, opts, factories)
+}
+
+// newRuntime installs the runtime; factories, when not nil, are the
+// precompiled native wrapper factories.
+func newRuntime(vm *goja.Runtime, opts Options, factories goja.Value) (*Runtime, error) {
 	prg, err := runtimeProgram()
 	if err != nil {
 		return nil, fmt.Errorf("squirrel: compiling the runtime: %w", err)
@@ -76,7 +116,11 @@ func NewRuntime(vm *goja.Runtime, opts Options) (*Runtime, error) {
 	if !ok {
 		return nil, errors.New("squirrel: the runtime is not a function")
 	}
-	sq, err := factory(goja.Undefined(), r.hostObject())
+	host := r.hostObject()
+	if factories != nil {
+		_ = host.Set("natFactories", factories)
+	}
+	sq, err := factory(goja.Undefined(), host)
 	if err != nil {
 		return nil, fmt.Errorf("squirrel: starting the runtime: %w", err)
 	}

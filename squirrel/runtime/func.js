@@ -99,8 +99,11 @@ function typeTest(v, c) {
 	return parts.length === 0 ? "false" : parts.join("||");
 }
 
-// natFactories caches, per shape, a factory making checked wrappers.
+// natFactories caches, per shape, a factory making checked wrappers. The
+// host may hand in factories compiled once per process (host.natFactories,
+// built from natSources of an earlier runtime).
 const natFactories = new Map();
+const natSources = [];
 function natFactory(pc, tc, max) {
 	const key = pc + "|" + (tc === null ? "" : tc.join(",")) + "|" + max;
 	let f = natFactories.get(key);
@@ -124,7 +127,14 @@ function natFactory(pc, tc, max) {
 	let body = "";
 	if (conds.length > 0) body += "if(" + conds.join("||") + ")checkArgs(pc,tc,self,[" + given + "].filter((x)=>x!==undefined));\n";
 	body += "const r=fn(" + args.join(",") + ");\nreturn r===undefined?null:r;";
-	f = new Function("fn", "pc", "tc", "checkArgs", "return function(" + params.join(",") + "){\n" + body + "\n};");
+	const pre = host.natFactories;
+	if (pre !== undefined && pre[key] !== undefined) {
+		f = pre[key];
+	} else {
+		const src = "return function(" + params.join(",") + "){\n" + body + "\n};";
+		f = new Function("fn", "pc", "tc", "checkArgs", src);
+		natSources.push([key, src]);
+	}
 	natFactories.set(key, f);
 	return f;
 }
@@ -370,4 +380,4 @@ const DD_THREAD = ddTable([
 ]);
 for (const k in DD_THREAD) THP[k] = DD_THREAD[k];
 
-Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv, SUSPEND });
+Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv, SUSPEND, natSources: () => natSources });
