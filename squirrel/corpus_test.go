@@ -41,6 +41,7 @@ func runGoldenProbes(t *testing.T, dir string) {
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(strings.TrimSuffix(name, ".nut"), func(t *testing.T) {
+			t.Parallel() // each probe has its own goja runtime
 			if why, ok := skippedProbes[name]; ok {
 				t.Skip(why)
 			}
