@@ -23,18 +23,28 @@ import (
 
 var benchPrograms = []string{"intloop", "tables", "strings", "classes", "json"}
 
-func loadSquirrelRun(b *testing.B, name string) func() goja.Value {
-	src, err := os.ReadFile(filepath.Join("testdata", "bench", name+".nut"))
+func loadSquirrelRun(b testing.TB, name string) func() goja.Value {
+	return loadSquirrelRunFile(b, filepath.Join("testdata", "bench", name+".nut"))
+}
+
+// loadSquirrelRunFile compiles and runs the file at path and returns a
+// function calling its root function run().
+func loadSquirrelRunFile(b testing.TB, path string) func() goja.Value {
+	src, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
+	name := strings.TrimSuffix(filepath.Base(path), ".nut")
 	vm := goja.New()
 	rt, err := NewRuntime(vm, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := Compile(name+".nut", src)
-	if err != nil {
+	var p *Program
+	if strings.HasSuffix(path, ".sqjs") {
+		// already compiled (hand-edited compiler output, for experiments)
+		p = &Program{Name: name, JS: string(src)}
+	} else if p, err = Compile(name+".nut", src); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := rt.Run(p); err != nil {
@@ -58,8 +68,14 @@ func loadSquirrelRun(b *testing.B, name string) func() goja.Value {
 	}
 }
 
-func loadJSRun(b *testing.B, name string) func() goja.Value {
-	src, err := os.ReadFile(filepath.Join("testdata", "bench", name+".js"))
+func loadJSRun(b testing.TB, name string) func() goja.Value {
+	return loadJSRunFile(b, filepath.Join("testdata", "bench", name+".js"))
+}
+
+// loadJSRunFile evaluates the JavaScript file at path and returns a function
+// calling its function run().
+func loadJSRunFile(b testing.TB, path string) func() goja.Value {
+	src, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -243,12 +243,23 @@ func (g *codegen) assign(x *assign) string {
 			return g.newSlot(t, x)
 		}
 		setup, sl := g.slotOf(t)
+		var fast string
+		var fused bool
+		if b, ok := x.value.(*binary); ok && x.op == '=' && (b.op == '+' || b.op == '-') && sameSlot(t, b.x) && pure(b.y) {
+			// obj.k = obj.k + n: an update in place when obj.k holds an integer
+			fast, fused = g.fusedUpdate(sl, b.op, g.expr(b.y), false)
+		}
 		xv := g.expr(x.value)
 		sv, v := g.hold(xv)
-		setup = append(setup, sv)
 		if x.op == '=' {
-			return seq(append(setup, g.writeSlot(sl, v, xv.kind))...)
+			general := seq(sv, g.writeSlot(sl, v, xv.kind))
+			if fused {
+				general = "(" + fast + ":" + general + ")"
+			}
+			return seq(append(setup, general)...)
 		}
+		setup = append(setup, sv)
+		fast, fused = g.fusedUpdate(sl, compoundOp(x.op), val{v, xv.kind, true}, false)
 		old := g.readSlot(sl)
 		var r string
 		if x.op == tkModEq {
@@ -257,8 +268,11 @@ func (g *codegen) assign(x *assign) string {
 			r = g.arith(compoundOp(x.op), val{old, kindUnknown, false}, val{v, kindUnknown, true}, x.p, "").code
 		}
 		nv := g.tmp()
-		setup = append(setup, nv+"="+r)
-		return seq(append(setup, g.writeSlot(sl, nv, kindInt))...)
+		general := seq(nv+"="+r, g.writeSlot(sl, nv, kindInt))
+		if fused {
+			general = "(" + fast + ":" + general + ")"
+		}
+		return seq(append(setup, general)...)
 	}
 	panic("codegen: bad assignment target")
 }
@@ -282,17 +296,21 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 		return "(" + o + "=" + js + "," + js + "=typeof " + o + "===\"number\"?(" + o + "+" + d + ")|0:" + marker(x.p) + "$add(" + o + "," + d + ")," + o + ")"
 	case *index:
 		setup, sl := g.slotOf(t)
+		fast, fused := g.fusedUpdate(sl, '+', val{d, kindInt, true}, used && !x.prefix)
 		o := g.tmp()
-		setup = append(setup, o+"="+g.readSlot(sl))
+		general := []string{o + "=" + g.readSlot(sl)}
 		n := g.tmp()
-		setup = append(setup, n+"=typeof "+o+"===\"number\"?("+o+"+"+d+")|0:"+marker(x.p)+"$add("+o+","+d+")")
-		setup = append(setup, g.writeSlot(sl, n, kindInt))
+		general = append(general, n+"=typeof "+o+"===\"number\"?("+o+"+"+d+")|0:"+marker(x.p)+"$add("+o+","+d+")")
+		general = append(general, g.writeSlot(sl, n, kindInt))
 		if used && !x.prefix {
-			setup = append(setup, o)
+			general = append(general, o)
 		} else if used {
-			setup = append(setup, n)
+			general = append(general, n)
 		}
-		return seq(setup...)
+		if !fused {
+			return seq(append(setup, general...)...)
+		}
+		return seq(append(setup, "("+fast+":"+seq(general...)+")")...)
 	}
 	panic("codegen: bad increment target")
 }
@@ -322,4 +340,100 @@ func (g *codegen) newSlot(t *index, x *assign) string {
 	fast := "((" + o + "[" + k + "]!==undefined)?(" + o + "[" + k + "]=" + stored(v, vv.kind) + "," + v + "):" +
 		marker(x.p) + "$nsNew(" + o + "," + k + "," + v + "))"
 	return seq(so, sk, sv, "(("+and(tests...)+")?"+fast+":"+slow+")")
+}
+
+// fusedUpdate returns "test?update" for slot op= rhs (op + or -, rhs a
+// simple value) when the slot is an existing table slot, instance field or
+// array element holding an integer and rhs is an integer: the slot is then
+// read and written back with nothing in between that could run user code,
+// so the write needs no existence check. The expression's value is the new
+// value, or the old one when old is set. ok is false when no such path
+// applies (the caller emits only the general code).
+func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool) {
+	if (op != '+' && op != '-') || sl.o == "" {
+		return "", false
+	}
+	ov, kv := sl.o, sl.k
+	o := g.tmp()
+	var tests []string
+	var ref string // the slot as a JavaScript member expression
+	switch {
+	case sl.static || sl.kk == kindString || (sl.kk == kindUnknown && sl.ok != kindArray && sl.acache == ""):
+		if sl.ok == kindArray {
+			return "", false
+		}
+		if !sl.static && sl.kk != kindString {
+			tests = append(tests, "typeof "+kv+"===\"string\"")
+		}
+		if sl.static {
+			ref = prop(ov, sl.name)
+		} else {
+			ref = ov + "[" + kv + "]"
+		}
+		if sl.ok != kindTable {
+			w := g.tmp()
+			field := prop(w, sl.name)
+			if !sl.static {
+				field = w + "[" + kv + "]"
+			}
+			tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", "(("+w+"="+ov+".Āw)===$WTBL||"+field+"===true)")
+		}
+	case sl.kk == kindInt || sl.kk == kindUnknown:
+		if sl.kk != kindInt {
+			tests = append(tests, "typeof "+kv+"===\"number\"")
+		}
+		if A := sl.acache; A != "" {
+			tests = append(tests, A+"!==undefined")
+			ref = A + "[" + kv + "]"
+		} else if sl.ok == kindArray {
+			ref = ov + ".Āa[" + kv + "]"
+		} else {
+			a := g.tmp()
+			tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", "("+a+"="+ov+".Āa)!==undefined")
+			ref = a + "[" + kv + "]"
+		}
+	default:
+		return "", false
+	}
+	tests = append(tests, "typeof("+o+"="+ref+")===\"number\"")
+	if rhs.kind != kindInt {
+		tests = append(tests, "typeof "+rhs.code+"===\"number\"")
+	}
+	upd := ref + "=(" + o + string(rune(op)) + rhs.code + ")|0"
+	if old {
+		upd = "(" + upd + "," + o + ")"
+	} else {
+		upd = "(" + upd + ")"
+	}
+	return "(" + and(tests...) + ")?" + upd, true
+}
+
+// sameSlot reports whether e is obj.k (or obj[k]) with the same local obj
+// and the same constant or local key as target.
+func sameSlot(target *index, e expr) bool {
+	x, ok := e.(*index)
+	if !ok || x.bare || target.bare {
+		return false
+	}
+	o1, ok1 := target.obj.(*varRef)
+	o2, ok2 := x.obj.(*varRef)
+	if !ok1 || !ok2 || o1.v != o2.v || o1.v.isThis {
+		return false
+	}
+	if n1, ok := staticKey(target); ok {
+		n2, ok := staticKey(x)
+		return ok && n1 == n2
+	}
+	k1, ok1 := target.key.(*varRef)
+	k2, ok2 := x.key.(*varRef)
+	return ok1 && ok2 && k1.v == k2.v
+}
+
+// pure reports whether evaluating e can neither fail nor run user code.
+func pure(e expr) bool {
+	switch e.(type) {
+	case *varRef, *intLit:
+		return true
+	}
+	return false
 }

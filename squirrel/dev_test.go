@@ -11,6 +11,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,6 +87,51 @@ func TestProfileBench(t *testing.T) {
 		run()
 	}
 	goja.StopProfile()
+}
+
+// TestTimeFile times run() in each file of $SQTIME (comma-separated .nut,
+// compiled .sqjs or plain .js files), reporting per file the best process
+// CPU time of 15 interleaved rounds of $SQTIMEN (default 20) calls (a
+// development aid; interleaving and CPU time tame a loaded machine).
+func TestTimeFile(t *testing.T) {
+	list := os.Getenv("SQTIME")
+	if list == "" {
+		t.Skip("set SQTIME to files defining run()")
+	}
+	n := 20
+	if s := os.Getenv("SQTIMEN"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	files := strings.Split(list, ",")
+	runs := make([]func() goja.Value, len(files))
+	best := make([]time.Duration, len(files))
+	for i, f := range files {
+		if strings.HasSuffix(f, ".js") {
+			runs[i] = loadJSRunFile(t, f)
+		} else {
+			runs[i] = loadSquirrelRunFile(t, f)
+		}
+		runs[i]()
+	}
+	for round := 0; round < 15; round++ {
+		for i, run := range runs {
+			c0 := cpu()
+			for j := 0; j < n; j++ {
+				run()
+			}
+			if d := cpu() - c0; round == 0 || d < best[i] {
+				best[i] = d
+			}
+		}
+	}
+	for i, f := range files {
+		t.Logf("%-30s %10v per run  %.2f", filepath.Base(f), best[i]/time.Duration(n), float64(best[i])/float64(best[0]))
+	}
 }
 
 // TestCompileDir compiles every .nut in $SQCOMPILEDIR (a development aid
