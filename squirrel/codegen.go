@@ -17,7 +17,7 @@ var helperNames = []string{
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
-	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD",
+	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled

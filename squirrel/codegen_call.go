@@ -97,6 +97,11 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 				return seq(setup...), kindUnknown
 			}
 			setup = append(setup, f+"="+g.expr(fn).code)
+			if name, ok := staticKey(fn); ok && name == "format" && fn.bare {
+				if code, ok := g.inlineFormat(f, x, setup); ok {
+					return code, kindUnknown
+				}
+			}
 		}
 	case *varRef:
 		if fn.v.kind == kindFunc {
@@ -152,4 +157,81 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	}
 	return "", 0, false
+}
+
+// formatPieces splits a format string into literal text and the verbs of
+// plain %s, %d and %i specifications; ok is false when it holds anything
+// else (flags, widths, other verbs, a NUL), which only the runtime formats.
+func formatPieces(f string) (lits []string, verbs []byte, ok bool) {
+	var lit strings.Builder
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case c == 0:
+			return nil, nil, false
+		case c != '%':
+			lit.WriteByte(c)
+		case i+1 < len(f) && f[i+1] == '%':
+			lit.WriteByte('%')
+			i++
+		case i+1 < len(f) && (f[i+1] == 's' || f[i+1] == 'd' || f[i+1] == 'i'):
+			lits = append(lits, lit.String())
+			lit.Reset()
+			verbs = append(verbs, f[i+1])
+			i++
+		default:
+			return nil, nil, false
+		}
+	}
+	return append(lits, lit.String()), verbs, true
+}
+
+// inlineFormat compiles format("literal", args...) when the literal has
+// only plain %s and %d: if the callee f is the built-in format and every
+// argument has the type its verb wants (an integer; a string without NUL),
+// the text is concatenated inline; otherwise the call is made as usual.
+func (g *codegen) inlineFormat(f string, x *callExpr, setup []string) (string, bool) {
+	if len(x.args) == 0 {
+		return "", false
+	}
+	lit, ok := x.args[0].(*strLit)
+	if !ok {
+		return "", false
+	}
+	lits, verbs, ok := formatPieces(lit.v)
+	if !ok || len(verbs) != len(x.args)-1 {
+		return "", false
+	}
+	var vals []string
+	var kinds []valueKind
+	for _, a := range x.args {
+		v := g.exprMoved(a, nil)
+		s, code := g.hold(v)
+		setup = append(setup, s)
+		vals = append(vals, code)
+		kinds = append(kinds, v.kind)
+	}
+	tests := []string{f + "===$FMT"}
+	text := jsString(lits[0])
+	for i, verb := range verbs {
+		a := vals[i+1]
+		if verb == 's' {
+			if kinds[i+1] != kindString {
+				tests = append(tests, "typeof "+a+"===\"string\"")
+			}
+			tests = append(tests, "("+a+").indexOf(\"\\0\")<0")
+		} else if kinds[i+1] != kindInt {
+			tests = append(tests, "typeof "+a+"===\"number\"")
+		}
+		text += "+" + a
+		if lits[i+1] != "" {
+			text += "+" + jsString(lits[i+1])
+		}
+	}
+	args := ""
+	for _, v := range vals {
+		args += "," + v
+	}
+	general := "(typeof " + f + "===\"function\"?" + marker(x.p) + f + "(self" + args + "):" + marker(x.p) + "$call(" + f + ",self" + args + "))"
+	return seq(append(setup, "(("+and(tests...)+")?("+text+"):"+general+")")...), true
 }

@@ -70,14 +70,19 @@ func TestOracleDir(t *testing.T) {
 }
 
 // TestProfileBench writes a JS-level CPU profile of one benchmark program
-// ($SQPROF names it) to /tmp/sqprof.pb.gz (a development aid).
+// ($SQPROF names it, or a
+// .nut or .sqjs file) to /tmp/sqprof.pb.gz (a development aid).
 func TestProfileBench(t *testing.T) {
 	name := os.Getenv("SQPROF")
 	if name == "" {
 		t.Skip("set SQPROF to a benchmark program name")
 	}
-	b := &testing.B{}
-	run := loadSquirrelRun(b, name)
+	var run func() goja.Value
+	if strings.HasSuffix(name, ".nut") || strings.HasSuffix(name, ".sqjs") {
+		run = loadSquirrelRunFile(t, name)
+	} else {
+		run = loadSquirrelRun(t, name)
+	}
 	f, _ := os.Create("/tmp/sqprof.pb.gz")
 	defer f.Close()
 	if err := goja.StartProfile(f); err != nil {

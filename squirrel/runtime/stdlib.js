@@ -199,6 +199,20 @@ function format(fmt, args) {
 	return out;
 }
 
+// FMT is the global format(); it takes any number of arguments, so its
+// wrapper is written out. Compiled calls of format with a literal format
+// string of plain %s and %d compare the callee with it and inline the
+// formatting (see codegen's inlineFormat).
+const FMT = function (self, f, ...a) {
+	if (f === undefined) arityErr();
+	if (typeof f !== "string") paramTypeErr(1, 0x10, f);
+	return format(f, a);
+};
+FMT.Ān = "format";
+FMT.Āpc = -2;
+FMT.Ātc = compileMask(".s");
+$.FMT = FMT;
+
 function nowSec() { return host.now(); }
 // dateTable is the imp's date(): UTC, with `usec` and `time`.
 function dateTable(t) {
@@ -300,16 +314,7 @@ function installRoot(opts) {
 		["swapfloat", 2, ".n", (s, f) => { const b = new DataView(new ArrayBuffer(4)); b.setFloat32(0, num(f)); return F(b.getFloat32(0, true)); }],
 	];
 	for (const d of sdefs) tRawSet(R, d[0], nat(d[0], d[1], d[2], d[3], d[4]));
-	// format takes any number of arguments: its wrapper is written out
-	const fmt = function (self, f, ...a) {
-		if (f === undefined) arityErr();
-		if (typeof f !== "string") paramTypeErr(1, 0x10, f);
-		return format(f, a);
-	};
-	fmt.Ān = "format";
-	fmt.Āpc = -2;
-	fmt.Ātc = compileMask(".s");
-	tRawSet(R, "format", fmt);
+	tRawSet(R, "format", FMT);
 	tRawSet(R, "regexp", regexpClass());
 	const md = mathDefs();
 	for (const d of md) d.push(nat(d[0], d[1], d[2], d[3]));
