@@ -21,7 +21,7 @@ type variable struct {
 	isThis   bool
 	external bool   // receives values from outside (parameter, foreach, catch)
 	captured bool   // read or written by a nested function
-	indexed  bool   // used as obj[key], obj.len() or obj.push(x): worth an array cache
+	indexed  bool   // used as obj[key]: worth an array cache
 	acache   string // JS name of the cached obj.Āa (set by the code generator)
 	// assigned by something other than its declaration
 	reassigned bool

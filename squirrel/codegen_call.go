@@ -141,10 +141,29 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 	case name == "len" && len(x.args) == 0 && ok == kindTable:
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
 		return "((" + ov + ".Ād===null&&" + ov + ".len===undefined)?" + ov + ".Āo.n:" + general + ")", kindUnknown, true
+	case stringMethods[name] && ok == kindString:
+		as, args := g.callArgs(x.args)
+		return seq(append(as, marker(x.p)+prop("$SD", name)+"("+ov+args+")")...), stringMethodKind(name), true
+	case stringMethods[name] && name != "len" && (ok == kindUnknown || ok == kindScalar) && allPure(x.args):
+		// a string receiver calls the string delegate's method directly; the
+		// arguments can be evaluated first as they have no effects
+		_, args := g.callArgs(x.args)
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: x.args, method: true, plain: true})
+		return "(typeof " + ov + "===\"string\"?" + marker(x.p) + prop("$SD", name) + "(" + ov + args + "):" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
 		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), kindUnknown, true
+	case name == "len" && len(x.args) == 0 && g.acacheOf(ov) != "":
+		A := g.acacheOf(ov)
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		return "(" + A + "!==undefined?" + A + ".length:typeof " + ov + "===\"string\"?" + ov + ".length:" + general + ")", kindUnknown, true
+	case (name == "push" || name == "append") && len(x.args) == 1 && g.acacheOf(ov) != "":
+		A := g.acacheOf(ov)
+		av := g.expr(x.args[0])
+		s, v := g.hold(av)
+		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
+		return seq(s, "("+A+"!==undefined?("+A+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	case name == "len" && len(x.args) == 0:
 		a := g.tmp()
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
@@ -234,4 +253,34 @@ func (g *codegen) inlineFormat(f string, x *callExpr, setup []string) (string, b
 	}
 	general := "(typeof " + f + "===\"function\"?" + marker(x.p) + f + "(self" + args + "):" + marker(x.p) + "$call(" + f + ",self" + args + "))"
 	return seq(append(setup, "(("+and(tests...)+")?("+text+"):"+general+")")...), true
+}
+
+// acacheOf returns the name of the cached array elements of the local whose
+// JavaScript name is js, or "" (see cacheable).
+func (g *codegen) acacheOf(js string) string {
+	if v := g.vars[js]; v != nil {
+		return v.acache
+	}
+	return ""
+}
+
+// allPure reports whether every expression is pure (see pure).
+func allPure(list []expr) bool {
+	for _, e := range list {
+		if !pure(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// stringMethodKind is the kind of what a string delegate method returns.
+func stringMethodKind(name string) valueKind {
+	switch name {
+	case "len", "tointeger":
+		return kindInt
+	case "slice", "tolower", "toupper", "tostring":
+		return kindString
+	}
+	return kindUnknown
 }

@@ -432,7 +432,7 @@ func sameSlot(target *index, e expr) bool {
 // pure reports whether evaluating e can neither fail nor run user code.
 func pure(e expr) bool {
 	switch e.(type) {
-	case *varRef, *intLit:
+	case *varRef, *intLit, *strLit, *floatLit, *boolLit, *nullLit:
 		return true
 	}
 	return false

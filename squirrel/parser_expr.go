@@ -208,13 +208,6 @@ func (p *parser) prefixed() expr {
 					p.fs.def.suspends = true
 				}
 			}
-			if ix, ok := x.(*index); ok && ix.isDot {
-				if r, ok := ix.obj.(*varRef); ok {
-					if k, ok := ix.key.(*strLit); ok && (k.v == "len" || k.v == "push" || k.v == "append") {
-						r.v.indexed = true
-					}
-				}
-			}
 			x = &callExpr{p: at, fn: x, args: args, method: method}
 		default:
 			return x
