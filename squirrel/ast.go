@@ -23,6 +23,10 @@ type variable struct {
 	captured bool   // read or written by a nested function
 	indexed  bool   // used as obj[key]: worth an array cache
 	acache   string // JS name of the cached obj.Āa (set by the code generator)
+	// every value the local holds lies in rng (see ranges.go)
+	ranged bool
+	rng    irange
+	step   expr // the update of the counted loop this local counts, if any
 	// assigned by something other than its declaration
 	reassigned bool
 	// inferred kind for the code generator (kindUnknown unless proven)

@@ -102,6 +102,10 @@ func (g *codegen) binary(x *binary) val {
 		return g.bitwise(x)
 	}
 	a, b := g.expr(x.x), g.expr(x.y)
+	if a.kind == kindInt && b.kind == kindInt && x.op != '/' && noWrap(x) {
+		// the operands' ranges prove the result fits (see ranges.go)
+		return val{"(" + a.code + string(rune(x.op)) + b.code + ")", kindInt, false}
+	}
 	fb := ""
 	if r, ok := x.x.(*varRef); ok && !r.outer && x.op == '%' {
 		// the left operand stays in its local; the failing % leaves a fresh

@@ -235,6 +235,10 @@ func (g *codegen) assign(x *assign) string {
 		if x.op == '=' {
 			return "(" + t.v.js + "=" + g.exprMoved(x.value, t.v).code + ")"
 		}
+		if t.v.step == expr(x) {
+			// a counted loop's step, which cannot wrap (see ranges.go)
+			return "(" + t.v.js + string(rune(compoundOp(x.op))) + "=1)"
+		}
 		v := g.expr(x.value)
 		r := g.arith(compoundOp(x.op), val{t.v.js, t.v.kind, true}, v, x.p, "")
 		return "(" + t.v.js + "=" + r.code + ")"
@@ -282,9 +286,25 @@ func (g *codegen) incDec(x *incDec, used bool) string {
 	switch t := x.target.(type) {
 	case *varRef:
 		js := t.v.js
+		op := "++"
+		if x.delta < 0 {
+			op = "--"
+		}
+		if t.v.step == expr(x) {
+			// a counted loop's step, which cannot wrap (see ranges.go)
+			if x.prefix {
+				return "(" + op + js + ")"
+			}
+			return "(" + js + op + ")"
+		}
 		if t.v.kind == kindInt {
 			if !used || x.prefix {
-				return "(" + js + "=(" + js + "+" + d + ")|0)"
+				// cheaper in goja than (js+d)|0
+				edge, wrapped := "2147483647", "-2147483648"
+				if x.delta < 0 {
+					edge, wrapped = wrapped, edge
+				}
+				return "(" + js + "!==" + edge + "?" + op + js + ":(" + js + "=" + wrapped + "))"
 			}
 			o := g.tmp()
 			return "(" + o + "=" + js + "," + js + "=(" + o + "+" + d + ")|0," + o + ")"

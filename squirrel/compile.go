@@ -44,6 +44,7 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 		return nil, err
 	}
 	inferKinds(p.vars)
+	inferRanges(p.vars, p.loops)
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	h.Write([]byte{0})

@@ -63,6 +63,7 @@ type parser struct {
 	jsName   map[string]int // per base name, how many variables already use it
 	funcs    []*funcDef
 	vars     []*variable
+	loops    []*forStmt // in source order, for range inference
 }
 
 func (p *parser) errorf(format string, args ...any) {

@@ -153,6 +153,7 @@ func (p *parser) forStatement() stmt {
 	mark := p.scopeMark()
 	p.expect('(')
 	s := &forStmt{p: at}
+	p.loops = append(p.loops, s)
 	if p.tok == tkLocal {
 		s.init = p.localDeclStatement()
 	} else if p.tok != ';' {
