@@ -370,10 +370,14 @@ func (g *codegen) newSlot(t *index, x *assign) string {
 // value, or the old one when old is set. ok is false when no such path
 // applies (the caller emits only the general code).
 func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool) {
-	if (op != '+' && op != '-') || sl.o == "" {
+	if (op != '+' && op != '-') || (sl.o == "" && !sl.static) {
 		return "", false
 	}
 	ov, kv := sl.o, sl.k
+	bare := ov == ""
+	if bare {
+		ov = "$L" // `this`, or an empty object; a miss takes the general path
+	}
 	o := g.tmp()
 	var tests []string
 	var ref string // the slot as a JavaScript member expression
@@ -396,7 +400,10 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 			if !sl.static {
 				field = w + "[" + kv + "]"
 			}
-			tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", "(("+w+"="+ov+".Āw)===$WTBL||"+field+"===true)")
+			if !bare {
+				tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null")
+			}
+			tests = append(tests, "(("+w+"="+ov+".Āw)===$WTBL||"+field+"===true)")
 		}
 	case sl.kk == kindInt || sl.kk == kindUnknown:
 		if sl.kk != kindInt {
@@ -429,11 +436,16 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 }
 
 // sameSlot reports whether e is obj.k (or obj[k]) with the same local obj
-// and the same constant or local key as target.
+// and the same constant or local key as target, or the same bare name.
 func sameSlot(target *index, e expr) bool {
 	x, ok := e.(*index)
-	if !ok || x.bare || target.bare {
+	if !ok || x.bare != target.bare {
 		return false
+	}
+	if x.bare {
+		n1, _ := staticKey(target)
+		n2, _ := staticKey(x)
+		return n1 == n2
 	}
 	o1, ok1 := target.obj.(*varRef)
 	o2, ok2 := x.obj.(*varRef)

@@ -88,3 +88,27 @@ m[1] <- 1; m[1.5] <- 2; m[true] <- 3;
 local keys = [1, 1.5, true];
 foreach (key in keys) { m[key] += 1; m[key]++; }
 foreach (key in keys) show("m[" + key + "]", m[key]);
+
+// bare names: slots of `this` (a table, an instance, the root table) or,
+// when `this` lacks them, of the root table
+counter <- 10;
+function bumpGlobal() { counter++; counter += 2; counter = counter + 3; counter -= 1; return counter; }
+show("bumpGlobal()", bumpGlobal());
+local host = { n = 1, counter = 100, f = function() { n++; n += 2; n = n + 3; counter++; return n + counter; } };
+show("host.f()", host.f());
+show("root counter", counter);
+local other = { f = host.f };
+other.f = host.f;
+attempt("other.f()", function() { other.f(); });
+local guest = { f = host.f, n = 1.5 };
+attempt("guest.f()", function() { show("guest.f()", guest.f()); });
+show("root counter", counter);
+local deleg = { n = 5 }.setdelegate({ counter = 1000 });
+deleg.f <- host.f;
+attempt("deleg.f()", function() { show("deleg.f()", deleg.f()); });
+class D {
+	n = 0;
+	function go() { n = n + 5; n++; n -= 2; counter = counter + 1; return n; }
+}
+show("D().go()", D().go());
+show("root counter", counter);
