@@ -43,6 +43,9 @@ type codegen struct {
 	infos  []fnInfoOut
 	fn     *fnGen
 	vars   map[string]*variable // locals by JavaScript name
+	// set while compiling a % whose dividend is provably non-negative (see
+	// binary): the remainder then needs no |0
+	modNonNeg bool
 }
 
 // fnGen is the state of the JavaScript function being generated.

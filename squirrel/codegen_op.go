@@ -106,6 +106,12 @@ func (g *codegen) binary(x *binary) val {
 		// the operands' ranges prove the result fits (see ranges.go)
 		return val{"(" + a.code + string(rune(x.op)) + b.code + ")", kindInt, false}
 	}
+	if r, ok := rangeOf(x.x); ok && r.lo >= 0 && x.op == '%' && a.kind == kindInt && b.kind == kindInt {
+		// a non-negative dividend: the remainder is an integer of its sign
+		// (never -0), so only a zero divisor needs care
+		g.modNonNeg = true
+		defer func() { g.modNonNeg = false }()
+	}
 	fb := ""
 	if r, ok := x.x.(*varRef); ok && !r.outer && x.op == '%' {
 		// the left operand stays in its local; the failing % leaves a fresh
@@ -160,10 +166,14 @@ func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 			fast = "(" + bc + "===0?" + marker(p) + "$div(" + ac + "," + bc + "):(" + ac + "/" + bc + ")|0)"
 		}
 	case '%':
+		wrap := "|0"
+		if g.modNonNeg {
+			wrap = ""
+		}
 		if nonZeroLiteral(b) {
-			fast = "((" + ac + "%" + bc + ")|0)"
+			fast = "((" + ac + "%" + bc + ")" + wrap + ")"
 		} else {
-			fast = "(" + bc + "===0?" + modFb + ":(" + ac + "%" + bc + ")|0)"
+			fast = "(" + bc + "===0?" + modFb + ":(" + ac + "%" + bc + ")" + wrap + ")"
 		}
 	}
 	var slow string

@@ -58,3 +58,19 @@ c++; print(c + " "); c++; print(c + " "); ++c; print(c + " ");
 c = -2147483647; c--; print(c + " "); --c; print(c + " ");
 local d = 2147483647;
 print((d++) + " " + d + " " + (++d) + "\n");
+// a non-negative dividend with divisors of every sign
+local divs = [3, -3, 1, -1, 7];
+out.clear();
+for (local i = 0; i < 5; i++) {
+	local d = divs[i];
+	local r = (i * 7) % d;
+	out.push(r);
+	local q = (i * 5) % divs.len();
+	out.push(q);
+}
+print(out.reduce(@(a, b) a + " " + b) + "\n");
+for (local i = 0; i < 3; i++) {
+	local zero = i - i;
+	try { print((i * 3) % zero); } catch (e) print("caught " + e);
+	print("\n");
+}
