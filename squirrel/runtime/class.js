@@ -153,21 +153,25 @@ function buildNew(C) {
 	lock(C);
 	const fields = C.Āf;
 	const D = fields.map((e) => C[e]);
-	const lit = fields.map((e, i) => "[" + JSON.stringify(e) + "]:D[" + i + "]").join(",");
+	// primitive defaults are written into the literal, others (shared by
+	// every instance) taken from D
+	const lit = fields.map((e, i) => {
+		const v = D[i];
+		const src = v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "string" ? JSON.stringify(v) : "D[" + i + "]";
+		return "[" + JSON.stringify(e) + "]:" + src;
+	}).join(",");
+	const obj = "{__proto__:IP" + (lit ? "," + lit : "") + "}";
 	let ctor = C.Āmem.constructor === METHOD ? C.constructor : undefined;
-	let direct = false;
+	let direct = -1; // the compiled constructor's parameter count, when known
 	if (typeof ctor === "function" && ctor.Ān === undefined && ctor.Āf === undefined) {
 		const info = fnInfo(ctor);
-		direct = info !== null && !info.varargs;
+		if (info !== null && !info.varargs && info.params.length < 8) direct = info.params.length;
 	}
-	const mk = new Function("IP", "D", "return function(){return {__proto__:IP" + (lit ? "," + lit : "") + "};}")(C.Āip, D);
-	if (ctor === undefined) return function () { return mk(); };
-	if (direct) {
-		return function (a, b, c, d, e, f, g, h) {
-			const o = mk();
-			ctor(o, a, b, c, d, e, f, g, h);
-			return o;
-		};
+	if (ctor === undefined) return new Function("IP", "D", "return function(){return " + obj + ";}")(C.Āip, D);
+	if (direct >= 0) {
+		// the arguments it declares and one more, for its arity check
+		const ps = "abcdefgh".slice(0, direct + 1).split("").join(",");
+		return new Function("IP", "D", "ctor", "return function(" + ps + "){const o=" + obj + ";ctor(o," + ps + ");return o;}")(C.Āip, D, ctor);
 	}
 	return function (...args) {
 		while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
