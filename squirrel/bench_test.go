@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,8 +17,10 @@ import (
 // Speed: each program in testdata/bench defines run() twice, in Squirrel
 // (*.nut) and as idiomatic hand-written JavaScript (*.js). BenchmarkCompare
 // times both on goja and reports their ratio (squirrel-ns/op divided by
-// js-ns/op, each the fastest of b.N alternating runs); when the reference interpreter is available ($SQORACLE, by
-// default /work/sq304/bin/sq) it also reports its time per run.
+// js-ns/op, each per run in the fastest of b.N alternating rounds, in
+// process CPU time); when the reference interpreter is available
+// ($SQORACLE, by default /work/sq304/bin/sq) it also reports its time per
+// run (by its own clock()).
 //
 //	go test ./squirrel -run '^$' -bench Compare -benchtime 2s
 
@@ -102,6 +105,22 @@ func timeRuns(n int, f func() goja.Value) time.Duration {
 	return time.Since(start)
 }
 
+// cpuRuns is the process CPU time (user and system, all threads, so
+// including the garbage collector's) of n calls of f.
+func cpuRuns(n int, f func() goja.Value) time.Duration {
+	c0 := processCPU()
+	for i := 0; i < n; i++ {
+		f()
+	}
+	return processCPU() - c0
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // oracleNsPerRun times run() in the reference interpreter with its clock().
 func oracleNsPerRun(name string, runs int) (float64, bool) {
 	oracle := os.Getenv("SQORACLE")
@@ -136,13 +155,18 @@ func BenchmarkCompare(b *testing.B) {
 			js := loadJSRun(b, name)
 			sq()
 			js()
+			// a round is k runs of each, long enough (about 20 ms of the
+			// JavaScript twin) to include the garbage collection each
+			// program causes
+			k := int(20*time.Millisecond/max(timeRuns(1, js), time.Microsecond)) + 1
 			b.ResetTimer()
-			// alternate the two so that both see the same machine load, and
-			// keep the fastest of each (the least disturbed run)
+			// alternate the two so that both see the same machine load, time
+			// them in process CPU time (not wall time, which other processes
+			// on a loaded machine inflate) and keep the fastest round of each
 			var tsq, tjs time.Duration
 			for i := 0; i < b.N; i++ {
-				a := timeRuns(1, sq)
-				c := timeRuns(1, js)
+				a := cpuRuns(k, sq)
+				c := cpuRuns(k, js)
 				if i == 0 || a < tsq {
 					tsq = a
 				}
@@ -151,8 +175,8 @@ func BenchmarkCompare(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			sqNs := float64(tsq.Nanoseconds())
-			jsNs := float64(tjs.Nanoseconds())
+			sqNs := float64(tsq.Nanoseconds()) / float64(k)
+			jsNs := float64(tjs.Nanoseconds()) / float64(k)
 			b.ReportMetric(sqNs, "squirrel-ns/op")
 			b.ReportMetric(jsNs, "js-ns/op")
 			b.ReportMetric(sqNs/jsNs, "ratio")

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -107,11 +106,6 @@ func TestTimeFile(t *testing.T) {
 	if s := os.Getenv("SQTIMEN"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
-	cpu := func() time.Duration {
-		var ru syscall.Rusage
-		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
 	files := strings.Split(list, ",")
 	runs := make([]func() goja.Value, len(files))
 	best := make([]time.Duration, len(files))
@@ -125,11 +119,7 @@ func TestTimeFile(t *testing.T) {
 	}
 	for round := 0; round < 15; round++ {
 		for i, run := range runs {
-			c0 := cpu()
-			for j := 0; j < n; j++ {
-				run()
-			}
-			if d := cpu() - c0; round == 0 || d < best[i] {
+			if d := cpuRuns(n, run); round == 0 || d < best[i] {
 				best[i] = d
 			}
 		}
