@@ -40,6 +40,21 @@ func fromBytes(s string) string {
 	return s
 }
 
+// strHash is 3.0.4's string hash over bytes: chars are signed, then widened
+// to unsigned short; long strings hash every step-th byte. (Done in Go: the
+// same loop in JavaScript costs goja microseconds per key.)
+func strHash(s string) uint32 {
+	l := len(s)
+	h := uint32(l)
+	step := (l >> 5) | 1
+	for i := 0; l >= step; l -= step {
+		c := uint32(uint16(int16(int8(s[i]))))
+		i++
+		h ^= (h << 5) + (h >> 2) + c
+	}
+	return h
+}
+
 // cFloat formats like C's printf with the given format verb and precision,
 // including its spellings of infinities and NaN (x87 NaNs are negative).
 func cFloat(v float64, verb byte, prec int) string {
@@ -82,6 +97,9 @@ func (r *Runtime) hostObject() *goja.Object {
 	set("format1", func(c goja.FunctionCall) goja.Value { // one float conversion
 		s, _ := cFormat(c.Argument(0).String(), []any{map[string]any{"f": c.Argument(1).ToFloat()}})
 		return vm.ToValue(s)
+	})
+	set("strHash", func(c goja.FunctionCall) goja.Value {
+		return vm.ToValue(strHash(str(c, 0)))
 	})
 	set("now", func(goja.FunctionCall) goja.Value { return vm.ToValue(int32(r.opts.Now().Unix())) })
 	set("clock", func(goja.FunctionCall) goja.Value {

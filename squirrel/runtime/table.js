@@ -25,18 +25,8 @@ function ek(k) {
 	return "ą" + oid(k);
 }
 
-// strHash is 3.0.4's _hashstr over the bytes of s (chars are signed, then
-// widened to unsigned short).
-function strHash(s) {
-	let l = s.length, h = l >>> 0, i = 0;
-	const step = (l >> 5) | 1;
-	for (; l >= step; l -= step) {
-		let c = s.charCodeAt(i++);
-		if (c >= 128) c |= 0xFF00;
-		h = (h ^ (((h << 5) >>> 0) + (h >>> 2) + c)) >>> 0;
-	}
-	return h;
-}
+// strHash is 3.0.4's string hash, computed in Go (natives.go).
+const strHash = host.strHash;
 function khash(k) {
 	switch (typeof k) {
 		case "string": return strHash(k);
