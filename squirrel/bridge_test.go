@@ -1,0 +1,242 @@
+package squirrel
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// fakeAPI is a small host API of our own, built the way agentapi builds the
+// real one: goja objects whose methods are Go functions.
+type fakeAPI struct {
+	vm    *goja.Runtime
+	logs  []string
+	saved goja.Value // the callback passed to wakeup
+	arity int64      // its length, as the host sees it
+	echo  goja.Value // the last value echo received
+}
+
+func newFakeAPI(t *testing.T) (*fakeAPI, *Runtime) {
+	t.Helper()
+	vm := goja.New()
+	rt, err := NewRuntime(vm, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := &fakeAPI{vm: vm}
+	server := vm.NewObject()
+	_ = server.Set("log", func(c goja.FunctionCall) goja.Value {
+		api.logs = append(api.logs, c.Argument(0).String())
+		return goja.Undefined()
+	})
+	_ = server.Set("echo", func(c goja.FunctionCall) goja.Value {
+		api.echo = c.Argument(0)
+		return c.Argument(0)
+	})
+	_ = server.Set("VERSION", "1.2")
+	imp := vm.NewObject()
+	_ = imp.Set("wakeup", func(c goja.FunctionCall) goja.Value {
+		api.saved = c.Argument(1)
+		api.arity = c.Argument(1).ToObject(vm).Get("length").ToInteger()
+		return goja.Undefined()
+	})
+	_ = imp.Set("getversion", func(goja.FunctionCall) goja.Value { return vm.ToValue(2.5) })
+	_ = imp.Set("getcount", func(goja.FunctionCall) goja.Value { return vm.ToValue(3) })
+	_ = imp.Set("getname", func(goja.FunctionCall) goja.Value { return vm.ToValue("ünï") })
+	if err := rt.SetRoot("server", server); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.SetRoot("imp", imp); err != nil {
+		t.Fatal(err)
+	}
+	return api, rt
+}
+
+func runSrc(t *testing.T, rt *Runtime, src string) error {
+	t.Helper()
+	p, err := Compile("bridge.nut", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.Run(p)
+	return err
+}
+
+func TestBridgeValuesCrossBothWays(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	err := runSrc(t, rt, `
+server.log("h\xc3\xa9llo " + 5 + " " + 1.5);
+server.log(typeof imp.getversion() + " " + imp.getversion());
+server.log(typeof imp.getcount() + " " + imp.getcount());
+server.log(imp.getname().len() + " " + typeof server.VERSION);
+server.echo({ n = 1, f = 2.5, s = "x", a = [1, "two", null], t = { deep = true } });
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"héllo 5 1.5", "float 2.5", "integer 3", "5 string"}
+	if strings.Join(api.logs, "|") != strings.Join(want, "|") {
+		t.Fatalf("logs = %q, want %q", api.logs, want)
+	}
+	got := api.echo.Export().(map[string]any)
+	if got["n"] != int64(1) || got["f"] != 2.5 || got["s"] != "x" {
+		t.Errorf("echo scalars = %v", got)
+	}
+	arr := got["a"].([]any)
+	if len(arr) != 3 || arr[0] != int64(1) || arr[1] != "two" || arr[2] != nil {
+		t.Errorf("echo array = %v", arr)
+	}
+	if got["t"].(map[string]any)["deep"] != true {
+		t.Errorf("echo nested = %v", got["t"])
+	}
+}
+
+func TestBridgeCallbacksKeepArityAndThis(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	err := runSrc(t, rt, `
+marker <- "root";
+imp.wakeup(1, function(reason, extra) {
+	server.log("cb " + reason + " " + typeof extra + " " + marker);
+	return reason * 2;
+});
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.arity != 2 {
+		t.Errorf("callback length = %d, want 2", api.arity)
+	}
+	fn, ok := goja.AssertFunction(api.saved)
+	if !ok {
+		t.Fatal("callback is not callable from the host")
+	}
+	res, err := fn(goja.Undefined(), api.vm.ToValue(21), api.vm.ToValue(1.5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ToInteger() != 42 {
+		t.Errorf("callback returned %v, want 42", res)
+	}
+	if len(api.logs) != 1 || api.logs[0] != "cb 21 float root" {
+		t.Errorf("logs = %q", api.logs)
+	}
+	// a callback given the wrong number of arguments fails as Squirrel does
+	_, err = fn(goja.Undefined(), api.vm.ToValue(1))
+	var e *Error
+	if !errors.As(rt.WrapError(err), &e) || e.Message != "wrong number of parameters" {
+		t.Errorf("short call: err = %v", err)
+	}
+}
+
+func TestBridgeErrorsNameTheNutLine(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	if err := runSrc(t, rt, "imp.wakeup(1, function() {\n\tlocal t = {};\n\treturn t.missing;\n});\n"); err != nil {
+		t.Fatal(err)
+	}
+	fn, _ := goja.AssertFunction(api.saved)
+	_, err := fn(goja.Undefined())
+	var e *Error
+	if !errors.As(rt.WrapError(err), &e) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	if e.Message != "the index 'missing' does not exist" {
+		t.Errorf("message = %q", e.Message)
+	}
+	if len(e.Stack) == 0 || e.Stack[0].File != "bridge.nut" || e.Stack[0].Line != 3 {
+		t.Errorf("stack = %+v, want bridge.nut:3 first", e.Stack)
+	}
+	if e.Error() != "bridge.nut:3: the index 'missing' does not exist" {
+		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+func TestBridgeHostObjectsKeepIdentity(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	err := runSrc(t, rt, `
+server.log((server == getroottable().server) + " " + (server.echo(server) == server));
+local before = server.len();
+server.log(before > 0);
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(api.logs, "|") != "true true|true" {
+		t.Errorf("logs = %q", api.logs)
+	}
+	if api.echo.Export() == nil {
+		t.Error("echo saw no object")
+	}
+}
+
+func TestBridgeHostClass(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	type box struct{ n int64 }
+	var proto *goja.Object
+	var newBox func(n int64) *goja.Object
+	newBox = func(n int64) *goja.Object {
+		b := &box{n: n}
+		o := api.vm.NewObject()
+		if proto == nil {
+			proto = api.vm.NewObject()
+		}
+		_ = o.SetPrototype(proto)
+		_ = o.Set("size", func(goja.FunctionCall) goja.Value { return api.vm.ToValue(b.n) })
+		_ = o.Set("grow", func(c goja.FunctionCall) goja.Value {
+			b.n += c.Argument(0).ToInteger()
+			return o
+		})
+		_ = o.Set("split", func(goja.FunctionCall) goja.Value { return newBox(b.n / 2) })
+		return o
+	}
+	err := rt.DefineClass("Box", ClassSpec{
+		New: func(args []goja.Value) (*goja.Object, error) {
+			if len(args) != 1 {
+				return nil, errors.New("Box needs a size")
+			}
+			return newBox(args[0].ToInteger()), nil
+		},
+		Methods:  []string{"size", "grow", "split"},
+		TypeName: "box",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = runSrc(t, rt, `
+local b = Box(10);
+server.log(typeof b + " " + (b instanceof Box) + " " + b.size());
+server.log((b.grow(5) == b) + " " + b.size());
+local half = b.split();
+server.log((half instanceof Box) + " " + half.size());
+try { Box(); } catch (e) { server.log("err " + e); }
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "box true 10|true 15|true 7|err Box needs a size"
+	if strings.Join(api.logs, "|") != want {
+		t.Errorf("logs = %q, want %q", strings.Join(api.logs, "|"), want)
+	}
+}
+
+func TestMainRunsTheChunkOnRequest(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	p, err := Compile("main.nut", []byte(`server.log("ran " + (this == getroottable()));`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	main, err := rt.Main(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(api.logs) != 0 {
+		t.Fatalf("Main ran the chunk early: %q", api.logs)
+	}
+	if _, err := main(goja.Undefined()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(api.logs, "|") != "ran true" {
+		t.Errorf("logs = %q", api.logs)
+	}
+}

@@ -1,0 +1,286 @@
+package squirrel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The code generator turns the syntax tree into one JavaScript function
+// expression, `(function($){ ... return main; })`, which the runtime calls
+// with its helper object. Expressions are generated as strings carrying
+// position markers (see sourcemap.go).
+
+// helpers compiled programs alias from the runtime object
+var helperNames = []string{
+	"T", "F", "A", "AV", "rv", "str", "add", "sub", "mul", "div", "mod", "modErr", "arith", "neg", "bnot",
+	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
+	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
+	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
+	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT",
+}
+
+// tableDelegateNames are the table default delegate's methods. Compiled
+// fast paths must not treat them as a table's own slots.
+var tableDelegateNames = map[string]bool{
+	"len": true, "rawget": true, "rawset": true, "rawdelete": true, "rawin": true,
+	"weakref": true, "tostring": true, "clear": true, "setdelegate": true, "getdelegate": true,
+}
+
+type fnInfoOut struct {
+	Name    string   `json:"name"`
+	Params  []string `json:"params"`
+	Varargs bool     `json:"varargs"`
+	Src     string   `json:"src"`
+}
+
+type codegen struct {
+	file   string
+	key    string // the program's identity in function markers
+	floats map[uint32]string
+	consts []string // hoisted constant declarations
+	sites  map[string]string
+	infos  []fnInfoOut
+	fn     *fnGen
+	vars   map[string]*variable // locals by JavaScript name
+	// set while compiling a % whose dividend is provably non-negative (see
+	// binary): the remainder then needs no |0
+	modNonNeg bool
+}
+
+// fnGen is the state of the JavaScript function being generated.
+type fnGen struct {
+	def     *funcDef
+	jsName  string
+	ntemps  int
+	maxTemp int
+	pinned  int
+	parent  *fnGen
+	tail    bool // has self tail calls: the body is wrapped in a loop
+	co      bool // generating the coroutine twin: suspend() yields
+}
+
+func (g *codegen) tmp() string {
+	f := g.fn
+	f.ntemps++
+	if f.ntemps > f.maxTemp {
+		f.maxTemp = f.ntemps
+	}
+	return "$" + strconv.Itoa(f.ntemps)
+}
+
+// pin returns a fresh name for a value that lives across statements.
+func (g *codegen) pin(base string) string {
+	g.fn.pinned++
+	return "$" + base + strconv.Itoa(g.fn.pinned)
+}
+
+func (g *codegen) floatConst(v float32) string {
+	bits := float32bits(v)
+	if name, ok := g.floats[bits]; ok {
+		return name
+	}
+	name := "$F" + strconv.Itoa(len(g.floats))
+	g.floats[bits] = name
+	g.consts = append(g.consts, name+"=$F("+jsFloat(v)+")")
+	return name
+}
+
+func (g *codegen) site(keys []string, cap int) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = jsString(k)
+	}
+	sig := strings.Join(parts, ",") + "|" + strconv.Itoa(cap)
+	if name, ok := g.sites[sig]; ok {
+		return name
+	}
+	name := "$S" + strconv.Itoa(len(g.sites))
+	g.sites[sig] = name
+	g.consts = append(g.consts, fmt.Sprintf("%s=new $Site([%s],%d)", name, strings.Join(parts, ","), cap))
+	return name
+}
+
+// generate produces the program's JavaScript (with markers).
+func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) string {
+	g.infos = make([]fnInfoOut, len(funcs))
+	for i, f := range funcs {
+		info := fnInfoOut{Name: f.name, Varargs: f.varargs, Src: g.file, Params: []string{}}
+		for _, p := range f.params {
+			info.Params = append(info.Params, p.name)
+		}
+		g.infos[i] = info
+	}
+	body := g.function(main)
+	var b strings.Builder
+	b.WriteString("(function($){\"use strict\";\nconst ")
+	for i, h := range helperNames {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("$" + h + "=$." + h)
+	}
+	b.WriteString(";\nlet $R=$.root();$.onRoot(function(r){$R=r;});\n")
+	infos := g.infosJS()
+	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + infos + ");\n")
+	if len(g.consts) > 0 {
+		b.WriteString("const " + strings.Join(g.consts, ",\n") + ";\n")
+	}
+	if consts != "" {
+		b.WriteString("$.defConsts(" + consts + ");\n")
+	}
+	b.WriteString("return ")
+	b.WriteString(body)
+	b.WriteString(";\n})\n")
+	return b.String()
+}
+
+func (g *codegen) infosJS() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, info := range g.infos {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		params := make([]string, len(info.Params))
+		for j, p := range info.Params {
+			params[j] = jsString(p)
+		}
+		fmt.Fprintf(&b, "{name:%s,params:[%s],varargs:%v,src:%s}", jsString(info.Name),
+			strings.Join(params, ","), info.Varargs, jsString(info.Src))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// jsFuncName picks the JavaScript name of a compiled function (it shows in
+// stack traces and lets the body refer to itself for `base`).
+func jsFuncName(f *funcDef) string {
+	switch {
+	case f.name == "":
+		return "$fn" + strconv.Itoa(f.id)
+	case jsReserved[f.name]:
+		return f.name + "_"
+	}
+	return f.name
+}
+
+// function generates a function expression for f. A function that calls
+// suspend() directly also gets a generator twin (Āco) that threads run, in
+// which those calls yield.
+func (g *codegen) function(f *funcDef) string {
+	if !f.suspends || f.generator {
+		return g.functionMode(f, false, jsFuncName(f))
+	}
+	p := g.pinOuter("p")
+	main := g.functionMode(f, false, jsFuncName(f))
+	twin := g.functionMode(f, true, p)
+	return "(()=>{const " + p + "=" + main + ";" + p + ".Āco=" + twin + ";return " + p + ";})()"
+}
+
+// pinOuter names a value in the enclosing function's scope.
+func (g *codegen) pinOuter(base string) string {
+	if g.fn == nil {
+		return "$" + base + "0"
+	}
+	return g.pin(base)
+}
+
+func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
+	saved := g.fn
+	fg := &fnGen{def: f, jsName: jsName, parent: saved, co: co}
+	g.fn = fg
+	for _, p := range f.params {
+		if cacheable(p) {
+			p.acache = p.js + "a"
+		}
+	}
+	var body strings.Builder
+	for _, s := range f.body {
+		g.stmt(&body, s)
+	}
+	g.fn = saved
+
+	var b strings.Builder
+	b.WriteString(marker(f.p))
+	if co {
+		b.WriteString("function*(self")
+	} else {
+		b.WriteString("function " + fg.jsName + "(self")
+	}
+	for _, p := range f.params {
+		b.WriteString("," + p.js)
+	}
+	switch {
+	case f.varargs:
+		b.WriteString(",...$va")
+	default:
+		b.WriteString(",$x")
+	}
+	fmt.Fprintf(&b, "){/*@%s:%d*/\n", g.key, f.id)
+	// arity: every parameter without a default must be given, and no more
+	nreq := len(f.params) - len(f.defaults)
+	var conds []string
+	if nreq > 0 {
+		conds = append(conds, f.params[nreq-1].js+"===undefined")
+	}
+	if !f.varargs {
+		conds = append(conds, "$x!==undefined")
+	}
+	if len(conds) > 0 {
+		b.WriteString("if(" + strings.Join(conds, "||") + ")$arityErr();\n")
+	}
+	for i := nreq; i < len(f.params); i++ {
+		p := f.params[i]
+		fmt.Fprintf(&b, "if(%s===undefined)%s=%s.Ādp[%d];\n", p.js, p.js, fg.jsName, i-nreq)
+	}
+	if f.varargs {
+		if f.vargv != nil {
+			b.WriteString("let " + f.vargv.js + "=$AV($va);\n")
+		}
+	}
+	for _, p := range f.params {
+		if p.acache != "" {
+			b.WriteString("const " + p.acache + "=" + arrayOf(p.js) + ";\n")
+		}
+	}
+	inner := &b
+	var genBody strings.Builder
+	if f.generator {
+		inner = &genBody
+	}
+	if f.usesThis {
+		inner.WriteString("const $L=(typeof self===\"object\"&&self!==null)?self:$EMPTY;\n")
+	}
+	if fg.maxTemp > 0 {
+		inner.WriteString("var ")
+		for i := 1; i <= fg.maxTemp; i++ {
+			if i > 1 {
+				inner.WriteByte(',')
+			}
+			inner.WriteString("$" + strconv.Itoa(i))
+		}
+		inner.WriteString(";\n")
+	}
+	if fg.tail {
+		inner.WriteString("$tail:for(;;){\n" + body.String() + "return null;\n}\n")
+	} else {
+		inner.WriteString(body.String())
+	}
+	if f.generator {
+		b.WriteString("return $gen((function*(){\n")
+		b.WriteString(genBody.String())
+		b.WriteString("return null;\n})());\n}")
+	} else {
+		b.WriteString("return null;\n}")
+	}
+	code := b.String()
+	if len(f.defaults) > 0 && !co {
+		defs := make([]string, len(f.defaults))
+		for i, d := range f.defaults {
+			defs[i] = g.expr(d).code
+		}
+		code = "$withDefaults(" + code + ",[" + strings.Join(defs, ",") + "])"
+	}
+	return code
+}

@@ -1,0 +1,182 @@
+package squirrel
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Generated code carries position markers: "\x01line,col\x01" before the
+// code that comes from that Squirrel position. finishCode strips them and
+// builds a version 3 source map from where they stood.
+const markByte = '\x01'
+
+func marker(p pos) string {
+	if p.line <= 0 {
+		return ""
+	}
+	return "\x01" + strconv.Itoa(p.line) + "," + strconv.Itoa(p.col) + "\x01"
+}
+
+// finishCode removes markers from code and returns the clean JavaScript and
+// the "mappings" field of a source map whose only source is index 0.
+//
+// Source columns are stored 1-based (goja reports the stored column as is,
+// and its source map reader ignores mappings to line 1, column 0).
+func finishCode(code string) (string, string) {
+	var out strings.Builder
+	out.Grow(len(code))
+	var maps strings.Builder
+	genLine, genCol := 0, 0
+	prevGenCol, prevSrcLine, prevSrcCol := 0, 0, 0
+	curLine, curCol := 0, 0 // last marker seen
+	lineHasMap := false
+	firstOnLine := true
+	emit := func(srcLine, srcCol int) {
+		if !firstOnLine {
+			maps.WriteByte(',')
+		}
+		firstOnLine = false
+		vlq(&maps, genCol-prevGenCol)
+		vlq(&maps, 0)
+		vlq(&maps, srcLine-1-prevSrcLine)
+		vlq(&maps, srcCol-prevSrcCol)
+		prevGenCol = genCol
+		prevSrcLine = srcLine - 1
+		prevSrcCol = srcCol
+		lineHasMap = true
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if c == markByte {
+			j := strings.IndexByte(code[i+1:], markByte)
+			m := code[i+1 : i+1+j]
+			i += j + 1
+			comma := strings.IndexByte(m, ',')
+			l, _ := strconv.Atoi(m[:comma])
+			col, _ := strconv.Atoi(m[comma+1:])
+			if l == curLine && col == curCol && lineHasMap {
+				continue
+			}
+			curLine, curCol = l, col
+			emit(l, col)
+			continue
+		}
+		if c == '\n' {
+			out.WriteByte('\n')
+			maps.WriteByte(';')
+			genLine++
+			genCol = 0
+			prevGenCol = 0
+			firstOnLine = true
+			lineHasMap = false
+			continue
+		}
+		if !lineHasMap && curLine > 0 && c != ' ' && c != '\t' {
+			emit(curLine, curCol)
+		}
+		out.WriteByte(c)
+		genCol++
+	}
+	return out.String(), maps.String()
+}
+
+const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+func vlq(b *strings.Builder, v int) {
+	u := v << 1
+	if v < 0 {
+		u = (-v << 1) | 1
+	}
+	for {
+		d := u & 31
+		u >>= 5
+		if u > 0 {
+			d |= 32
+		}
+		b.WriteByte(b64chars[d])
+		if u == 0 {
+			return
+		}
+	}
+}
+
+// sourceMapComment returns the comment line goja reads a source map from.
+func sourceMapComment(source, mappings string) string {
+	sm := struct {
+		Version  int      `json:"version"`
+		Sources  []string `json:"sources"`
+		Names    []string `json:"names"`
+		Mappings string   `json:"mappings"`
+	}{3, []string{source}, []string{}, mappings}
+	data, _ := json.Marshal(sm)
+	return "//# sourceMappingURL=data:application/json;base64," + base64.StdEncoding.EncodeToString(data)
+}
+
+// jsString quotes a Squirrel byte string as a JavaScript string literal
+// whose code units are the bytes; the literal itself is plain ASCII.
+func jsString(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			b.WriteString(`\"`)
+		case c == '\\':
+			b.WriteString(`\\`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c < 0x20 || c >= 0x7f:
+			b.WriteString(`\x`)
+			b.WriteByte("0123456789abcdef"[c>>4])
+			b.WriteByte("0123456789abcdef"[c&15])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// jsReserved lists words that cannot name a JavaScript function in strict
+// mode code.
+var jsReserved = map[string]bool{
+	"break": true, "case": true, "catch": true, "class": true, "const": true, "continue": true,
+	"debugger": true, "default": true, "delete": true, "do": true, "else": true, "enum": true,
+	"export": true, "extends": true, "false": true, "finally": true, "for": true, "function": true,
+	"if": true, "import": true, "in": true, "instanceof": true, "new": true, "null": true,
+	"return": true, "super": true, "switch": true, "this": true, "throw": true, "true": true,
+	"try": true, "typeof": true, "var": true, "void": true, "while": true, "with": true,
+	"yield": true, "let": true, "static": true, "implements": true, "interface": true,
+	"package": true, "private": true, "protected": true, "public": true, "await": true,
+	"eval": true, "arguments": true, "self": true, "undefined": true, "NaN": true, "Infinity": true,
+}
+
+// isJSIdent reports whether s can be written as a property name after a dot
+// (any identifier, reserved words included).
+func isJSIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// prop returns the JavaScript for reading property key of the object code o.
+func prop(o, key string) string {
+	if o != "" && o[0] >= '0' && o[0] <= '9' {
+		o = "(" + o + ")"
+	}
+	if isJSIdent(key) {
+		return o + "." + key
+	}
+	return o + "[" + jsString(key) + "]"
+}

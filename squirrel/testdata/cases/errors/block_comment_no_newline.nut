@@ -1,0 +1,2 @@
+local v = 1 /* a block comment
+over two lines */ local w = 2

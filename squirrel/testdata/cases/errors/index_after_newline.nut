@@ -1,0 +1,3 @@
+local x = 1;
+local y = x
+[0] = 1;

@@ -1,0 +1,2 @@
+local a = 5;
+local b = -;
