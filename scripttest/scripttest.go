@@ -105,8 +105,7 @@ type Result struct {
 func (r Result) Counts() (tests, assertions, failures, errs int) {
 	for _, f := range r.Files {
 		if f.LoadError != "" {
-			tests++
-			errs++
+			tests, errs = tests+1, errs+1 // the one errored test LoadTest
 		}
 		for _, t := range f.Tests {
 			tests++
