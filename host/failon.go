@@ -12,7 +12,7 @@ import (
 // normally (run --fail-on): each that happened at least once ends the run
 // with exitcode.FailOn, and the summary at exit says which fired.
 type FailOn struct {
-	Error   bool // an uncaught exception in a callback of the agent script
+	Error   bool // an uncaught exception, unhandled rejection or watchdog stop in a callback of the agent script
 	Connect bool // a connect whose onconnect got a non-zero code
 	Refused bool // a limiter refused something (-12, a dropped log line, a 429, an over-size or over-rate message)
 	Lost    bool // a connection ended without the script asking (onconnectionlost)

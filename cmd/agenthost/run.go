@@ -22,7 +22,8 @@ server.log lines are marked [Device].
 
 --fail-on makes a run that went to its end fail (exit 4) when any of the
 named conditions happened during it; the lines at exit say which fired:
-  error    an uncaught exception in one of the agent's callbacks
+  error    an uncaught exception (or unhandled rejection, or watchdog stop)
+           in one of the agent's callbacks
   connect  a failed connect (onconnect with a non-zero code)
   refused  a limiter refusal (-12 buffer full, dropped log lines, HTTP 429,
            an inbound message over the size or rate limit)
@@ -33,8 +34,8 @@ Exit codes:
   0    the run ended: Ctrl-C/SIGTERM, --for elapsed, or idle (--until-idle)
   1    the agent script has a syntax error or threw at its top level, or
        the --device script has a syntax error
-  2    bad command line or config, a missing script, or a --report or
-       --report-svg path that cannot be written
+  2    bad command line or config, a missing script or --device file, or
+       a --report or --report-svg path that cannot be written
   3    the host could not do its part: the embedded broker or agent URL
        could not listen, the state directory is unusable, a report could
        not be written at the end

@@ -18,7 +18,8 @@ run: setUp(), the test* methods in sorted order, tearDown(). A file that
 cannot be loaded counts as one test with an error.
 
 Exit codes:
-  0    every test passed
+  0    every test that ran passed (a first Ctrl-C/SIGTERM ends the run
+       early, with the results so far)
   1    a test failed or threw
   2    bad command line or config, a missing path or --agent, an invalid
        --filter or one that matched no test, a --junit path that cannot be
