@@ -37,7 +37,7 @@ func testCmd(st *State, args []string) error {
 	var cf configFlags
 	cf.registerConfig(f, "each test file", "; its broker setting is ignored: tests use a fresh embedded broker")
 	agent := f.String("agent", "", "agent `SCRIPT` loaded before every test file (default: X.js beside X.test.js, if present)")
-	timeout := f.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown, in wall time (whatever --clock says)")
+	timeout := f.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown, in wall time whatever --clock says (a case's static timeout = seconds overrides it)")
 	junit := f.String("junit", "", "also write JUnit XML to `FILE` (checked writable before any test runs)")
 	asJSON := f.Bool("json", false, "print the results as JSON events, one per line, as they happen (see the README for the schema)")
 	filter := f.String("filter", "", "run only the tests whose Case.method matches the regular expression `RE`; matching none is an error")
