@@ -46,7 +46,7 @@ func compileFilter(filter string) (*regexp.Regexp, error) {
 	}
 	re, err := regexp.Compile(filter)
 	if err != nil {
-		return nil, exitcode.Errorf(exitcode.Usage, "--filter %q is not a regular expression: %v", filter, err)
+		return nil, exitcode.Errorf(exitcode.Usage, "--filter %#q is not a regular expression: %v", filter, err)
 	}
 	return re, nil
 }
@@ -179,5 +179,5 @@ func loadLocation(f FileResult) (file string, line int) {
 
 // noMatch is the error of a run whose --filter selected no test.
 func noMatch(filter string, files int) error {
-	return exitcode.Errorf(exitcode.Usage, "--filter %q matched no test in %d file%s", filter, files, plural(files))
+	return exitcode.Errorf(exitcode.Usage, "--filter %#q matched no test in %d file%s", filter, files, plural(files))
 }

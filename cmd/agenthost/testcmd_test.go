@@ -261,7 +261,7 @@ func TestTestFilterIsARegexp(t *testing.T) {
 	c := newCLI(t)
 	c.write("greet.test.js", passingTest)
 	code := c.run("test", "--filter", "(")
-	c.expect(code, exitcode.Usage, nil, []string{"agenthost test: --filter \"(\" is not a regular expression: error parsing regexp: missing closing ): `(`\n"})
+	c.expect(code, exitcode.Usage, nil, []string{"agenthost test: --filter `(` is not a regular expression: error parsing regexp: missing closing ): `(`\n"})
 
 	c = newCLI(t)
 	c.write("greet.js", agentJS)
@@ -269,7 +269,7 @@ func TestTestFilterIsARegexp(t *testing.T) {
 	c.write("other.test.js", failingTest)
 	code = c.run("test", "--filter", "nothing")
 	c.expect(code, exitcode.Usage, []string{"\nNO TESTS RAN: 2 files, 0 tests, 0 assertions, 0 failures, 0 errors, "},
-		[]string{"agenthost test: --filter \"nothing\" matched no test in 2 files\n"})
+		[]string{"agenthost test: --filter `nothing` matched no test in 2 files\n"})
 }
 
 // jsonEvent is one line of `test --json`.
