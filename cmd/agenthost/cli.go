@@ -48,6 +48,8 @@ with the imp's MQTT, server and imp APIs, against an embedded MQTT broker or a r
 
 Usage:
   agenthost run SCRIPT [flags]     run an agent script
+  agenthost fleet SCRIPT --agents N [flags]
+                                   run N agents of a script in one process (or one shard of them)
   agenthost broker [flags]         run the embedded MQTT broker alone
   agenthost limits [flags]         print the effective rate limits and where each value came from
   agenthost test [flags] [PATH...] run impUnit-style *.test.js files against agent scripts
@@ -70,6 +72,8 @@ func lookup(name string) (commandFunc, bool) {
 	switch name {
 	case "run":
 		return runCmd, true
+	case "fleet":
+		return fleetCmd, true
 	case "test":
 		return testCmd, true
 	case "broker":
