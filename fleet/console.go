@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/agenthost/agenthost/hostlog"
@@ -71,7 +72,8 @@ func (c *console) endStatus() {
 }
 
 // agentHandler is the log handler of one agent: it counts the agent's
-// error lines and passes its records on, marked with its fleet index
+// errors (error records, not counting the indented lines that continue
+// one) and passes its records on, marked with its fleet index
 // ("[Agent 17]" in text, "agent": 17 in JSON), or drops them when next is
 // nil.
 type agentHandler struct {
@@ -94,7 +96,9 @@ func (h *agentHandler) WithAttrs(as []slog.Attr) slog.Handler {
 func (h *agentHandler) WithGroup(string) slog.Handler { return h }
 
 func (h *agentHandler) Handle(ctx context.Context, r slog.Record) error {
-	if r.Level >= slog.LevelError {
+	// An uncaught error is logged as its message and then indented
+	// lines (source, caret, stack frames): it counts once.
+	if r.Level >= slog.LevelError && !strings.HasPrefix(r.Message, "  ") {
 		h.a.errors.Add(1)
 	}
 	if h.next == nil {

@@ -135,19 +135,7 @@ type fleet struct {
 // an agent's script failed (its error logged), 3 when the host cannot do
 // its part (the broker, the state directory, the report).
 func Run(ctx context.Context, o Options) (Result, error) {
-	f := &fleet{o: o, allUp: make(chan struct{}, 1), json: o.Config.LogFormat == "json"}
-	if f.o.Shard.Count == 0 {
-		f.o.Shard = Whole
-	}
-	f.console = &console{stdout: o.Stdout, stderr: o.Stderr, terminal: o.Terminal}
-	f.log = hostlog.NewClocked(hostlog.NewHandler(f.console.out(), f.console.errOut(), f.json, nil), time.Now)
-	switch {
-	case o.QuietAgents:
-	case o.AgentLog != nil:
-		f.next = hostlog.NewHandler(o.AgentLog, o.AgentLog, f.json, nil)
-	default:
-		f.next = hostlog.NewHandler(f.console.out(), f.console.errOut(), f.json, nil)
-	}
+	f := newFleet(o)
 	if err := f.prepare(); err != nil {
 		return Result{}, err
 	}
@@ -168,6 +156,23 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		err = perr
 	}
 	return res, err
+}
+
+func newFleet(o Options) *fleet {
+	f := &fleet{o: o, allUp: make(chan struct{}, 1), json: o.Config.LogFormat == "json"}
+	if f.o.Shard.Count == 0 {
+		f.o.Shard = Whole
+	}
+	f.console = &console{stdout: o.Stdout, stderr: o.Stderr, terminal: o.Terminal}
+	f.log = hostlog.NewClocked(hostlog.NewHandler(f.console.out(), f.console.errOut(), f.json, nil), time.Now)
+	switch {
+	case o.QuietAgents:
+	case o.AgentLog != nil:
+		f.next = hostlog.NewHandler(o.AgentLog, o.AgentLog, f.json, nil)
+	default:
+		f.next = hostlog.NewHandler(f.console.out(), f.console.errOut(), f.json, nil)
+	}
+	return f
 }
 
 // prepare checks the options and builds the per-agent parameters and the

@@ -24,7 +24,10 @@ type Totals struct {
 	// publishes completed (QoS 0 written, QoS 1 acknowledged).
 	In, Out int64
 	Refused int64 // requests the agents' rate and size limiters refused
-	Errors  int64 // error lines the agents logged (script errors, server.error, failed connects)
+	// Errors counts the error entries the agents logged: uncaught script
+	// errors (once each, whatever the length of their stack),
+	// server.error calls and the host's error lines about an agent.
+	Errors int64
 }
 
 // Summary is a one-line account of t.
