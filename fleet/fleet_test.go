@@ -448,3 +448,10 @@ func TestFleetDefaultMemoryBudgetGrowsWithTheAgents(t *testing.T) {
 		t.Errorf("explicit budget became %d", f.cfg.Limits.Memory)
 	}
 }
+
+// partialText is what was written after the last newline.
+func (l *lines) partialText() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.partial
+}
