@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -147,7 +148,7 @@ func fleetCmd(st *State, args []string) error {
 	}
 	if a.params != "" {
 		if o.Rows, o.RowNames, err = fleet.LoadRows(st.path(a.params)); err != nil {
-			return exitcode.New(exitcode.Usage, err, "")
+			return &argError{cmd: "fleet", err: exitcode.New(exitcode.Usage, err, "")}
 		}
 		if o.Agents == 0 {
 			o.Agents = len(o.Rows)
@@ -163,7 +164,7 @@ func fleetCmd(st *State, args []string) error {
 	default:
 		out, err := os.Create(st.path(a.logDest))
 		if err != nil {
-			return exitcode.New(exitcode.Host, err, "--log: choose a writable file, - for stdout, or off")
+			return &argError{cmd: "fleet", err: exitcode.New(exitcode.Host, fmt.Errorf("--log: %w", err), "choose a writable file, - for stdout, or off")}
 		}
 		defer out.Close()
 		o.AgentLog = out
