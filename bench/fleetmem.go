@@ -14,12 +14,15 @@ import (
 )
 
 // Memory per agent is measured on `agenthost fleet`: K agents of
-// bench/scripts/idle.js in one process, against the section's broker (the
-// fleet's own embedded broker in the embedded section), started at
-// fleetRamp. Once every agent has connected and subscribed, and
-// fleetSettle later, the harness reads the process's VmRSS; the Go heap
-// and stacks come from the fleet's report, which measures them when the
-// fleet is told to stop (before its agents disconnect).
+// bench/scripts/idle.js in one process, against the section's broker (in
+// the embedded section the harness's, as for every other row: a fleet's
+// own embedded broker would need two file descriptors per agent in one
+// process), started at fleetRamp, with limits.memory off (see
+// fleetConfig). Once every agent has connected and subscribed, the
+// harness reads the process's CPU time over fleetSettle and then its
+// VmRSS; the Go heap and stacks come from the fleet's report, which
+// measures them when the fleet is told to stop (before its agents
+// disconnect).
 
 // fleetRamp is the start rate of the measured fleets.
 const fleetRamp = 1000
@@ -27,6 +30,15 @@ const fleetRamp = 1000
 // fleetSettle is how long a connected fleet runs before its RSS is read:
 // a measurement settling time, not synchronisation.
 const fleetSettle = 2 * time.Second
+
+// fleetConfig is the measured fleets' config (fleet id, state directory).
+// limits.memory is off: with it on, every agent's watchdog wakes every
+// 10 ms to read the heap, and a fleet of thousands of idle agents spends
+// its CPU on that (see BENCHMARKS.md) instead of connecting.
+const fleetConfig = `configparams: {clientid: "bench-fleet-%d-{{index}}"}
+state_dir: %q
+limits: {memory: off}
+`
 
 // fileLimit is the open-file limit the fleet and mosquitto run with: a
 // fleet of K agents on its embedded broker holds 2K sockets.
@@ -48,6 +60,7 @@ type fleetMem struct {
 	Stacks     int64         // bytes: goroutine stacks at stop
 	Goroutines int           // at stop
 	Up         time.Duration // from the process start to every agent connected and subscribed
+	IdleCPU    float64       // % of one core the connected, idle fleet used over fleetSettle
 	Profile    string        // top of the heap profile, when asked for
 }
 
@@ -66,17 +79,13 @@ func (h *harness) fleetMemory(t *target, k int, profile bool) (fleetMem, error) 
 		return fleetMem{}, err
 	}
 	cfg := filepath.Join(dir, "agenthost.yaml")
-	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("configparams: {clientid: \"bench-fleet-%d-{{index}}\"}\nstate_dir: %q\n",
-		id, filepath.Join(dir, "state"))), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(fleetConfig, id, filepath.Join(dir, "state"))), 0o644); err != nil {
 		return fleetMem{}, err
 	}
 	report := filepath.Join(dir, "report.json")
 	argv := []string{h.agentBin, "fleet", filepath.Join(h.benchDir, "scripts", "idle.js"), "--agents", strconv.Itoa(k),
 		"--config", cfg, "--ramp", fmt.Sprintf("%d/s", fleetRamp), "--status-every", "off",
-		"--name", fmt.Sprintf("bench-%d", id), "--report", report}
-	if t.name != "embedded" {
-		argv = append(argv, "--broker", t.url())
-	}
+		"--name", fmt.Sprintf("bench-%d", id), "--report", report, "--broker", t.url()}
 	heap := filepath.Join(dir, "heap.pprof")
 	if profile {
 		argv = append(argv, "--memprofile", heap)
@@ -107,7 +116,17 @@ func (h *harness) fleetMemory(t *target, k int, profile bool) (fleetMem, error) 
 		return res, fmt.Errorf("%w (%d agents had logged \"connected\")", err, agentsUp)
 	}
 	res.Up = l.at.Sub(p.start)
+	m0, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return res, err
+	}
+	t0 := time.Now()
 	time.Sleep(fleetSettle)
+	m1, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return res, err
+	}
+	res.IdleCPU = float64(cpuSince(m0, m1)) / float64(time.Since(t0)) * 100
 	if res.RSS, err = vmRSS(p.cmd.Process.Pid); err != nil {
 		return res, err
 	}

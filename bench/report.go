@@ -204,7 +204,8 @@ func (rep *report) measure(t *target) {
 			rm.agentOnly = true
 		}
 		rh := sec.addRow(name+": Go heap+stacks per agent", "KiB", subjNode)
-		rt.agentOnly, rr.agentOnly, rh.agentOnly = true, true, true
+		ri := sec.addRow(name+": CPU while idle", "% of a core", subjNode)
+		rt.agentOnly, rr.agentOnly, rh.agentOnly, ri.agentOnly = true, true, true, true
 		label := fmt.Sprintf("%sfleet of %d agents", pre, k)
 		fmt.Fprintf(os.Stderr, "%s ... ", label)
 		profile := k == h.profileAt
@@ -213,6 +214,7 @@ func (rep *report) measure(t *target) {
 		if err != nil {
 			rr.cell(subjAgent).fails++
 			rh.cell(subjAgent).fails++
+			ri.cell(subjAgent).fails++
 			if rm != nil {
 				rm.cell(subjAgent).fails++
 			}
@@ -225,9 +227,10 @@ func (rep *report) measure(t *target) {
 		}
 		sec.record(label, rr, subjAgent, float64(res.RSS)/float64(k)/1024, nil)
 		sec.record(label, rh, subjAgent, float64(res.Heap+res.Stacks)/float64(k)/1024, nil)
-		fmt.Fprintf(os.Stderr, "RSS %.0f MiB (%.0f KiB/agent), heap+stacks %.0f KiB/agent, %.1f goroutines/agent, all connected %.1f s after start\n",
+		sec.record(label, ri, subjAgent, res.IdleCPU, nil)
+		fmt.Fprintf(os.Stderr, "RSS %.0f MiB (%.0f KiB/agent), heap+stacks %.0f KiB/agent, %.1f goroutines/agent, all connected %.1f s after start, idle CPU %.1f%% of a core\n",
 			float64(res.RSS)/(1<<20), float64(res.RSS)/float64(k)/1024, float64(res.Heap+res.Stacks)/float64(k)/1024,
-			float64(res.Goroutines)/float64(k), res.Up.Seconds())
+			float64(res.Goroutines)/float64(k), res.Up.Seconds(), res.IdleCPU)
 		if profile {
 			sec.profile = fmt.Sprintf("Heap profile of the fleet of %s agents (in use when it was told to stop; `go tool pprof -top -sample_index=inuse_space`):\n\n```\n%s\n```\n",
 				thousands(float64(k)), res.Profile)
@@ -400,11 +403,14 @@ Notes:
   receiving N messages (and the once-a-second progress line); outbound: the trigger message, N
   publishes and N callbacks. The paho subject is the floor of agenthost's stack (agenthost is built on
   paho); ratio = value ÷ paho, lower is better.
-- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 1000/s`" + ` in one process against this
-  section's broker (in the embedded section the fleet's own embedded broker, in the same process, so its
-  RSS includes the broker's side of K connections), under ` + "`ulimit -n 65536`" + ` (mosquitto too, with
-  ` + "`max_connections -1`" + `). Once the fleet has said every agent is connected and every agent has
-  logged "connected" (after its subscription was granted), and 2 s later, the harness reads VmRSS; Go
+- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 1000/s --broker tcp://ADDR`" + ` in one
+  process against this section's broker (the harness's embedded broker, as for the other rows: the
+  fleet's own would hold the broker's side of every connection too, two file descriptors per agent in
+  one process), with ` + "`limits: {memory: off}`" + ` (with the memory watchdog on, each agent's watchdog
+  wakes every 10 ms: see BENCHMARKS.md), under ` + "`ulimit -n 65536`" + ` or the hard limit if lower
+  (mosquitto too, with ` + "`max_connections -1`" + `). Once the fleet has said every agent is connected and
+  every agent has logged "connected" (after its subscription was granted), the harness reads the fleet's
+  CPU time over 2 s ("CPU while idle") and then VmRSS; Go
   heap+stacks (HeapAlloc+StackInuse after a collection) come from the fleet's --report, measured when it
   is told to stop. Per agent = total ÷ K (the process's own baseline included); "beyond the fleet of
   K0" = (RSS(K) − RSS(K0)) ÷ (K − K0), the cost of each additional agent. One run per size. The heap
