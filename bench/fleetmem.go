@@ -25,7 +25,7 @@ import (
 // disconnect).
 
 // fleetRamp is the start rate of the measured fleets.
-const fleetRamp = 1000
+const fleetRamp = 250
 
 // fleetSettle is how long a connected fleet runs before its RSS is read:
 // a measurement settling time, not synchronisation.

@@ -403,7 +403,7 @@ Notes:
   receiving N messages (and the once-a-second progress line); outbound: the trigger message, N
   publishes and N callbacks. The paho subject is the floor of agenthost's stack (agenthost is built on
   paho); ratio = value ÷ paho, lower is better.
-- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 1000/s --broker tcp://ADDR`" + ` in one
+- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 250/s --broker tcp://ADDR`" + ` in one
   process against this section's broker (the harness's embedded broker, as for the other rows: the
   fleet's own would hold the broker's side of every connection too, two file descriptors per agent in
   one process), with ` + "`limits: {memory: off}`" + ` (with the memory watchdog on, each agent's watchdog
