@@ -24,11 +24,13 @@ import (
 // measures them when the fleet is told to stop (before its agents
 // disconnect).
 
-// fleetRamp is the start rate of the measured fleets.
-const fleetRamp = 250
+// fleetRamp is the start rate of the measured fleets: about what this
+// project's 2-core machine sustains while other work runs.
+const fleetRamp = 200
 
-// fleetSettle is how long a connected fleet runs before its RSS is read:
-// a measurement settling time, not synchronisation.
+// fleetSettle is how long a connected fleet runs before its CPU time is
+// read, and then how long that reading lasts before its RSS is read: a
+// measurement settling time, not synchronisation.
 const fleetSettle = 2 * time.Second
 
 // fleetConfig is the measured fleets' config (fleet id, state directory).
@@ -60,13 +62,15 @@ type fleetMem struct {
 	Stacks     int64         // bytes: goroutine stacks at stop
 	Goroutines int           // at stop
 	Up         time.Duration // from the process start to every agent connected and subscribed
-	IdleCPU    float64       // % of one core the connected, idle fleet used over fleetSettle
+	IdleCPU    float64       // % of one core the connected, idle fleet used over fleetSettle, after fleetSettle
+	Retries    int           // connects the broker refused and the agents retried
 	Profile    string        // top of the heap profile, when asked for
 }
 
 var (
 	fleetAllUpRE   = regexp.MustCompile(`\[Fleet\] all [\d,]+ agents connected`)
 	fleetAgentUpRE = regexp.MustCompile(`\[Agent \d+\] connected$`)
+	fleetRetryRE   = regexp.MustCompile(`\[Agent \d+\] retrying: `)
 )
 
 // fleetMemory runs a fleet of k idle agents against t (its own embedded
@@ -109,6 +113,8 @@ func (h *harness) fleetMemory(t *target, k int, profile bool) (fleetMem, error) 
 			allUp = true
 		case fleetAgentUpRE.MatchString(s):
 			agentsUp++
+		case fleetRetryRE.MatchString(s):
+			res.Retries++
 		}
 		return allUp && agentsUp == k
 	}, nil, deadline)
@@ -116,6 +122,7 @@ func (h *harness) fleetMemory(t *target, k int, profile bool) (fleetMem, error) 
 		return res, fmt.Errorf("%w (%d agents had logged \"connected\")", err, agentsUp)
 	}
 	res.Up = l.at.Sub(p.start)
+	time.Sleep(fleetSettle)
 	m0, err := markCPU(p.cmd.Process.Pid)
 	if err != nil {
 		return res, err

@@ -228,9 +228,9 @@ func (rep *report) measure(t *target) {
 		sec.record(label, rr, subjAgent, float64(res.RSS)/float64(k)/1024, nil)
 		sec.record(label, rh, subjAgent, float64(res.Heap+res.Stacks)/float64(k)/1024, nil)
 		sec.record(label, ri, subjAgent, res.IdleCPU, nil)
-		fmt.Fprintf(os.Stderr, "RSS %.0f MiB (%.0f KiB/agent), heap+stacks %.0f KiB/agent, %.1f goroutines/agent, all connected %.1f s after start, idle CPU %.1f%% of a core\n",
+		fmt.Fprintf(os.Stderr, "RSS %.0f MiB (%.0f KiB/agent), heap+stacks %.0f KiB/agent, %.1f goroutines/agent, all connected %.1f s after start (%d connects refused and retried), idle CPU %.1f%% of a core\n",
 			float64(res.RSS)/(1<<20), float64(res.RSS)/float64(k)/1024, float64(res.Heap+res.Stacks)/float64(k)/1024,
-			float64(res.Goroutines)/float64(k), res.Up.Seconds(), res.IdleCPU)
+			float64(res.Goroutines)/float64(k), res.Up.Seconds(), res.Retries, res.IdleCPU)
 		if profile {
 			sec.profile = fmt.Sprintf("Heap profile of the fleet of %s agents (in use when it was told to stop; `go tool pprof -top -sample_index=inuse_space`):\n\n```\n%s\n```\n",
 				thousands(float64(k)), res.Profile)
@@ -403,14 +403,15 @@ Notes:
   receiving N messages (and the once-a-second progress line); outbound: the trigger message, N
   publishes and N callbacks. The paho subject is the floor of agenthost's stack (agenthost is built on
   paho); ratio = value ÷ paho, lower is better.
-- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 250/s --broker tcp://ADDR`" + ` in one
+- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 200/s --broker tcp://ADDR`" + ` in one
   process against this section's broker (the harness's embedded broker, as for the other rows: the
   fleet's own would hold the broker's side of every connection too, two file descriptors per agent in
   one process), with ` + "`limits: {memory: off}`" + ` (with the memory watchdog on, each agent's watchdog
   wakes every 10 ms: see BENCHMARKS.md), under ` + "`ulimit -n 65536`" + ` or the hard limit if lower
   (mosquitto too, with ` + "`max_connections -1`" + `). Once the fleet has said every agent is connected and
-  every agent has logged "connected" (after its subscription was granted), the harness reads the fleet's
-  CPU time over 2 s ("CPU while idle") and then VmRSS; Go
+  every agent has logged "connected" (after its subscription was granted; a refused connect is retried
+  after 1 s), and 2 s later, the harness reads the fleet's CPU time over 2 s ("CPU while idle") and
+  then VmRSS; Go
   heap+stacks (HeapAlloc+StackInuse after a collection) come from the fleet's --report, measured when it
   is told to stop. Per agent = total ÷ K (the process's own baseline included); "beyond the fleet of
   K0" = (RSS(K) − RSS(K0)) ÷ (K − K0), the cost of each additional agent. One run per size. The heap
