@@ -195,6 +195,11 @@ func main() {
 		progress("wrote %s", *out)
 	}
 	progress("done in %s", rep.elapsed.Round(time.Second))
+	if n := rep.failedRuns(); n > 0 {
+		cleanup()
+		fmt.Fprintf(os.Stderr, "bench: %d run(s) failed (listed in the report)\n", n)
+		os.Exit(1)
+	}
 }
 
 var fatal = func(msg string) {

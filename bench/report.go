@@ -105,6 +105,15 @@ func (sec *section) record(label string, r *row, subj string, v float64, err err
 	c.vals = append(c.vals, v)
 }
 
+// failedRuns counts the runs that failed, over every broker.
+func (rep *report) failedRuns() int {
+	n := 0
+	for _, sec := range rep.sections {
+		n += len(sec.failures)
+	}
+	return n
+}
+
 func (rep *report) measure(t *target) {
 	h := rep.h
 	sec := &section{t: t}
