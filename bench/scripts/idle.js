@@ -8,7 +8,7 @@ const client = mqtt.createclient();
 
 function connect() {
     // --broker on the command line decides where this really goes.
-    connect();
+    client.connect("tcp://bench.invalid:1883", imp.configparams.clientid);
 }
 
 client.onconnect(function (resultCode) {
