@@ -90,8 +90,6 @@ type Options struct {
 
 	// ConnectTimeout bounds an agent's connect attempt; 0 means 10 s.
 	ConnectTimeout time.Duration
-	// Timer paces the ramp; nil is the wall clock.
-	Timer Timer
 }
 
 // Result is how a fleet run ended.
@@ -236,10 +234,7 @@ func (f *fleet) httpListen() error {
 
 func (f *fleet) run(ctx context.Context) (Result, error) {
 	o := f.o
-	tm := o.Timer
-	if tm == nil {
-		tm = RealTimer{}
-	}
+	tm := RealTimer{}
 	f.begin = tm.Now()
 	var stopAt time.Time
 	if o.For > 0 {

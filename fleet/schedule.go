@@ -85,11 +85,12 @@ func (r Ramp) Offset(k int) time.Duration {
 	return time.Duration(float64(k) / r.Rate * float64(time.Second))
 }
 
-// Timer is the clock the ramp waits on: the real one, or a test's.
+// Timer is the clock the ramp waits on: RealTimer, or a test's virtual
+// one.
 type Timer interface {
 	Now() time.Time
-	// Sleep waits until t or until ctx is done, and returns ctx.Err() in
-	// the second case.
+	// SleepUntil waits until t or until ctx is done, and returns
+	// ctx.Err() in the second case.
 	SleepUntil(ctx context.Context, t time.Time) error
 }
 
