@@ -96,7 +96,7 @@ func startMosquitto(bin, tmp string, timeout time.Duration) (*target, error) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	return &target{
 		name:  "mosquitto",
-		desc:  "mosquitto (separate process) on " + addr + ", max_queued_messages 1000000, max_connections -1, ulimit -n " + fmt.Sprint(fileLimit) + ", other settings default (e.g. max_inflight_messages 20 per client)",
+		desc:  "mosquitto (separate process) on " + addr + ", max_queued_messages 1000000, max_connections -1, open files " + openFileLimit(p.cmd.Process.Pid) + ", other settings default (e.g. max_inflight_messages 20 per client)",
 		addr:  addr,
 		close: p.stop,
 	}, nil
@@ -109,4 +109,21 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// openFileLimit reads a process's open-file limit (soft) from /proc, or
+// "unknown".
+func openFileLimit(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Max open files"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				return f[0]
+			}
+		}
+	}
+	return "unknown"
 }
