@@ -36,6 +36,8 @@ import (
 	"github.com/agenthost/agenthost/ratelimit"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/agenthost/agenthost/sqagent"
+	"github.com/agenthost/agenthost/squirrel"
 	"github.com/dop251/goja"
 )
 
@@ -86,14 +88,32 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	handler := hostlog.NewHandler(opts.Stdout, opts.Stderr, cfg.LogFormat == "json", nil)
 	log := hostlog.NewClocked(handler, clock.Now)
 
-	src, err := os.ReadFile(opts.Script)
-	if err != nil {
-		return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
-	}
-	prg, err := scriptvm.Compile(filepath.Base(opts.Script), string(src))
-	if err != nil {
-		logScriptError(log, err)
-		return Result{}, err
+	var prg *goja.Program
+	var nut *squirrel.Program
+	if sqagent.IsSquirrel(opts.Script) {
+		var err error
+		nut, err = sqagent.Compile(opts.Script, sqagent.LoadOptions{LibDir: cfg.Lib})
+		var sre *sqagent.SourceError
+		var se *scriptvm.ScriptError
+		switch {
+		case errors.As(err, &sre):
+			return Result{}, usageErr(err, sre.Hint)
+		case errors.As(err, &se):
+			logScriptError(log, err)
+			return Result{}, err
+		case err != nil:
+			return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
+		}
+	} else {
+		src, err := os.ReadFile(opts.Script)
+		if err != nil {
+			return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
+		}
+		prg, err = scriptvm.Compile(filepath.Base(opts.Script), string(src))
+		if err != nil {
+			logScriptError(log, err)
+			return Result{}, err
+		}
 	}
 	var devicePrg *goja.Program
 	if opts.Device != "" {
@@ -119,6 +139,16 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	defer sess.closeBroker()
 	loop, env, rec := sess.Loop, sess.Env, sess.Recorder
+	if nut != nil {
+		agent, err := sqagent.Install(env, loop)
+		if err == nil {
+			prg, err = agent.Script(nut)
+		}
+		if err != nil {
+			env.Close()
+			return Result{}, hostErr(fmt.Errorf("squirrel: %w", err), "")
+		}
+	}
 
 	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
 	if opts.For > 0 {

@@ -198,6 +198,7 @@ func TestBridgeHostClass(t *testing.T) {
 			return newBox(args[0].ToInteger()), nil
 		},
 		Methods:  []string{"size", "grow", "split"},
+		Owns:     func(o *goja.Object) bool { return proto != nil && o.Prototype() == proto },
 		TypeName: "box",
 	})
 	if err != nil {

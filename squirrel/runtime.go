@@ -72,6 +72,13 @@ type Options struct {
 	// Now is the clock behind time(), date() and clock(); nil means
 	// time.Now.
 	Now func() time.Time
+	// TextArgs, when set, reports whether a host function prints its
+	// arguments (server.log): Squirrel code then passes it each argument
+	// as text, rendered as Squirrel's tostring() renders it (floats as
+	// %g, tables as "(table : 0x...)"), except instances of host classes,
+	// which pass as their host objects. It is asked once per function,
+	// when the function first crosses into Squirrel.
+	TextArgs func(fn *goja.Object) bool
 }
 
 // Runtime is the Squirrel runtime installed in one goja.Runtime. Its methods

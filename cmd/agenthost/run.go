@@ -30,6 +30,7 @@ func runCmd(st *State, args []string) error {
 	f := newFlags("run", runUsage)
 	var cf configFlags
 	cf.register(f, true)
+	cf.registerLib(f)
 	forDur := f.Duration("for", 0, "stop after `DURATION` (e.g. 30s, 5m); 0 runs until stopped")
 	untilIdle := f.Bool("until-idle", false, "stop when nothing is pending")
 	clockName := f.String("clock", "real", "`CLOCK`: real, or virtual to jump over idle time (timers, time(), date(), Date, limiters and --for all follow it)")

@@ -28,6 +28,7 @@ func testCmd(st *State, args []string) error {
 	f := newFlags("test", testUsage)
 	var cf configFlags
 	f.StringVar(&cf.config, "config", "", "config `FILE` for every test file (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG); its broker setting is ignored")
+	cf.registerLib(f)
 	agent := f.String("agent", "", "agent `SCRIPT` loaded before every test file (default: X.js beside X.test.js, if present)")
 	timeout := f.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown (on the test clock)")
 	junit := f.String("junit", "", "also write JUnit XML to `FILE`")

@@ -1,0 +1,117 @@
+// Package sqagent runs Squirrel (.nut) agents on an agenthost session: it
+// installs the Squirrel runtime (package squirrel) in the session loop's
+// goja runtime, bridges every global the API modules defined into the
+// Squirrel root table, provides the imp's blob class, makes the loop report
+// errors the imp's way, and assembles agent sources from their files
+// (Builder's @include, the imp's #require of libraries).
+//
+// Squirrel agents run on the same loop, modules, limits, virtual clock,
+// watchdog and guards as JavaScript agents; nothing here is specific to one
+// module: the bridge is driven by what the modules install.
+package sqagent
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/agenthost/agenthost/agentapi"
+	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/agenthost/agenthost/squirrel"
+	"github.com/dop251/goja"
+)
+
+// Agent is the Squirrel runtime of one session. Loop goroutine only.
+type Agent struct {
+	env  *agentapi.Env
+	loop *scriptvm.Loop
+	rt   *squirrel.Runtime
+}
+
+// Install installs the Squirrel runtime in the loop's runtime, after the
+// modules have been installed in env: every global they defined becomes a
+// slot of the root table (blob as the imp's blob class), and the loop
+// reports errors the imp's way, naming .nut files and lines. Call it
+// before Run, from the goroutine that will run the loop.
+func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
+	rt, err := squirrel.NewRuntime(loop.Runtime(), squirrel.Options{
+		Now:      env.Now,
+		TextArgs: env.IsPrinter,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &Agent{env: env, loop: loop, rt: rt}
+	for _, name := range env.Globals() {
+		if name == "blob" {
+			if err := a.defineBlob(); err != nil {
+				return nil, fmt.Errorf("sqagent: blob: %w", err)
+			}
+			continue
+		}
+		if err := rt.SetRoot(name, env.Global(name)); err != nil {
+			return nil, fmt.Errorf("sqagent: global %s: %w", name, err)
+		}
+	}
+	loop.SetDialect(&scriptvm.Dialect{
+		Text: func(v goja.Value) (string, bool) {
+			s, err := rt.Text(v)
+			return s, err == nil
+		},
+		Frame: func(f scriptvm.Frame) (scriptvm.Frame, bool) {
+			// the top level of the script that runs a program's main
+			// chunk has no name: it is not Squirrel's
+			if f.Func == "" || f.Func == "<anonymous>" {
+				return f, false
+			}
+			f.Func = squirrel.FuncName(f.Func)
+			return f, IsSquirrelFile(f.File)
+		},
+		Imp: true,
+	})
+	return a, nil
+}
+
+// IsSquirrelFile reports whether a stack frame's file is Squirrel source
+// rather than JavaScript (the Squirrel runtime's own, the test runner's).
+func IsSquirrelFile(file string) bool {
+	return file != "" && !strings.HasSuffix(file, ".js") && !strings.HasPrefix(file, "<")
+}
+
+// Runtime returns the Squirrel runtime.
+func (a *Agent) Runtime() *squirrel.Runtime { return a.rt }
+
+// Script returns the program as the loop's top level: run by the loop, it
+// runs the program's main chunk with the root table as `this`.
+func (a *Agent) Script(p *squirrel.Program) (*goja.Program, error) { return p.Script() }
+
+// Run runs a program's main chunk now (a test file, after its agent). A
+// Squirrel exception comes back as a *scriptvm.ScriptError in the imp's
+// shape. Loop only.
+func (a *Agent) Run(p *squirrel.Program) error {
+	prg, err := p.Script()
+	if err != nil {
+		return err
+	}
+	if _, err := a.loop.Runtime().RunProgram(prg); err != nil {
+		return a.loop.ScriptError(err)
+	}
+	return nil
+}
+
+// CompileError converts an error from compiling (or assembling) Squirrel
+// source into the *scriptvm.ScriptError the host logs, with the source
+// line and a caret under the column. Other errors pass through.
+func CompileError(err error, lines func(file string) []string) error {
+	var ce *squirrel.CompileError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	se := &scriptvm.ScriptError{Kind: "SyntaxError", Message: ce.Msg, File: ce.File, Line: ce.Line, Col: ce.Col}
+	if lines != nil {
+		if src := lines(ce.File); ce.Line >= 1 && ce.Line <= len(src) {
+			se.Source = strings.TrimRight(src[ce.Line-1], "\r")
+		}
+	}
+	return se
+}
