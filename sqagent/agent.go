@@ -55,6 +55,9 @@ func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
 	}
 	loop.SetDialect(&scriptvm.Dialect{
 		Text: func(v goja.Value) (string, bool) {
+			if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Error" {
+				return "", false // a JavaScript error (from a host function): "TypeError: ..."
+			}
 			s, err := rt.Text(v)
 			return s, err == nil
 		},
@@ -65,12 +68,17 @@ func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
 				return f, false
 			}
 			f.Func = squirrel.FuncName(f.Func)
-			return f, IsSquirrelFile(f.File)
+			return f, !runtimeFiles[f.File] && !strings.HasPrefix(f.File, "<")
 		},
 		Imp: true,
 	})
 	return a, nil
 }
+
+// runtimeFiles are the files of JavaScript code that runs Squirrel (the
+// Squirrel runtime, the test runner): their frames are not the script's.
+var runtimeFiles = map[string]bool{"squirrel-runtime.js": true, "squirrel-natives.js": true,
+	"impunit.js": true, "impunit-runner.js": true}
 
 // IsSquirrelFile reports whether a stack frame's file is Squirrel source
 // rather than JavaScript (the Squirrel runtime's own, the test runner's).

@@ -256,11 +256,22 @@ func dirOr(dir string) string {
 // @include or #require is a *SourceError; an unreadable path is the
 // error from reading it.
 func Compile(path string, opts LoadOptions) (*squirrel.Program, error) {
+	return compile(path, opts, squirrel.CompileSource)
+}
+
+// Compile is the package's Compile in this agent's runtime: constants and
+// enums of the programs it has run are visible, as 3.0.4's const table
+// belongs to the VM (a test file sees its agent's). Loop only.
+func (a *Agent) Compile(path string, opts LoadOptions) (*squirrel.Program, error) {
+	return compile(path, opts, a.rt.CompileSource)
+}
+
+func compile(path string, opts LoadOptions, comp func(squirrel.Source) (*squirrel.Program, error)) (*squirrel.Program, error) {
 	asm, err := Load(path, opts)
 	if err != nil {
 		return nil, err
 	}
-	p, err := squirrel.CompileSource(asm.Source)
+	p, err := comp(asm.Source)
 	if err != nil {
 		return nil, CompileError(err, func(file string) []string { return asm.Files[file] })
 	}

@@ -288,3 +288,49 @@ func (r *Runtime) TypeName(v goja.Value) string {
 	}
 	return out.String()
 }
+
+// Get reads obj[key] (key a string) as Squirrel code would, metamethods and
+// delegates included. A missing slot is an error.
+func (r *Runtime) Get(obj goja.Value, key string) (goja.Value, error) {
+	v, err := r.helper("gk")(goja.Undefined(), obj, r.vm.ToValue(fromBytes(key)))
+	if err != nil {
+		return nil, r.wrapError(err)
+	}
+	return v, nil
+}
+
+// CallValue calls a Squirrel function (or class, or callable object) with
+// `this` self and Squirrel arguments as they are, returning the Squirrel
+// result. An exception comes back as the goja error (WrapError reads it).
+func (r *Runtime) CallValue(fn, self goja.Value, args ...goja.Value) (goja.Value, error) {
+	return r.helper("sqCall")(goja.Undefined(), fn, self, r.vm.NewArray(toAny(args)...))
+}
+
+func toAny(vs []goja.Value) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// RootName returns the name of a root-table slot holding v, or "".
+func (r *Runtime) RootName(v goja.Value) string {
+	out, err := r.helper("rootNameOf")(goja.Undefined(), v)
+	if err != nil || goja.IsNull(out) {
+		return ""
+	}
+	return out.String()
+}
+
+// Methods lists the names of a class's members that hold functions (its
+// own and those it inherited).
+func (r *Runtime) Methods(class goja.Value) []string {
+	out, err := r.helper("classMethods")(goja.Undefined(), class)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	_ = r.vm.ExportTo(out, &names)
+	return names
+}

@@ -182,6 +182,16 @@ func (r *Runtime) Compile(name string, src []byte) (*Program, error) {
 	return compileUnit(name, src, exportConsts(list))
 }
 
+// CompileSource is Compile for a unit assembled from several files (see
+// the package-level CompileSource).
+func (r *Runtime) CompileSource(src Source) (*Program, error) {
+	list, err := r.helper("constList")(goja.Undefined())
+	if err != nil {
+		return nil, r.wrapError(err)
+	}
+	return compileSource(src, exportConsts(list))
+}
+
 // Run executes a program's main chunk with the root table as `this`. It
 // returns the chunk's return value (converted to plain JavaScript), or an
 // error: *Error for a Squirrel exception that was not caught.

@@ -129,7 +129,7 @@ func TestTestCommandUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"test", "nowhere"}, "nowhere"},
-		{[]string{"test"}, "no *.test.js files"},
+		{[]string{"test"}, "no *.test.js or *.test.nut files"},
 		{[]string{"test", "--timeout", "0s"}, "--timeout must be positive"},
 	} {
 		r := runBin(t, dir, tc.args...)

@@ -11,7 +11,7 @@ import (
 
 const runUsage = `Usage: agenthost run SCRIPT [flags]
 
-Runs an agent script until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
+Runs an agent script (JavaScript, or Squirrel when it ends in .nut) until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
 --for has elapsed, or with --until-idle until nothing is pending (no timers,
 no connecting or connected client, no queued work). A second Ctrl-C exits at
 once with code 130.

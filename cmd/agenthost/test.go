@@ -9,11 +9,12 @@ import (
 
 const testUsage = `Usage: agenthost test [flags] [PATH...]
 
-Runs the *.test.js files under PATH (directories searched recursively;
-default .). Each file runs in a fresh VM with a fresh embedded broker, on the
-virtual clock: first the agent script (--agent, else X.js beside X.test.js
-if it exists), then the test file, whose classes extending ImpTestCase are
-run: setUp(), the test* methods in sorted order, tearDown().
+Runs the *.test.js and *.test.nut (Squirrel) files under PATH (directories
+searched recursively; default .). Each file runs in a fresh VM with a fresh
+embedded broker, on the virtual clock: first the agent script (--agent, else
+X.js beside X.test.js, X.nut beside X.test.nut, if it exists), then the test
+file, whose classes extending ImpTestCase are run: setUp(), the test*
+methods in sorted order, tearDown().
 
 Exit codes: 0 all passed, 1 a test failed, 2 usage or load error.
 
@@ -29,7 +30,7 @@ func testCmd(st *State, args []string) error {
 	var cf configFlags
 	f.StringVar(&cf.config, "config", "", "config `FILE` for every test file (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG); its broker setting is ignored")
 	cf.registerLib(f)
-	agent := f.String("agent", "", "agent `SCRIPT` loaded before every test file (default: X.js beside X.test.js, if present)")
+	agent := f.String("agent", "", "agent `SCRIPT` (.js or .nut) loaded before every test file (default: X.js beside X.test.js, X.nut beside X.test.nut, if present)")
 	timeout := f.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown (on the test clock)")
 	junit := f.String("junit", "", "also write JUnit XML to `FILE`")
 	asJSON := f.Bool("json", false, "print the results as JSON instead of text")

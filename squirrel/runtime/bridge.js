@@ -317,6 +317,22 @@ function hostClass(name, ctor, methods, natives, owns, typeName, raw) {
 	tRawSet(ROOT, utf8Encode(name), C);
 	return C;
 }
+// rootNameOf returns the name of a root-table slot holding v, or null.
+function rootNameOf(v) {
+	for (let s = null; (s = nx(ROOT, s)) !== END;) {
+		if (IT.v === v && typeof IT.k === "string") return utf8Decode(IT.k);
+	}
+	return null;
+}
+// classMethods lists the names of a class's members (its own and
+// inherited) that hold functions.
+function classMethods(C) {
+	const out = [];
+	for (let s = null; (s = nx(C, s)) !== END;) {
+		if (typeof IT.k === "string" && typeof IT.v === "function") out.push(utf8Decode(IT.k));
+	}
+	return out;
+}
 // wrap returns the instance of a host class for host object h.
 function wrap(h) { return toSq(h); }
 // run executes a compiled program's main chunk (Program.Script).
@@ -328,4 +344,4 @@ function run(factory) {
 function rootValue(name) { return tRawGet(ROOT, utf8Encode(name)); }
 function errorText(e) { return e instanceof Error ? e.message : utf8Decode(str(e)); }
 
-Object.assign($, { typeName, toSq, toJS, hostCall, sqCall, setRoot, getRoot, rootValue, onRoot, errorText, hostClass, wrap, run, F });
+Object.assign($, { rootNameOf, classMethods, typeName, toSq, toJS, hostCall, sqCall, setRoot, getRoot, rootValue, onRoot, errorText, hostClass, wrap, run, F });
