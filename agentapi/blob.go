@@ -75,6 +75,12 @@ type Blobs struct {
 	// AllocError, when set, says why an allocation of n bytes would be
 	// refused (the memory budget); NewEnv sets it to the loop's.
 	AllocError func(what string, n int64) error
+	// ExactFloats is set by a bridge to a script language whose integers
+	// and floats are different types (Squirrel, where 21.0 / 2 is 10.5 and
+	// 21 / 2 is 10): impvalue.ToJS then makes the floats of the data it
+	// builds that have no fractional part Number objects, so the bridge
+	// can tell 21.0 from 21. Set it before any script runs.
+	ExactFloats bool
 }
 
 // NewBlobs makes the blob values of rt: one per runtime (NewEnv makes the

@@ -42,6 +42,7 @@ func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{env: env, loop: loop, rt: rt}
+	env.Blobs.ExactFloats = true // data the modules build keeps 21.0 a float
 	for _, name := range env.Globals() {
 		if name == "blob" {
 			if err := a.defineBlob(); err != nil {

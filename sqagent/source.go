@@ -53,10 +53,13 @@ func Load(path string, opts LoadOptions) (*Assembled, error) {
 	if err != nil {
 		return nil, err
 	}
-	as := &assembler{opts: opts, dir: filepath.Dir(path), once: map[string]bool{}, libs: map[string]string{},
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	as := &assembler{opts: opts, dir: filepath.Dir(abs), once: map[string]bool{}, libs: map[string]string{},
 		out: &Assembled{Files: map[string][]string{}}}
 	name := filepath.Base(path)
-	abs, _ := filepath.Abs(path)
 	if err := as.add(src, abs, name); err != nil {
 		return nil, err
 	}

@@ -136,6 +136,7 @@ function toSq(v) {
 	const known = fromHost.get(v);
 	if (known !== undefined) return known;
 	if (Array.isArray(v)) return A(v.map(toSq));
+	if (v instanceof Number) return F(fround(v.valueOf())); // a float kept exact
 	for (const hc of hostClasses) if (hc.owns(v)) return wrapHost(hc.C, v);
 	if (v instanceof Error) return utf8Encode(String(v.message));
 	const p = Object.getPrototypeOf(v);

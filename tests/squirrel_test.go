@@ -1,0 +1,144 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files (path relative to dir -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, content := range files {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, full, content)
+	}
+}
+
+// A Squirrel agent assembled from its files: a #require'd library found in
+// the library directory (given by --lib, AGENTHOST_LIB or lib: in the
+// config, in both layouts), Builder's @include relative to the including
+// file; errors name the file and line of the part they are in.
+func TestSquirrelIncludeAndRequire(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"agent.nut": `#require "Greeter.lib.nut:1.2.0"
+@include "util/helpers.nut"
+server.log(Greeter(NAME).greet() + " " + twice(21) + " " + Greeter.VERSION);
+imp.wakeup(0, function() { broken(); });
+`,
+		"util/helpers.nut": `// helpers
+const NAME = "imp";
+@include once "more.nut"
+@include once "more.nut"
+function twice(x) { return x * 2; }
+function broken() {
+    return {}.nothing;
+}
+`,
+		"util/more.nut": "server.log(\"more included once\");\n",
+		"libs/Greeter/1.2.0/Greeter.lib.nut": `class Greeter {
+    static VERSION = "1.2.0";
+    _name = null;
+    constructor(name) { _name = name; }
+    function greet() { return "hello " + _name; }
+}
+`,
+	})
+	want := []string{"more included once", "hello imp 42 1.2.0"}
+	wantErr := []string{"[Agent] ERROR: the index 'nothing' does not exist",
+		"[Agent] ERROR:   at broken util/helpers.nut:7", "[Agent] ERROR:   from unknown agent.nut:4"}
+	check := func(name string, r result) {
+		t.Helper()
+		if r.code != 0 || !slices.Equal(r.agent(), want) || !slices.Equal(r.stderr, wantErr) {
+			t.Errorf("%s: exit %d\nagent %q\nstderr %q", name, r.code, r.agent(), r.stderr)
+		}
+	}
+	check("--lib", runBin(t, dir, "run", "agent.nut", "--until-idle", "--lib", "libs"))
+	check("AGENTHOST_LIB", runBinEnv(t, dir, []string{"AGENTHOST_LIB=libs"}, "run", "agent.nut", "--until-idle"))
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "lib: libs\n")
+	check("lib: in the config", runBin(t, dir, "run", "agent.nut", "--until-idle"))
+
+	// a single copy of the library in the directory serves the version it declares
+	flat := t.TempDir()
+	lib, _ := os.ReadFile(filepath.Join(dir, "libs/Greeter/1.2.0/Greeter.lib.nut"))
+	writeFile(t, filepath.Join(flat, "Greeter.lib.nut"), string(lib))
+	check("flat layout", runBin(t, dir, "run", "agent.nut", "--until-idle", "--lib", flat))
+}
+
+// A library that is not there stops the run before anything runs (exit
+// 2), naming the library, its version, where it was looked for and how to
+// get it; so does a library directory holding another version, a missing
+// @include and an @include cycle.
+func TestSquirrelAssemblyErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"agent.nut":                            "server.log(\"never\");\n#require \"Promise.lib.nut:4.0.0\"\n",
+		"flat/Promise.lib.nut":                 "class Promise { static VERSION = \"3.0.1\"; }\n",
+		"noinclude.nut":                        "// start\n@include \"nothere.nut\"\n",
+		"cycle.nut":                            "@include \"a.nut\"\n",
+		"a.nut":                                "// a\n@include \"b.nut\"\n",
+		"b.nut":                                "@include \"a.nut\"\n",
+		"remote.nut":                           "@include \"github:electricimp/Promise/Promise.lib.nut\"\n",
+		"builder.nut":                          "@set DEBUG = true\n",
+		"libs/Other/1.0.0/Other.agent.lib.nut": "",
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no library directory", []string{"run", "agent.nut"}, []string{
+			`agenthost: agent.nut:2: #require "Promise.lib.nut:4.0.0": no library directory is set, and agenthost fetches nothing at run time`,
+			"Try: set one with --lib DIR, AGENTHOST_LIB or lib: in the config, and put the library there, e.g. git clone --branch v4.0.0 https://github.com/electricimp/Promise lib/Promise/4.0.0"}},
+		{"not in the directory", []string{"run", "agent.nut", "--lib", "libs"}, []string{
+			`agenthost: agent.nut:2: #require "Promise.lib.nut:4.0.0": library Promise.lib.nut version 4.0.0 is not in libs (looked for libs/Promise/4.0.0/Promise.lib.nut and libs/Promise.lib.nut)`,
+			"Try: get it with: git clone --branch v4.0.0 https://github.com/electricimp/Promise libs/Promise/4.0.0 (or copy the file there)"}},
+		{"another version", []string{"run", "agent.nut", "--lib", "flat"}, []string{
+			`agenthost: agent.nut:2: #require "Promise.lib.nut:4.0.0": flat/Promise.lib.nut declares version 3.0.1, not 4.0.0`,
+			"Try: put version 4.0.0 at flat/Promise/4.0.0/Promise.lib.nut, e.g. git clone --branch v4.0.0 https://github.com/electricimp/Promise flat/Promise/4.0.0"}},
+		{"missing include", []string{"run", "noinclude.nut"}, []string{
+			`agenthost: noinclude.nut:2: @include "nothere.nut": no such file (` + filepath.Join(dir, "nothere.nut") + ")"}},
+		{"include cycle", []string{"run", "cycle.nut"}, []string{
+			"agenthost: b.nut:1: @include cycle: cycle.nut -> a.nut -> b.nut -> a.nut"}},
+		{"network include", []string{"run", "remote.nut"}, []string{
+			`agenthost: remote.nut:1: @include "github:electricimp/Promise/Promise.lib.nut": agenthost reads no files from the network at run time`,
+			"Try: download the file and @include the local copy"}},
+		{"other Builder directives", []string{"run", "builder.nut"}, []string{
+			`agenthost: builder.nut:1: Builder's @set is not supported (only @include "file" is)`}},
+	} {
+		r := runBin(t, dir, tc.args...)
+		if r.code != 2 || !slices.Equal(r.stderr, tc.want) || len(r.agent()) != 0 {
+			t.Errorf("%s: exit %d\nstderr %q\nwant   %q\nagent %q", tc.name, r.code, r.stderr, tc.want, r.agent())
+		}
+	}
+}
+
+// The watchdog stops a runaway Squirrel callback and names its .nut line;
+// the agent goes on.
+func TestSquirrelWatchdogNamesTheNutLine(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"agent.nut": `function spin() {
+    local i = 0;
+    while (true) {
+        i++;
+    }
+}
+imp.wakeup(0.01, spin);
+imp.wakeup(0.02, function() { server.log("still running"); });
+`,
+		"agenthost.yaml": "limits:\n  cpu_per_callback: 200ms\n",
+	})
+	r := runBin(t, dir, "run", "agent.nut", "--until-idle")
+	want := []string{"[Agent] ERROR: WatchdogError: stopped: it ran longer than 200ms (limits.cpu_per_callback)"}
+	if r.code != 0 || len(r.stderr) != 2 || r.stderr[0] != want[0] || !strings.HasPrefix(r.stderr[1], "[Agent] ERROR:   at spin agent.nut:") ||
+		!slices.Equal(r.agent(), []string{"still running"}) {
+		t.Fatalf("exit %d\nstderr %q\nagent %q", r.code, r.stderr, r.agent())
+	}
+}
