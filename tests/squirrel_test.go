@@ -142,3 +142,52 @@ imp.wakeup(0.02, function() { server.log("still running"); });
 		t.Fatalf("exit %d\nstderr %q\nagent %q", r.code, r.stderr, r.agent())
 	}
 }
+
+// impUnit tests written in Squirrel run in `agenthost test` with the same
+// broker, device and clock as JavaScript tests: setUp and tearDown,
+// Promise-returning tests (any thenable, here one of the test's own),
+// failures and errors named by .nut file and line, with expected and
+// actual values, in the text, JSON and JUnit results alike.
+func TestSquirrelTestsReportLikeJS(t *testing.T) {
+	dir := filepath.Join(repo, "tests", "testdata", "squnit")
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	r := runBin(t, dir, "test", "--junit", junit)
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.rawOut)
+	}
+	var got []string
+	for _, l := range strings.Split(r.rawOut, "\n") {
+		if i := strings.Index(l, " assertion"); i > 0 && strings.HasPrefix(strings.TrimSpace(l), "ok") || strings.Contains(l, "FAIL ") || strings.Contains(l, "ERR ") {
+			l = l[:strings.LastIndex(l, ",")] // drop the duration
+		}
+		got = append(got, l)
+	}
+	want := []string{
+		"agent.test.nut (agent agent.nut)",
+		"  ok   EchoTest.testDevice (2 assertions",
+		"  ok   EchoTest.testEcho (3 assertions",
+		"  ok   EchoTest.testTicksOnTheVirtualClock (2 assertions",
+		"  FAIL EchoTest.testZFailsLater (1 assertion",
+		"       agent.test.nut:73: pings: 5 expected, 3 seen",
+		"       expected: 5",
+		"       actual:   3",
+		"  FAIL EchoTest.testZFailsNow (1 assertion",
+		"       agent.test.nut:84: Expected value: 41, got: 42",
+		"       expected: 41",
+		"       actual:   42",
+		"  ERR  EchoTest.testZThrows (0 assertions",
+		"       agent.test.nut:89: the index 'missing' does not exist",
+		"",
+	}
+	if !slices.Equal(got[:len(want)], want) || !strings.HasPrefix(got[len(want)], "FAILED: 1 file, 6 tests, 9 assertions, 2 failures, 1 error") {
+		t.Fatalf("output\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(data), "agent.test.nut:84: Expected value: 41, got: 42") {
+		t.Fatalf("junit: %v\n%s", err, data)
+	}
+	r = runBin(t, dir, "test", "--json", "--filter", "testZFailsNow")
+	if r.code != 1 || !strings.Contains(r.rawOut, `"location": "agent.test.nut:84"`) || !strings.Contains(r.rawOut, `"expected": "41"`) {
+		t.Fatalf("json: exit %d\n%s", r.code, r.rawOut)
+	}
+}
