@@ -43,6 +43,12 @@ class ImpTestCase {
         return ::__impunit.request(method, path, headers, body);
     }
 
+    // promise(function(resolve, reject) {...}): a Promise, for tests that
+    // have no Promise library of their own
+    function promise(executor) {
+        return ::__impunit.promise(executor);
+    }
+
     function fakeBroker(onConnection) {
         return ::__impunit.fakeBroker(onConnection);
     }

@@ -90,6 +90,21 @@ func (r *fileRun) squirrelCases(file string) (goja.Value, error) {
 	_ = clock.Set("advance", js.Get("advance"))
 	_ = clock.Set("virtual", js.Get("virtual"))
 	_ = o.Set("sqclock", clock)
+	// promise(function(resolve, reject) {...}) → a Promise, for tests
+	// with no Promise library
+	_ = o.Set("promise", func(c goja.FunctionCall) goja.Value {
+		fn, ok := goja.AssertFunction(c.Argument(0))
+		if !ok {
+			rt.Throw("promise: argument 'executor' must be a function")
+		}
+		p, resolve, reject := r.rt.NewPromise()
+		ok1 := r.rt.ToValue(func(c goja.FunctionCall) goja.Value { _ = resolve(c.Argument(0)); return goja.Undefined() })
+		ok2 := r.rt.ToValue(func(c goja.FunctionCall) goja.Value { _ = reject(c.Argument(0)); return goja.Undefined() })
+		if _, err := fn(goja.Undefined(), ok1, ok2); err != nil {
+			_ = reject(r.sqError(rt, err))
+		}
+		return r.rt.ToValue(p)
+	})
 	if err := rt.SetRoot("__impunit", o); err != nil {
 		return nil, err
 	}
