@@ -3,7 +3,8 @@ package agentapi
 // Events connects the modules that carry traffic to those who watch it
 // (the test runner waits for a message to reach the agent before it lets
 // virtual time move), and counts inbound messages the script never saw so
-// that nothing is lost silently. Loop only.
+// that nothing is lost silently, failed connects and lost connections (for
+// run --fail-on). Loop only.
 type Events struct {
 	inbound    []func(topic string)
 	sent       []func(topic string)
@@ -11,6 +12,9 @@ type Events struct {
 	subscribed []func(filters []string)
 	closed     []func()
 	live       int // connections open and not being closed by the script
+
+	connectFailures int // connects whose onconnect got a non-zero code
+	lostCount       int // connections that ended without the script asking
 
 	drops     map[string]int
 	dropOrder []string
@@ -79,10 +83,21 @@ func (ev *Events) Sent(topic string) {
 
 // Lost reports a connection that ended without the script asking.
 func (ev *Events) Lost() {
+	ev.lostCount++
 	for _, fn := range ev.lost {
 		fn()
 	}
 }
+
+// ConnectFailed counts a connect whose onconnect callback gets a non-zero
+// code (a refused, failed or rate-limited connect).
+func (ev *Events) ConnectFailed() { ev.connectFailures++ }
+
+// ConnectFailures is the number of ConnectFailed calls so far.
+func (ev *Events) ConnectFailures() int { return ev.connectFailures }
+
+// LostConnections is the number of Lost calls so far.
+func (ev *Events) LostConnections() int { return ev.lostCount }
 
 // Drop counts an inbound message the script never saw, by reason (a
 // sentence such as "no onmessage handler was registered").

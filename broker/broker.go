@@ -259,7 +259,7 @@ func Start(opts Options) (*Broker, error) {
 	b.observe = &observeHook{priv: priv, observers: map[int]func(Message){}}
 	err = b.srv.AddHook(b.policy, nil)
 	if err == nil {
-		err = b.srv.AddHook(&protocolHook{maxPacket: uint32(maxPacket), privileged: priv.holds}, nil)
+		err = b.srv.AddHook(&protocolHook{maxPacket: uint32(maxPacket), privileged: priv.holds, dropped: b.observe.dropped}, nil)
 	}
 	if err == nil {
 		err = b.srv.AddHook(b.observe, nil)

@@ -23,6 +23,10 @@ type Message struct {
 	// Privileged marks a message of the client logged in with
 	// Broker.PrivilegedLogin.
 	Privileged bool
+	// Dropped marks a PUBLISH the broker read and dropped, unrouted and
+	// unretained: one to a reserved topic ($SYS..., $share...). It has
+	// reached the broker all the same.
+	Dropped bool
 }
 
 // observeHook passes every received PUBLISH, and every will published,
@@ -42,18 +46,23 @@ func (h *observeHook) ID() string { return "agenthost-observe" }
 func (h *observeHook) Provides(b byte) bool { return b == mqtt.OnPublished || b == mqtt.OnWillSent }
 
 func (h *observeHook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
-	h.report(cl, pk, false)
+	h.report(cl, pk, false, false)
+}
+
+// dropped reports a PUBLISH that protocolHook drops (Message.Dropped).
+func (h *observeHook) dropped(cl *mqtt.Client, pk packets.Packet) {
+	h.report(cl, pk, false, true)
 }
 
 // OnWillSent reports a will; one on a reserved topic was dropped by
 // protocolHook.OnWill (its topic emptied) and is not reported.
 func (h *observeHook) OnWillSent(cl *mqtt.Client, pk packets.Packet) {
 	if pk.TopicName != "" {
-		h.report(cl, pk, true)
+		h.report(cl, pk, true, false)
 	}
 }
 
-func (h *observeHook) report(cl *mqtt.Client, pk packets.Packet, will bool) {
+func (h *observeHook) report(cl *mqtt.Client, pk packets.Packet, will, dropped bool) {
 	h.mu.Lock()
 	fns := make([]func(Message), 0, len(h.observers))
 	for _, fn := range h.observers {
@@ -64,7 +73,7 @@ func (h *observeHook) report(cl *mqtt.Client, pk packets.Packet, will bool) {
 		return
 	}
 	m := Message{ClientID: cl.ID, Topic: pk.TopicName, Payload: append([]byte(nil), pk.Payload...),
-		QoS: pk.FixedHeader.Qos, Retain: pk.FixedHeader.Retain, Will: will, Privileged: h.priv.holds(cl)}
+		QoS: pk.FixedHeader.Qos, Retain: pk.FixedHeader.Retain, Will: will, Privileged: h.priv.holds(cl), Dropped: dropped}
 	for _, fn := range fns {
 		fn(m)
 	}
@@ -72,8 +81,9 @@ func (h *observeHook) report(cl *mqtt.Client, pk packets.Packet, will bool) {
 
 // OnPublish registers fn to see every message a client publishes, once
 // the broker has accepted it, and every will the broker publishes (Will
-// set, ClientID naming the client whose will it is). Messages and wills
-// on reserved topics, which the broker drops, are not reported. fn runs
+// set, ClientID naming the client whose will it is). A PUBLISH to a
+// reserved topic, which the broker drops, is reported with Dropped set;
+// a will on one is not reported. fn runs
 // on a connection goroutine (or mochi's housekeeping goroutine, for a
 // delayed MQTT 5 will): it must not block (hand the message over and
 // return). The returned function unregisters fn. Any goroutine.

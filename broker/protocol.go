@@ -37,6 +37,8 @@ type protocolHook struct {
 	mqtt.HookBase
 	maxPacket  uint32                  // advertised to MQTT 5 clients in CONNACK
 	privileged func(*mqtt.Client) bool // reports the in-process privileged client
+	// dropped reports a PUBLISH to a reserved topic before it is dropped.
+	dropped func(*mqtt.Client, packets.Packet)
 }
 
 func (h *protocolHook) ID() string { return "agenthost-protocol" }
@@ -84,6 +86,9 @@ func (h *protocolHook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets
 			ack.ReasonCode = packets.ErrNotAuthorized.Code // ends a QoS 2 flow at PUBREC
 		}
 		_ = cl.WritePacket(ack) // a failed write means the connection is going anyway
+	}
+	if h.dropped != nil {
+		h.dropped(cl, pk)
 	}
 	pk.TopicName = mqtt.SysPrefix
 	return pk, nil

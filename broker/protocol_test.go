@@ -21,7 +21,8 @@ var reservedTopics = []string{"$SYS/test/x", "$sys/x", "$SYSTEM/x", "$share/g/x"
 // TestReservedTopicPublishesAreAcknowledgedNotDelivered: a PUBLISH to a
 // reserved topic completes its QoS flow, as mosquitto 2.0 does (MQTT 3.x:
 // PUBACK, or PUBREC/PUBREL/PUBCOMP; MQTT 5: PUBACK or PUBREC with 0x87 "not
-// authorized"), and reaches no subscriber, retained store or observer.
+// authorized"), and reaches no subscriber or retained store; observers see
+// it marked Dropped.
 func TestReservedTopicPublishesAreAcknowledgedNotDelivered(t *testing.T) {
 	b := startBroker(t, broker.Options{})
 	var mu sync.Mutex
@@ -29,7 +30,11 @@ func TestReservedTopicPublishesAreAcknowledgedNotDelivered(t *testing.T) {
 	defer b.OnPublish(func(m broker.Message) {
 		mu.Lock()
 		defer mu.Unlock()
-		observed = append(observed, m.Topic)
+		if m.Dropped {
+			observed = append(observed, "dropped:"+m.Topic)
+		} else {
+			observed = append(observed, m.Topic)
+		}
 	})()
 
 	got := make(chan string, 100)
@@ -102,8 +107,19 @@ func TestReservedTopicPublishesAreAcknowledgedNotDelivered(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if !slices.Equal(observed, []string{"done"}) {
-		t.Errorf("observers saw %q, want only [done]", observed)
+	// Observers see each dropped PUBLISH, marked, so that a watcher knows it
+	// reached the broker; only the control message as delivered.
+	var want []string
+	for range []byte{3, 4, 5} {
+		for _, topic := range reservedTopics {
+			for range 6 { // QoS 0, 1, 2, each without and with retain
+				want = append(want, "dropped:"+topic)
+			}
+		}
+	}
+	want = append(want, "done")
+	if !slices.Equal(observed, want) {
+		t.Errorf("observers saw %q, want %q", observed, want)
 	}
 }
 

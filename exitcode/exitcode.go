@@ -11,11 +11,21 @@ import (
 
 // The exit codes of agenthost, documented in the README.
 const (
-	OK          = 0   // the run ended normally (idle, --for elapsed, a signal, all tests passed)
-	ScriptError = 1   // a syntax error or uncaught exception in a script's top level; a test failed
-	Usage       = 2   // bad command line, config file, script or test path
-	Host        = 3   // the host could not do its part: broker could not listen, state directory or report unusable
-	Forced      = 130 // a second interrupt ended the run without cleaning up
+	OK          = 0 // the run ended normally (idle, --for elapsed, a signal, all tests passed)
+	ScriptError = 1 // a syntax error or uncaught exception in a script's top level (the run could not go on); a test failed
+	// Usage: bad command line, config file, script or test path, an
+	// output file (--report, --junit) that cannot be written, a test
+	// file that cannot be loaded, a --filter that matches no test.
+	Usage = 2
+	// Host: the host could not do its part: the broker could not listen,
+	// the state directory is unusable, a report or results file could not
+	// be written at the end.
+	Host = 3
+	// FailOn: run went to its end, and a condition named by --fail-on
+	// happened during it (an uncaught exception in a callback, a failed
+	// connect, a limiter refusal, a lost connection).
+	FailOn = 4
+	Forced = 130 // a second interrupt ended the run without cleaning up
 )
 
 // Coder is implemented by errors that know the exit code they end the

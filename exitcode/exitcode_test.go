@@ -31,6 +31,7 @@ func TestOf(t *testing.T) {
 		{"shown keeps the code", Shown(scriptErr{}), ScriptError},
 		{"joined: the first coded", errors.Join(plain, New(Usage, plain, ""), New(Host, plain, "")), Usage},
 		{"forced", New(Forced, plain, ""), Forced},
+		{"fail-on, shown", Shown(Errorf(FailOn, "--fail-on error fired")), FailOn},
 	} {
 		if got := Of(tc.err); got != tc.want {
 			t.Errorf("%s: Of(%v) = %d, want %d", tc.name, tc.err, got, tc.want)

@@ -64,17 +64,25 @@ type Options struct {
 	Summary io.Writer
 	// ConnectTimeout bounds a connect attempt; 0 means 10 s.
 	ConnectTimeout time.Duration
+	// Notes are [Status] lines printed before anything else (run
+	// --verbose: the config file used, the settings and their sources).
+	Notes []string
+	// FailOn selects the conditions that fail a run that ended normally.
+	FailOn FailOn
 }
 
-// Result tells how a run that did not fail ended.
+// Result tells how a run ended: set when the run went to its end, even
+// when FailOn then failed it.
 type Result struct {
 	Reason scriptvm.StopReason
+	Tally  Tally // what FailOn looks at
 }
 
 // Run runs the agent until ctx is cancelled, opts.For elapses or, with
 // UntilIdle, nothing is pending. Errors carry their exit code
 // (exitcode.Of): *exitcode.Error, or *scriptvm.ScriptError for code 1. A
-// script error has already been logged when Run returns.
+// script error has already been logged when Run returns, and so has a
+// FailOn condition that fired (exitcode.FailOn, marked shown).
 // Run returns only after every goroutine it started has ended.
 func Run(ctx context.Context, opts Options) (Result, error) {
 	cfg := opts.Config
@@ -87,6 +95,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	handler := hostlog.NewHandler(opts.Stdout, opts.Stderr, cfg.LogFormat == "json", nil)
 	log := hostlog.NewClocked(handler, clock.Now)
+	for _, n := range opts.Notes {
+		log.Status(n)
+	}
 
 	var prg *goja.Program
 	var nut *squirrel.Program
@@ -157,6 +168,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	reason, err := loop.Run(ctx, prg, ro)
 	env.Close()
 	rec.Finish(clock.Now())
+	tally := sess.Tally()
 
 	if rerr := writeReports(rec, opts); rerr != nil {
 		log.StatusError(rerr.Error())
@@ -179,7 +191,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.Summary != nil && (opts.Report != "" || opts.ReportSVG != "" || eventful(rec)) {
 		fmt.Fprint(opts.Summary, rec.SummaryTable())
 	}
-	return Result{Reason: reason}, nil
+	res := Result{Reason: reason, Tally: tally}
+	return res, opts.FailOn.judge(tally, log)
 }
 
 // SessionOptions configure NewSession.
@@ -215,6 +228,8 @@ type Session struct {
 	Device *device.Link
 	// Routes send connects to the addresses of a test's fake brokers.
 	Routes *Routes
+
+	errors int // uncaught exceptions in the agent's callbacks (loop only)
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -236,7 +251,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 	}
 	if cfg.TLS.Insecure {
 		clientTLS.InsecureSkipVerify = true
-		log.StatusWarn("tls.insecure is true: the certificates of ssl:// and wss:// brokers are NOT verified")
+		log.StatusWarn("tls.insecure is true (" + sourceOf(cfg, "tls.insecure") + "): the certificates of ssl:// and wss:// brokers are NOT verified")
 	}
 
 	var resolve mqtt.Resolver
@@ -248,7 +263,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		}
 		s.Broker = b
 		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
-		resolve = embeddedResolver(b, cfg, clientTLS)
+		resolve = embeddedResolver(b, cfg, clientTLS, brokerNote(cfg))
 	case "script":
 		resolve = func(u *url.URL) (mqtt.Target, error) {
 			return mqtt.Target{URL: u.String(), TLS: tlsFor(clientTLS, u.Hostname())}, nil
@@ -261,7 +276,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		resolve = func(u *url.URL) (mqtt.Target, error) {
 			t := mqtt.Target{URL: fixed.String(), TLS: tlsFor(clientTLS, fixed.Hostname())}
 			if u.String() != fixed.String() {
-				t.Note = u.Redacted() + " -> " + fixed.Redacted() + " (broker from config)"
+				t.Note = u.Redacted() + " -> " + fixed.Redacted() + brokerNote(cfg)
 			}
 			return t, nil
 		}
@@ -277,6 +292,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		// Uncaught errors count against the log limit, like the lines
 		// they are: an error storm cannot fill a disk.
 		OnError: func(se *scriptvm.ScriptError) {
+			s.errors++
 			s.Env.Limits.LogEntry(hostlog.SourceAgent, slog.LevelError, se.Lines()...)
 		},
 	})
@@ -385,10 +401,30 @@ func brokerOptions(cfg *configparams.Config, logger *slog.Logger) broker.Options
 	return o
 }
 
+// sourceOf is where the setting field came from: cfg.Sources's "FILE:LINE",
+// "env AGENTHOST_BROKER", "flag --broker" or "default"; "set by the
+// program" for a value assigned without a source.
+func sourceOf(cfg *configparams.Config, field string) string {
+	if s := cfg.Sources[field]; s != "" {
+		return s
+	}
+	return "set by the program"
+}
+
+// brokerNote is what the connect notes say about where the broker setting
+// came from: " (broker from flag --broker)", or "" when it is the default.
+func brokerNote(cfg *configparams.Config) string {
+	src := sourceOf(cfg, "broker")
+	if src == configparams.SourceDefault {
+		return ""
+	}
+	return " (broker from " + src + ")"
+}
+
 // embeddedResolver sends every connect to the embedded broker: ssl:// and
 // wss:// to its TLS listener when it has one, everything else to its TCP
 // listener.
-func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls.Config) mqtt.Resolver {
+func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls.Config, source string) mqtt.Resolver {
 	var embeddedTLS *tls.Config
 	if b.TLSAddr() != "" {
 		host, _, _ := net.SplitHostPort(b.TLSAddr())
@@ -407,9 +443,9 @@ func embeddedResolver(b *broker.Broker, cfg *configparams.Config, clientTLS *tls
 		secure := u.Scheme == "ssl" || u.Scheme == "wss"
 		if secure && embeddedTLS != nil {
 			return mqtt.Target{URL: "ssl://" + b.TLSAddr(), TLS: embeddedTLS,
-				Note: u.Redacted() + " -> embedded broker " + b.TLSAddr() + " (TLS)"}, nil
+				Note: u.Redacted() + " -> embedded broker " + b.TLSAddr() + " (TLS)" + source}, nil
 		}
-		note := u.Redacted() + " -> embedded broker " + b.Addr()
+		note := u.Redacted() + " -> embedded broker " + b.Addr() + source
 		if secure {
 			note += " (plain TCP: the embedded broker has no TLS; set embedded.tls to test TLS)"
 		}

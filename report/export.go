@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -268,10 +270,20 @@ func writeFile(path string, write func(io.Writer) error) error {
 	}
 	if err := write(f); err != nil {
 		f.Close()
-		return fmt.Errorf("report: write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("report: write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	return nil
+}
+
+// writeErr names path in a write error, unless the error (a *PathError
+// from the file) already does.
+func writeErr(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return fmt.Errorf("report: %w", err)
+	}
+	return fmt.Errorf("report: write %s: %w", path, err)
 }

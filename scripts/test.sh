@@ -6,7 +6,8 @@
 # mosquitto and its clients are installed with apt-get when missing (as root,
 # or through sudo). Without them the mosquitto tests are skipped on a
 # developer machine and fail in CI (CI=true). The same goes for chromium,
-# which drives the agent URL example's page.
+# which drives the agent URL example's page, and python3-junitparser, which
+# reads back the JUnit XML of agenthost test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,20 @@ if ! have_chromium; then
   if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
   if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium; } >&2; then
     echo "test.sh: could not install chromium; the browser test will be skipped (or fail when CI=true)" >&2
+  fi
+fi
+# The JUnit XML is read back with Python's junitparser (tests/junit_test.go),
+# from Debian's python3-junitparser (PyPI is not needed); without it that test
+# is skipped on a developer machine and fails in CI.
+have_junitparser() {
+  python3 -c 'import junitparser' >/dev/null 2>&1 || /usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1
+}
+if ! have_junitparser; then
+  echo "test.sh: installing python3-junitparser with apt-get" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-junitparser; } >&2; then
+    echo "test.sh: could not install python3-junitparser; the JUnit reader test will be skipped (or fail when CI=true)" >&2
   fi
 fi
 command -v curl >/dev/null 2>&1 || {

@@ -75,3 +75,85 @@ class Inbound extends ImpTestCase {
 `)
 	runOne(t, dir)
 }
+
+// TestEveryClientKindSettlesStopAfterItsLoss: for each kind of agent
+// connection (the imp client, NodeMCU's mqtt.Client, an MqttConnection)
+// broker.stop() settles only once the agent has seen the loss, and a QoS 0
+// publish written just before the stop, which the broker may never read,
+// does not hold virtual time: the advance after it ends and the wakeup
+// set before it fires. Neither does one the broker reads and drops (a
+// reserved topic). The loop repeats so that both orders (broker read the
+// publishes, or not) occur.
+func TestEveryClientKindSettlesStopAfterItsLoss(t *testing.T) {
+	kinds := map[string]string{
+		"imp": `
+const c = mqtt.createclient();
+let up = false;
+c.onconnect(function (rc) { up = rc == 0; if (up) server.log("up"); });
+c.onconnectionlost(function () { up = false; server.log("lost"); });
+function connect() { c.connect("tcp://h", "kind"); }
+function publish(topic) { c.createmessage(topic, "p", {qos: 0}).sendasync(); }
+connect();
+`,
+		"nodemcu": `
+const c = mqtt.Client("kind", 60);
+let up = false;
+c.on("offline", function () { up = false; server.log("lost"); });
+function connect() { c.connect("h", 1883, 0, function () { up = true; server.log("up"); }); }
+function publish(topic) { c.publish(topic, "p", 0, 0); }
+connect();
+`,
+		"mqttconnection": `
+let client = null, up = false;
+function connect() {
+    mqtt.createConnection(1883, "h", function (err, cl) {
+        client = cl;
+        cl.on("connack", function () { up = true; server.log("up"); });
+        cl.on("close", function () { up = false; server.log("lost"); });
+        cl.on("error", function () {});
+        cl.connect({clientId: "kind", keepalive: 60});
+    });
+}
+function publish(topic) { client.publish({topic: topic, payload: "p"}); }
+connect();
+`,
+	}
+	for kind, agent := range kinds {
+		t.Run(kind, func(t *testing.T) {
+			dir := t.TempDir()
+			write(t, dir, "kind.js", agent)
+			write(t, dir, "kind.test.js", `
+class Kind extends ImpTestCase {
+    async testStopWhilePublishing() {
+        await this.waitForLog("up");
+        for (let i = 0; i < 20; i++) {
+            // The broker reads and drops a publish to a reserved topic.
+            publish("$SYS/agenthost/" + i);
+            let t0 = this.clock.now();
+            await this.clock.advance(1);
+            this.assertClose(1, this.clock.now() - t0, 0.001);
+
+            let fired = false;
+            imp.wakeup(5, function () { fired = true; });
+            for (let j = 0; j < 20; j++) publish("t/x");
+            await this.broker.stop();
+            this.assertEqual(false, up, "round " + i + ": stop() settled before the agent saw the loss");
+            this.assertEqual("lost", this.logs()[this.logs().length - 1]);
+            t0 = this.clock.now();
+            await this.clock.advance(5);
+            this.assertTrue(fired, "round " + i);
+            this.assertClose(5, this.clock.now() - t0, 0.001);
+            await this.broker.start();
+            connect();
+            await this.waitForLog("up");
+        }
+    }
+}
+`)
+			res := runOne(t, dir)
+			if tests, assertions, _, _ := res.Counts(); tests != 1 || assertions != 20*5 {
+				t.Errorf("%d tests, %d assertions; want 1 test, 100 assertions", tests, assertions)
+			}
+		})
+	}
+}

@@ -15,7 +15,9 @@ type collector struct {
 	mu     sync.Mutex
 	lines  []logLine
 	mark_  int
-	onLine func() // called (any goroutine) after an agent line is added
+	test   string                  // the test running since mark, "" for none
+	onLine func()                  // called (any goroutine) after an agent line is added
+	out    func(test, line string) // when set, gets every line as sinceMark shows it, in order (under the lock)
 }
 
 type logLine struct {
@@ -42,8 +44,12 @@ func (c *collector) Handle(_ context.Context, r slog.Record) error {
 	case r.Level >= slog.LevelWarn:
 		text = "WARNING: " + text
 	}
+	l := logLine{agent: source == hostlog.SourceAgent, text: text}
 	c.mu.Lock()
-	c.lines = append(c.lines, logLine{agent: source == hostlog.SourceAgent, text: text})
+	c.lines = append(c.lines, l)
+	if c.out != nil {
+		c.out(c.test, l.String())
+	}
 	notify := c.onLine
 	c.mu.Unlock()
 	if notify != nil && source == hostlog.SourceAgent {
@@ -65,11 +71,21 @@ func (c *collector) agentLines() []string {
 	return out
 }
 
-// mark remembers where the current test's lines start.
-func (c *collector) mark() {
+// mark remembers where the lines of the test named test ("" for setUp
+// or tearDown) start.
+func (c *collector) mark(test string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.mark_ = len(c.lines)
+	c.test = test
+}
+
+// String is the line with its source: "[Agent] text", "[Status] text".
+func (l logLine) String() string {
+	if l.agent {
+		return "[Agent] " + l.text
+	}
+	return "[Status] " + l.text
 }
 
 // sinceMark returns every line (agent and status) since mark, prefixed
@@ -79,11 +95,7 @@ func (c *collector) sinceMark() []string {
 	defer c.mu.Unlock()
 	var out []string
 	for _, l := range c.lines[c.mark_:] {
-		p := "[Status] "
-		if l.agent {
-			p = "[Agent] "
-		}
-		out = append(out, p+l.text)
+		out = append(out, l.String())
 	}
 	return out
 }

@@ -51,6 +51,12 @@ func (d *driver) sent(topic string) {
 		d.early[topic]--
 		return
 	}
+	if d.r.sess.Env.Events.Live() == 0 {
+		// Reported after the agent's connections ended (completions are
+		// told as they completed, a loss may come first): what the broker
+		// has not read by now it never will.
+		return
+	}
 	op := d.r.sess.Loop.Begin(scriptvm.Busy)
 	d.inTransit[topic] = append(d.inTransit[topic], op.End)
 }
@@ -276,11 +282,15 @@ func (d *driver) reached(topic string) {
 	}
 }
 
-// observe takes one message the agent published, or the will of one of
-// its connections (the broker's, not one the agent sent). Loop only.
+// observe takes one message the agent published (one the broker dropped
+// only ends its transit), or the will of one of its connections (the
+// broker's, not one the agent sent). Loop only.
 func (d *driver) observe(m broker.Message) {
 	if !m.Will {
 		d.reached(m.Topic)
+	}
+	if m.Dropped {
+		return // the broker dropped it: no subscriber, nextMessage included, sees it
 	}
 	for i, w := range d.waiters {
 		if mqtttopic.Match(w.filter, m.Topic) {

@@ -16,7 +16,7 @@ import (
 // count in a report is distinct: mixed.test.js (2 passed, 1 failed, 1
 // threw), broken.test.js (its agent throws: a load error), one.test.js (1
 // passed) and fails.test.js (1 passed, 2 failed).
-func countsRun(t *testing.T) Result {
+func countsRun(t *testing.T, obs Observer) Result {
 	t.Helper()
 	dir := t.TempDir()
 	write(t, dir, "mixed.test.js", `
@@ -35,7 +35,7 @@ class Fails extends ImpTestCase {
 	testB() { this.assertTrue(true); }
 	testC() { this.assertEqual("x", "y"); }
 }`)
-	res, err := Run(context.Background(), Options{Paths: []string{dir}}, nil)
+	res, err := Run(context.Background(), Options{Paths: []string{dir}, Observer: obs}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ class Fails extends ImpTestCase {
 // and errors (a load error is one errored test), and <testsuites> carries
 // their sums.
 func TestJUnitCountsAreExact(t *testing.T) {
-	res := countsRun(t)
+	res := countsRun(t, nil)
 	var buf bytes.Buffer
 	if err := WriteJUnit(&buf, res); err != nil {
 		t.Fatal(err)
@@ -106,54 +106,58 @@ func TestJUnitCountsAreExact(t *testing.T) {
 	}
 }
 
-// TestJSONAndSummaryCountsAreExact: the JSON document and the closing line
-// count tests (a file that could not load has none), assertions, failures
-// and errors (a load error is one) exactly.
+// TestJSONAndSummaryCountsAreExact: the JSON events and the closing line
+// count tests, assertions, failures and errors exactly, as the JUnit XML
+// does: a file that could not load is one test, (load), with an error.
 func TestJSONAndSummaryCountsAreExact(t *testing.T) {
-	res := countsRun(t)
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, res); err != nil {
+	stream := NewJSONStream(&buf)
+	res := countsRun(t, stream)
+	if err := stream.Summary(res); err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Passed                              bool
-		Tests, Assertions, Failures, Errors int
-		Files                               []struct {
-			File      string
-			LoadError string `json:"load_error"`
-			Tests     []struct{ Status string }
-		}
+	type event struct {
+		Action, File, Test                         string
+		Passed                                     bool
+		Files, Tests, Assertions, Failures, Errors int
 	}
-	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatalf("%v\n%s", err, buf.String())
+	statuses := map[string][]string{}
+	ends := map[string]event{}
+	var last event
+	for _, l := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		var e event
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("%v: %q", err, l)
+		}
+		f := filepath.Base(e.File)
+		switch e.Action {
+		case "pass", "fail", "error":
+			statuses[f] = append(statuses[f], e.Action+" "+e.Test)
+		case "end":
+			ends[f] = e
+		}
+		last = e
 	}
 	// Assertions: mixed 3+1+1 (assertEqual(1, 2) counts), one 1, fails 1+1+1.
-	if doc.Passed || doc.Tests != 8 || doc.Assertions != 9 || doc.Failures != 3 || doc.Errors != 2 {
-		t.Errorf("passed %v tests %d assertions %d failures %d errors %d, want false 8 9 3 2", doc.Passed, doc.Tests, doc.Assertions, doc.Failures, doc.Errors)
+	if last.Action != "summary" || last.Passed || last.Files != 4 || last.Tests != 9 || last.Assertions != 9 || last.Failures != 3 || last.Errors != 2 {
+		t.Errorf("last event %+v, want the summary: 4 files, 9 tests, 9 assertions, 3 failures, 2 errors, not passed", last)
 	}
-	statuses := map[string]string{}
-	for _, f := range doc.Files {
-		var s []string
-		for _, tr := range f.Tests {
-			s = append(s, tr.Status)
-		}
-		statuses[filepath.Base(f.File)] = strings.Join(s, ",")
-		if (filepath.Base(f.File) == "broken.test.js") != (f.LoadError != "") {
-			t.Errorf("%s: load_error %q", f.File, f.LoadError)
-		}
-	}
-	wantStatuses := map[string]string{"broken.test.js": "", "fails.test.js": "failed,passed,failed",
-		"mixed.test.js": "failed,passed,passed,error", "one.test.js": "passed"}
+	wantStatuses := map[string]string{"broken.test.js": "error (load)", "fails.test.js": "fail Fails.testA,pass Fails.testB,fail Fails.testC",
+		"mixed.test.js": "fail Mixed.testFails,pass Mixed.testPassA,pass Mixed.testPassB,error Mixed.testThrows", "one.test.js": "pass One.testA"}
+	wantEnds := map[string][3]int{"broken.test.js": {1, 0, 1}, "fails.test.js": {3, 2, 0}, "mixed.test.js": {4, 1, 1}, "one.test.js": {1, 0, 0}}
 	for f, w := range wantStatuses {
-		if statuses[f] != w {
-			t.Errorf("%s: statuses %q, want %q", f, statuses[f], w)
+		if got := strings.Join(statuses[f], ","); got != w {
+			t.Errorf("%s: results %q, want %q", f, got, w)
+		}
+		if e := ends[f]; [3]int{e.Tests, e.Failures, e.Errors} != wantEnds[f] {
+			t.Errorf("%s: end event %+v, want tests, failures, errors %v", f, e, wantEnds[f])
 		}
 	}
 
 	buf.Reset()
 	WriteSummary(&buf, res)
 	line := regexp.MustCompile(`[0-9.]+[µm]?s\n$`).ReplaceAllString(buf.String(), "D\n")
-	if want := "\nFAILED: 4 files, 8 tests, 9 assertions, 3 failures, 2 errors, D\n"; line != want {
+	if want := "\nFAILED: 4 files, 9 tests, 9 assertions, 3 failures, 2 errors, D\n"; line != want {
 		t.Errorf("summary %q, want %q", line, want)
 	}
 }

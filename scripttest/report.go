@@ -24,6 +24,7 @@ func (r *fileRun) report(call goja.FunctionCall) goja.Value {
 	if r.cur != nil && r.cur.Case == c {
 		t.Info = r.cur.Info
 		t.Duration = time.Since(r.started)
+		t.Start = r.started
 	}
 	t.Logs = r.logs.sinceMark()
 	switch {
@@ -38,6 +39,7 @@ func (r *fileRun) report(call goja.FunctionCall) goja.Value {
 	if phase != "" && t.Status != Passed {
 		t.Message = phase + " failed: " + t.Message
 	}
+	r.testEnded(&t)
 	r.res.Tests = append(r.res.Tests, t)
 	if r.cur != nil {
 		r.cur.Status = t.Status

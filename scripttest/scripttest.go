@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,11 +37,18 @@ var preludeSource string
 type Options struct {
 	Paths      []string             // files and directories (searched recursively for *.test.js and *.test.nut); empty means "."
 	Agent      string               // agent script (.js or .nut) loaded before every test file; "" means X.js beside X.test.js (X.nut beside X.test.nut), if present
-	Config     *configparams.Config // base config for every file (its broker is always the embedded one)
+	Config     *configparams.Config // config for every file when ConfigFor is nil (its broker is always the embedded one)
 	Timeout    time.Duration        // per setUp, test and tearDown; 0 means 30 s
-	Filter     string               // run only tests whose "Case.method" contains it
+	Filter     string               // a regular expression: run only tests whose "Case.method" it matches
 	StopOnFail bool                 // stop at the first failure
 	RealClock  bool                 // run on the real clock instead of the virtual one
+	// ConfigFor, when set, returns the config of one test file and how it
+	// was found ("beside a.test.js"); an error is the file's load error.
+	ConfigFor func(testFile string) (cfg *configparams.Config, from string, err error)
+	// Observer, when set, sees the run as it happens.
+	Observer Observer
+
+	filter *regexp.Regexp // Filter, compiled by Run
 }
 
 // Status of one test.
@@ -64,8 +72,10 @@ type TestResult struct {
 	HasValues  bool
 	Assertions int
 	Duration   time.Duration
-	Info       []string // info() lines
-	Logs       []string // the agent's log lines during the test
+	Start      time.Time // wall time the test (or its failed setUp) began
+	Line       int       // where the method is declared in File; 0 when unknown
+	Info       []string  // info() lines
+	Logs       []string  // the log lines during the test: "[Agent] text", "[Status] text"
 }
 
 // FileResult is the outcome of one test file.
@@ -75,63 +85,18 @@ type FileResult struct {
 	LoadError string // the file (or its agent) could not be loaded: no test ran
 	Tests     []TestResult
 	Duration  time.Duration
+	Start     time.Time // wall time the file began
+	// Config is the config file the file ran with ("" for the defaults),
+	// ConfigFrom how it was found.
+	Config, ConfigFrom string
 }
 
 // Result is a whole run.
 type Result struct {
 	Files    []FileResult
 	Duration time.Duration
-}
-
-// Counts returns the totals of a run.
-func (r Result) Counts() (tests, assertions, failures, errs int) {
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			errs++
-		}
-		for _, t := range f.Tests {
-			tests++
-			assertions += t.Assertions
-			switch t.Status {
-			case Failed:
-				failures++
-			case Errored:
-				errs++
-			}
-		}
-	}
-	return
-}
-
-// Err is the run's outcome as an error carrying its exit code
-// (exitcode.Of): nil when every test passed, code 2 (exitcode.Usage) when a
-// file or its agent could not be loaded, else code 1 (exitcode.ScriptError)
-// when a test failed or threw. The message only counts; the details are in
-// the Result.
-func (r Result) Err() error {
-	loads := 0
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			loads++
-		}
-	}
-	if loads > 0 {
-		return exitcode.Errorf(exitcode.Usage, "%d test file(s) could not be loaded", loads)
-	}
-	if _, _, failures, errs := r.Counts(); failures+errs > 0 {
-		return exitcode.Errorf(exitcode.ScriptError, "%d test(s) failed, %d threw", failures, errs)
-	}
-	return nil
-}
-
-// LoadErrors reports whether any file could not be loaded.
-func (r Result) LoadErrors() bool {
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			return true
-		}
-	}
-	return false
+	Start    time.Time // wall time the run began
+	Filter   string    // Options.Filter
 }
 
 // isTestFile reports whether name is a test file: *.test.js (JavaScript)
@@ -183,10 +148,15 @@ func Find(paths []string) ([]string, error) {
 }
 
 // Run runs every test file. The error is for problems before any test
-// ran (no files, a bad path, a missing --agent) and carries exit code 2
-// (exitcode.Usage); failures are in the Result (see [Result.Err]).
-// progress, if not nil, is called after each file.
+// ran (no files, a bad path, a missing --agent, a Filter that is not a
+// regular expression) and carries exit code 2 (exitcode.Usage); failures
+// are in the Result (see [Result.Err]). progress, if not nil, is called
+// after each file.
 func Run(ctx context.Context, opts Options, progress func(FileResult)) (Result, error) {
+	var err error
+	if opts.filter, err = compileFilter(opts.Filter); err != nil {
+		return Result{}, err
+	}
 	files, err := Find(opts.Paths)
 	if err != nil {
 		return Result{}, exitcode.New(exitcode.Usage, err, "")
@@ -203,7 +173,7 @@ func Run(ctx context.Context, opts Options, progress func(FileResult)) (Result, 
 		opts.Timeout = 30 * time.Second
 	}
 	start := time.Now()
-	var res Result
+	res := Result{Start: start, Filter: opts.Filter}
 	for _, f := range files {
 		if ctx.Err() != nil {
 			break
@@ -212,6 +182,9 @@ func Run(ctx context.Context, opts Options, progress func(FileResult)) (Result, 
 		res.Files = append(res.Files, fr)
 		if progress != nil {
 			progress(fr)
+		}
+		if opts.Observer != nil {
+			opts.Observer.FileEnd(fr)
 		}
 		if opts.StopOnFail {
 			if _, _, fails, errs := (Result{Files: []FileResult{fr}}).Counts(); fails+errs > 0 {
@@ -273,6 +246,9 @@ type fileRun struct {
 	logCursor  int // agent lines before it were matched by waitForLog
 	logWaiters []*logWaiter
 
+	lines     map[string]int // declaration lines, see declLines
+	announced string         // the test last given to Observer.TestStart, until it ends
+
 	// Squirrel: the runtime (installed when the agent or the test file is
 	// .nut), the library directory #require reads, and the last assertion
 	// failure a Squirrel test recorded.
@@ -284,7 +260,7 @@ type fileRun struct {
 func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	start := time.Now()
 	r := &fileRun{opts: opts, file: file, base: filepath.Base(file)}
-	r.res.File = file
+	r.res.File, r.res.Start = file, time.Now()
 	defer func() {
 		r.res.Duration = time.Since(start)
 		fr = r.res
@@ -292,21 +268,13 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	agent := agentFor(file, opts)
 	r.res.Agent = agent
 
-	cfg := configparams.Default()
-	if opts.Config != nil {
-		c := *opts.Config
-		cfg = &c
+	cfg, err := r.config()
+	if opts.Observer != nil {
+		opts.Observer.FileStart(r.res)
 	}
-	if opts.Config == nil || opts.Config.File == "" {
-		// An agenthost.yaml beside the test file configures it.
-		if path := configparams.FindDefault(file); path != "" {
-			c, err := configparams.Load(path)
-			if err != nil {
-				r.res.LoadError = err.Error()
-				return
-			}
-			cfg = c
-		}
+	if err != nil {
+		r.res.LoadError = err.Error()
+		return
 	}
 	cfg.Broker = "embedded"
 	cfg.Embedded.Listen = "127.0.0.1:0"
@@ -327,6 +295,9 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 		clock = scriptvm.NewVirtualClock(time.Now().Truncate(time.Millisecond))
 	}
 	r.logs = &collector{}
+	if obs := opts.Observer; obs != nil {
+		r.logs.out = func(test, line string) { obs.Output(file, test, line) }
+	}
 	r.logs.onLine = func() {
 		if hold := r.hold.Load(); hold != nil {
 			hold.Post(r.checkLogWaiters)
@@ -390,6 +361,7 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 			r.res.LoadError = err.Error()
 			return
 		}
+		r.lines = declLines(r.base, string(src))
 		if err := r.load(file); err != nil {
 			r.res.LoadError = err.Error()
 			return
@@ -423,6 +395,8 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 		// The wall-clock guard stopped a test that neither settled nor let
 		// virtual time reach its timeout (e.g. waiting on the network).
 		r.cur.Status, r.cur.Message = Failed, fmt.Sprintf("timed out after %s of wall time", r.testTimeout()+wallGrace)
+		r.cur.Duration, r.cur.Logs = time.Since(r.started), r.logs.sinceMark()
+		r.testEnded(r.cur)
 		r.res.Tests = append(r.res.Tests, *r.cur)
 	}
 	return
@@ -528,13 +502,13 @@ func (r *fileRun) install() error {
 	_ = opts.Set("stopOnFail", r.opts.StopOnFail)
 	_ = o.Set("options", opts)
 	_ = o.Set("selected", func(c, m string) bool {
-		return r.opts.Filter == "" || strings.Contains(c+"."+m, r.opts.Filter)
+		return r.opts.filter == nil || r.opts.filter.MatchString(c+"."+m)
 	})
 	_ = o.Set("begin", func(c, m string, seconds float64) {
 		r.timeout = time.Duration(seconds * float64(time.Second))
 		r.cur = &TestResult{File: r.file, Case: c, Method: m}
 		r.started = time.Now()
-		r.logs.mark()
+		r.testStarted(c, m, r.started)
 		r.armGuard()
 	})
 	_ = o.Set("report", r.report)

@@ -106,22 +106,32 @@ func TestFailingAssertionIsReported(t *testing.T) {
 	}
 
 	r = runBin(t, filepath.Join(repo, "tests", "testdata", "failing"), "test", "--json", "--filter", "testFails")
-	var js struct {
-		Passed bool `json:"passed"`
-		Tests  int  `json:"tests"`
-		Files  []struct {
-			Tests []struct {
-				Status, Location string
-				Expected, Actual *string
-			} `json:"tests"`
-		} `json:"files"`
+	var fail, summary struct {
+		Action, Test, Location string
+		Expected, Actual       *string
+		Passed                 bool
+		Tests                  int
 	}
-	if err := json.Unmarshal([]byte(r.rawOut), &js); err != nil {
-		t.Fatalf("--json: %v\n%s", err, r.rawOut)
+	for _, l := range strings.Split(strings.TrimSpace(r.rawOut), "\n") {
+		var e struct {
+			Action, Test, Location string
+			Expected, Actual       *string
+			Passed                 bool
+			Tests                  int
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("--json line %q: %v", l, err)
+		}
+		switch e.Action {
+		case "fail":
+			fail = e
+		case "summary":
+			summary = e
+		}
 	}
-	ft := js.Files[0].Tests[0]
-	if r.code != 1 || js.Passed || js.Tests != 1 || ft.Status != "failed" || ft.Location != "failing.test.js:10" || *ft.Expected != "41" || *ft.Actual != "42" {
-		t.Fatalf("json %+v", js)
+	if r.code != 1 || summary.Passed || summary.Tests != 1 || fail.Test != "FailingTest.testFails" || fail.Location != "failing.test.js:10" ||
+		fail.Expected == nil || *fail.Expected != "41" || *fail.Actual != "42" {
+		t.Fatalf("json fail %+v summary %+v\n%s", fail, summary, r.rawOut)
 	}
 }
 

@@ -223,9 +223,12 @@ func TestMosquittoTLS(t *testing.T) {
 	m.config(t, insecureDir, url, mqPass, other.CAFile)
 	cfg := filepath.Join(insecureDir, "agenthost.yaml")
 	data, _ := os.ReadFile(cfg)
-	writeFile(t, cfg, strings.Replace(string(data), "tls: {ca: ", "tls: {insecure: true, ca: ", 1))
+	insecure := strings.Replace(string(data), "tls: {ca: ", "tls: {insecure: true, ca: ", 1)
+	writeFile(t, cfg, insecure)
+	line := 1 + strings.Count(insecure[:strings.Index(insecure, "insecure: true")], "\n")
 	q := startBin(t, insecureDir, "run", "agent.js")
-	q.waitExact("[Status] WARNING: tls.insecure is true: the certificates of ssl:// and wss:// brokers are NOT verified")
+	// The warning names where the setting came from.
+	q.waitExact(fmt.Sprintf("[Status] WARNING: tls.insecure is true (agenthost.yaml:%d): the certificates of ssl:// and wss:// brokers are NOT verified", line))
 	q.waitExact("[Agent] rc 0")
 }
 

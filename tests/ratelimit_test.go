@@ -163,13 +163,24 @@ func TestBadClockFlag(t *testing.T) {
 	}
 }
 
-// TestUnwritableReportExit3: a report that cannot be written ends the run
-// with exit 3, naming the path, after the agent itself ran.
-func TestUnwritableReportExit3(t *testing.T) {
+// TestUnwritableReport: a report path that cannot be written is found
+// before the agent starts (exit 2, naming the flag and path, no file left
+// behind); one that fails when written at the end (a full disk) is exit 3,
+// after the agent ran.
+func TestUnwritableReport(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.js"), `server.log("ran");`)
 	r := runBin(t, dir, "run", "a.js", "--until-idle", "--report", "no/such/dir/r.json")
-	if r.code != 3 || !slices.Equal(r.agent(), []string{"ran"}) || !strings.Contains(strings.Join(r.stderr, "\n"), "no/such/dir/r.json") {
+	if r.code != 2 || len(r.stdout) != 0 || !slices.Equal(r.stderr, []string{"agenthost run: --report: open no/such/dir/r.json: no such file or directory",
+		"Try: create the directory, or give --report a writable path"}) {
+		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, dir, "run", "missing.js", "--report-svg", "chart.svg")
+	if _, err := os.Stat(filepath.Join(dir, "chart.svg")); r.code != 2 || err == nil {
+		t.Fatalf("exit %d, chart.svg left behind: %v", r.code, err == nil)
+	}
+	r = runBin(t, dir, "run", "a.js", "--until-idle", "--report", "/dev/full")
+	if r.code != 3 || !slices.Equal(r.agent(), []string{"ran"}) || !strings.Contains(strings.Join(r.stderr, "\n"), "report: write /dev/full: no space left on device") {
 		t.Fatalf("exit %d agent %q stderr %q", r.code, r.agent(), r.stderr)
 	}
 }

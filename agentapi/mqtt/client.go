@@ -377,6 +377,9 @@ func (c *client) deliverConnect(gen, code int) {
 	if gen != c.gen || c.state != stateConnecting {
 		return
 	}
+	if code != codeSuccess {
+		c.m.env.Events.ConnectFailed()
+	}
 	c.endConnecting()
 	if code == codeSuccess {
 		c.setState(stateConnected)

@@ -85,12 +85,13 @@ func (s *ackedSet) add(p pending) *list.Element {
 func (s *ackedSet) handOver(e *list.Element, q *readyQueue) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	q.push(s.takeDoneLocked(e)...)
+	q.push(s.takeDoneLocked(e, false)...)
 }
 
 // takeDoneLocked removes and returns the complete operations issued up to
-// and including e. s.mu held.
-func (s *ackedSet) takeDoneLocked(e *list.Element) []pending {
+// and including e; with acknowledgedOnly, only those the broker
+// acknowledged (not those failed with their connection). s.mu held.
+func (s *ackedSet) takeDoneLocked(e *list.Element, acknowledgedOnly bool) []pending {
 	if e.Value == nil {
 		return nil // an earlier waiter took it
 	}
@@ -100,6 +101,9 @@ func (s *ackedSet) takeDoneLocked(e *list.Element) []pending {
 		p := x.Value.(pending)
 		select {
 		case <-p.tok.Done():
+			if acknowledgedOnly && p.tok.Error() != nil {
+				break // failed with its connection: told after the loss
+			}
 			out = append(out, p)
 			s.list.Remove(x)
 			x.Value = nil // taken
@@ -133,17 +137,22 @@ func (m *Module) flushControl() {
 		}
 		select {
 		case <-p.tok.Done():
-			now = append(now, m.acked.takeDoneLocked(e)...)
+			if p.tok.Error() == nil {
+				now = append(now, m.acked.takeDoneLocked(e, true)...)
+				continue
+			}
+			// Failed: with its connection, most likely; the loss is told
+			// first and the waiter hands this over after it.
 		default:
-			keep = append(keep, e)
 		}
+		keep = append(keep, e)
 	}
 	m.acked.mu.Unlock()
 	clear(m.control[len(keep):])
 	m.control = keep
 	// What waiters handed over first, then what was taken here: both are
-	// complete, in the order they completed.
-	m.ready.drain()
+	// complete, in the order they completed. Failures stay for later.
+	m.ready.drainAcknowledged()
 	for _, p := range now {
 		p.op.End()
 		p.done(p.tok.Error())
@@ -172,6 +181,27 @@ func (q *readyQueue) push(ps ...pending) {
 		// The first operation of the run carries the drain to the loop;
 		// the drain ends every operation it finds.
 		ps[0].op.Complete(q.drain)
+	}
+}
+
+// drainAcknowledged runs the completions queued so far that the broker
+// acknowledged, leaving failed ones (told after their connection's loss)
+// to the scheduled drain. Loop only.
+func (q *readyQueue) drainAcknowledged() {
+	q.mu.Lock()
+	var run, rest []pending
+	for _, p := range q.ops {
+		if p.tok.Error() == nil {
+			run = append(run, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	q.ops = rest
+	q.mu.Unlock()
+	for _, p := range run {
+		p.op.End()
+		p.done(nil)
 	}
 }
 

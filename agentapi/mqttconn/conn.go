@@ -51,6 +51,9 @@ type Conn struct {
 	where    string // where the script created it, for unhandled errors
 	// ended is set when the script closed the connection (end, destroy).
 	ended bool
+	// live is set while an agent-side connection counts as open in
+	// agentapi.Events (from open until the script closes it or it ends).
+	live bool
 	// out holds writes waiting, in order, for the outbound limiter.
 	out []*outItem
 	// waits are requests whose answer keeps virtual time still.
@@ -89,6 +92,10 @@ func (c *Conn) agent() bool { return c.side == ClientSide }
 func (c *Conn) open(nc net.Conn) {
 	c.wire = mqttwire.NewConn(nc, mqttwire.Options{Limit: c.inboundLimit()})
 	c.state = stateOpen
+	if c.agent() {
+		c.live = true
+		c.env.Events.Opened()
+	}
 	if c.hold == nil {
 		c.hold = c.env.Loop.Begin(scriptvm.Hold)
 	}
@@ -190,6 +197,7 @@ func (c *Conn) finish() {
 	}
 	wasOpen := c.state == stateOpen
 	c.state = stateClosed
+	c.notLive()
 	if c.hold != nil {
 		c.hold.End()
 	}
@@ -236,10 +244,20 @@ func (c *Conn) invalid(method, format string, args ...any) goja.Value {
 	return c.env.Runtime.ToValue(false)
 }
 
+// notLive reports an agent-side connection no longer open to
+// agentapi.Events, once. Loop only.
+func (c *Conn) notLive() {
+	if c.live {
+		c.live = false
+		c.env.Events.Closed()
+	}
+}
+
 // shut closes the connection at the script's request: gracefully after
 // the queued writes (end) or at once (destroy). Loop only.
 func (c *Conn) shut(graceful bool) {
 	c.ended = true
+	c.notLive()
 	switch c.state {
 	case stateOpen:
 		if c.agentEvents != nil {

@@ -182,6 +182,7 @@ func (c *client) attemptDone(gen int, res outcome) {
 	c.state = stateConnected
 	c.connectedOnce = true
 	c.sess = c.startSession(res.wire)
+	env.Events.Opened() // session.end reports it closed
 	c.call(c.onConnect)
 }
 

@@ -51,8 +51,10 @@ func (c *client) publish(call goja.FunctionCall) goja.Value {
 			// Sent when handed to the socket, as NodeMCU's lwIP send: the
 			// callback comes before any answer the broker may send back.
 			op := env.Loop.Begin(scriptvm.Busy)
+			s.handing[op] = true
 			err := s.wire.SendHanded(&pk, func() {
 				op.Complete(func() {
+					delete(s.handing, op)
 					if !s.ended {
 						env.Events.Sent(topic)
 						c.call(c.onPuback)
@@ -60,6 +62,7 @@ func (c *client) publish(call goja.FunctionCall) goja.Value {
 				})
 			})
 			if err != nil {
+				delete(s.handing, op)
 				op.End()
 			}
 			return

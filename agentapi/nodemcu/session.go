@@ -34,6 +34,10 @@ type session struct {
 	nextID   uint16
 	inflight map[uint16]*request // our publishes, subscribes and unsubscribes
 	inbound2 map[uint16]bool     // QoS 2 messages received, waiting for PUBREL
+	// handing holds QoS 0 publishes queued but not yet handed to the
+	// socket; a connection that ends first never hands them, so end()
+	// releases them. Loop only.
+	handing map[*scriptvm.Op]bool
 }
 
 // request is a packet of ours waiting for the broker's acknowledgement;
@@ -50,7 +54,7 @@ type request struct {
 // only.
 func (c *client) startSession(w *mqttwire.Conn) *session {
 	s := &session{c: c, gen: c.gen, wire: w, done: make(chan struct{}),
-		inflight: map[uint16]*request{}, inbound2: map[uint16]bool{}}
+		inflight: map[uint16]*request{}, inbound2: map[uint16]bool{}, handing: map[*scriptvm.Op]bool{}}
 	hold := c.hold
 	w.Start(mqttwire.Handler{
 		Packet: func(pk packets.Packet) {
@@ -237,18 +241,23 @@ func (s *session) unacknowledged(id uint16, r *request) {
 		s.c.name(), want, id, s.c.m.opts.Timeout))
 }
 
-// end ends the session's requests (no callbacks) and its keepalive. Loop
-// only.
+// end ends the session's requests (no callbacks) and its keepalive, and
+// reports the connection closed (Events.Closed). Loop only.
 func (s *session) end() {
 	if s.ended {
 		return
 	}
 	s.ended = true
 	close(s.done)
+	s.c.m.env.Events.Closed()
 	for id, r := range s.inflight {
 		r.guard.Stop()
 		r.op.End()
 		delete(s.inflight, id)
+	}
+	for op := range s.handing {
+		op.End()
+		delete(s.handing, op)
 	}
 }
 

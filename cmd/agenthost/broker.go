@@ -11,20 +11,25 @@ Runs the embedded MQTT broker alone (the embedded: section of the config),
 until Ctrl-C/SIGTERM. Point mosquitto_pub/_sub or an agent run with
 --broker tcp://ADDR at it.
 
+Exit codes:
+  0    Ctrl-C/SIGTERM stopped the broker
+  2    bad command line or config
+  3    the broker could not listen (e.g. the port is in use) or stop cleanly
+  130  a second Ctrl-C ended it without cleaning up
+
 Flags:
 `
 
-// brokerCmd is `agenthost broker`. Exit codes: 2 for the command line or
-// config, 3 when the broker cannot listen or stop cleanly.
+// brokerCmd is `agenthost broker`. Exit codes: see brokerUsage.
 func brokerCmd(st *State, args []string) error {
 	f := newFlags("broker", brokerUsage)
 	var cf configFlags
-	cf.register(f, false)
+	cf.register(f, false, "")
 	listen := f.String("listen", "", "TCP listen `ADDR` (default embedded.listen, else 127.0.0.1:1883; env AGENTHOST_EMBEDDED_LISTEN)")
 	if help, err := f.noArgs(st, args); help || err != nil {
 		return err
 	}
-	cfg, err := cf.load(st, f, "")
+	cfg, _, err := cf.load(st, f, "")
 	if err != nil {
 		return err
 	}

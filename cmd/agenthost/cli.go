@@ -54,8 +54,15 @@ Usage:
   agenthost version                print the version
   agenthost help [COMMAND]         show help
 
-Run 'agenthost help run' for the flags of a command.
-Exit codes: 0 ok, 1 script error, 2 usage or config error, 3 host error, 130 forced stop.
+Run 'agenthost help COMMAND' for the flags and exit codes of a command.
+
+Exit codes:
+  0    ok
+  1    script error (run), a test failed (test)
+  2    usage or config error: no or unknown command, bad flag or argument
+  3    host error: the host could not do its part
+  4    run --fail-on: a condition it names happened during the run
+  130  a second Ctrl-C ended the command without cleaning up
 `
 
 func printMainUsage(w io.Writer) { fmt.Fprint(w, mainUsage) }

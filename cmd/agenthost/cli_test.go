@@ -30,8 +30,8 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 func TestHelpGoesToStdoutOnce(t *testing.T) {
 	t.Parallel()
 	flags := map[string][]string{
-		"run":     {"-config FILE", "-broker BROKER", "-for DURATION", "-until-idle", "-log-format FORMAT", "-state-dir DIR", "-clock CLOCK", "-report FILE", "-report-svg FILE"},
-		"test":    {"-config FILE", "-agent SCRIPT", "-timeout duration", "-junit FILE", "-json", "-filter TEXT", "-stop-on-fail", "-clock CLOCK"},
+		"run":     {"-config FILE", "-broker BROKER", "-for DURATION", "-until-idle", "-log-format FORMAT", "-state-dir DIR", "-clock CLOCK", "-report FILE", "-report-svg FILE", "-fail-on CONDITIONS", "-verbose"},
+		"test":    {"-config FILE", "-agent SCRIPT", "-timeout duration", "-junit FILE", "-json", "-filter RE", "-stop-on-fail", "-clock CLOCK", "-verbose"},
 		"broker":  {"-config FILE", "-listen ADDR", "-log-format FORMAT"},
 		"limits":  {"-config FILE"},
 		"version": nil,

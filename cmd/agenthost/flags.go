@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
-	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/exitcode"
 )
 
@@ -78,28 +76,11 @@ func (f *cmdFlags) noArgs(st *State, args []string) (help bool, err error) {
 	return help, err
 }
 
-// configFlags are the config flags shared by run, broker, limits and test.
-type configFlags struct {
-	config    string
-	logFormat string
-	stateDir  string
-	broker    string
-	lib       string
-}
-
-// registerLib adds --lib (run and test).
-func (c *configFlags) registerLib(f *cmdFlags) {
-	f.StringVar(&c.lib, "lib", "", "library `DIR` a Squirrel agent's #require \"Name.lib.nut:1.2.3\" reads DIR/Name/1.2.3/Name.lib.nut (or DIR/Name.lib.nut) from (env AGENTHOST_LIB; config lib)")
-}
-
 // register adds --config and --log-format, and with withBroker (the run
-// command) --broker and --state-dir.
-func (c *configFlags) register(f *cmdFlags, withBroker bool) {
-	where := "agenthost.yaml in the working directory, if present"
-	if withBroker {
-		where = "agenthost.yaml beside the script, else in the working directory"
-	}
-	f.StringVar(&c.config, "config", "", "config `FILE` (default: "+where+"; env AGENTHOST_CONFIG)")
+// command) --broker and --state-dir. beside names what an agenthost.yaml
+// is looked for beside ("the script"), "" for commands without a script.
+func (c *configFlags) register(f *cmdFlags, withBroker bool, beside string) {
+	c.registerConfig(f, beside, "")
 	f.StringVar(&c.logFormat, "log-format", "", "log line `FORMAT`: text or json (default text; env AGENTHOST_LOG_FORMAT)")
 	if withBroker {
 		f.StringVar(&c.broker, "broker", "", "where connects go: `BROKER` is embedded, script, or a URL such as tcp://127.0.0.1:1883 (default embedded; env AGENTHOST_BROKER)")
@@ -107,62 +88,13 @@ func (c *configFlags) register(f *cmdFlags, withBroker bool) {
 	}
 }
 
-// load builds the effective config: defaults < file < environment < flags.
-// The file is --config, else AGENTHOST_CONFIG, else agenthost.yaml beside
-// scriptPath (already resolved; "" for commands without a script), else
-// agenthost.yaml in the working directory. Errors have exit code 2 and
-// name the file, line and field, or the variable or flag.
-func (c *configFlags) load(st *State, f *cmdFlags, scriptPath string) (*configparams.Config, error) {
-	cfg, err := c.loadConfig(st, f, scriptPath)
-	if err != nil {
-		return nil, exitcode.New(exitcode.Usage, err, "")
+// registerConfig adds --config, whose help states the lookup order of
+// [configFlags.find]; note is added after it.
+func (c *configFlags) registerConfig(f *cmdFlags, beside, note string) {
+	where := "env AGENTHOST_CONFIG, else "
+	if beside != "" {
+		where += "agenthost.yaml beside " + beside + ", else "
 	}
-	cfg.StateDir = st.path(cfg.StateDir)
-	cfg.Lib = st.path(cfg.Lib)
-	return cfg, nil
-}
-
-func (c *configFlags) loadConfig(st *State, f *cmdFlags, scriptPath string) (*configparams.Config, error) {
-	path := st.path(c.config)
-	if path == "" {
-		path = st.path(st.Getenv("AGENTHOST_CONFIG"))
-	}
-	if path == "" && scriptPath != "" {
-		path = configparams.FindDefault(scriptPath)
-	}
-	if path == "" {
-		if p := st.path(configparams.DefaultFileName); fileExists(p) {
-			path = p
-		}
-	}
-	cfg := configparams.Default()
-	if path != "" {
-		var err error
-		if cfg, err = configparams.Load(path); err != nil {
-			return nil, err
-		}
-	}
-	if err := cfg.ApplyEnv(st.Getenv); err != nil {
-		return nil, err
-	}
-	set := map[string]bool{}
-	f.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	for _, s := range []struct{ flag, field, value string }{
-		{"broker", "broker", c.broker},
-		{"log-format", "log_format", c.logFormat},
-		{"state-dir", "state_dir", c.stateDir},
-		{"lib", "lib", c.lib},
-	} {
-		if set[s.flag] {
-			if err := cfg.Set(s.field, s.value, "flag --"+s.flag); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return cfg, cfg.Validate()
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+	where += "agenthost.yaml in the working directory, else none"
+	f.StringVar(&c.config, "config", "", "config `FILE` (default: "+where+")"+note)
 }

@@ -10,10 +10,14 @@ const helpUsage = `Usage: agenthost help [COMMAND]
 
 Shows what agenthost does and its commands, or the usage and flags of
 COMMAND (the same as 'agenthost COMMAND --help').
+
+Exit codes:
+  0    the help was printed
+  2    an unknown COMMAND, or more than one
 `
 
-// helpCmd is `agenthost help`. Help goes to stdout; an unknown COMMAND is
-// exit code 2.
+// helpCmd is `agenthost help`. Help goes to stdout. Exit codes: see
+// helpUsage.
 func helpCmd(st *State, args []string) error {
 	f := newFlags("help", helpUsage)
 	pos, help, err := f.parse(st, args)

@@ -7,19 +7,22 @@ const limitsUsage = `Usage: agenthost limits [flags]
 Prints the effective rate limits (the limits: section of the config over the
 defaults) and where each value came from: "default" or FILE:LINE.
 
+Exit codes:
+  0    the limits were printed
+  2    bad command line or config
+
 Flags:
 `
 
-// limitsCmd is `agenthost limits`. Exit code 2 for the command line or
-// config.
+// limitsCmd is `agenthost limits`. Exit codes: see limitsUsage.
 func limitsCmd(st *State, args []string) error {
 	f := newFlags("limits", limitsUsage)
 	var cf configFlags
-	f.StringVar(&cf.config, "config", "", "config `FILE` (default: agenthost.yaml in the working directory, if present; env AGENTHOST_CONFIG)")
+	cf.registerConfig(f, "", "")
 	if help, err := f.noArgs(st, args); help || err != nil {
 		return err
 	}
-	cfg, err := cf.load(st, f, "")
+	cfg, _, err := cf.load(st, f, "")
 	if err != nil {
 		return err
 	}

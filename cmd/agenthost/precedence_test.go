@@ -69,11 +69,11 @@ func TestPrecedenceWithEveryLayerSet(t *testing.T) {
 			}
 			f := newFlags("run", runUsage)
 			var cf configFlags
-			cf.register(f, true)
+			cf.register(f, true, "the script")
 			if _, _, err := f.parse(c.state(nil), args); err != nil {
 				t.Fatal(err)
 			}
-			cfg, err := cf.load(c.state(nil), f, script)
+			cfg, _, err := cf.load(c.state(nil), f, script)
 			if err != nil {
 				t.Fatalf("%s with %d layers: %v", s.field, depth, err)
 			}

@@ -204,11 +204,40 @@ func TestRunHostErrorsExit3(t *testing.T) {
 	code = c.run("run", "a.js", "--until-idle", "--state-dir", "st")
 	c.expect(code, exitcode.Host, nil, []string{"agenthost: state_dir: mkdir " + c.path("st") + ": not a directory\n", "Try: set state_dir (or --state-dir) to a writable directory\n"})
 
+	// A report that cannot be written at the end (the disk is full).
 	c = newCLI(t)
 	c.write("a.js", `server.log("ran");`)
-	code = c.run("run", "a.js", "--until-idle", "--report", "no/such/dir/r.json")
-	if code != exitcode.Host || !strings.Contains(c.stdout.String(), "[Agent] ran") ||
-		!strings.Contains(c.stderr.String(), "no/such/dir/r.json") || !strings.Contains(c.stderr.String(), "Try: check that the report's directory exists and is writable") {
-		t.Fatalf("unwritable report: exit %d\nstdout:\n%s\nstderr:\n%s", code, c.stdout.String(), c.stderr.String())
+	code = c.run("run", "a.js", "--until-idle", "--report", "/dev/full")
+	c.expect(code, exitcode.Host, []string{"[Agent] ran\n"}, []string{"[Status] ERROR: report: write /dev/full: no space left on device\n",
+		"agenthost: report: write /dev/full: no space left on device\n", "Try: check that the report's directory exists and is writable\n"})
+}
+
+// TestRunOutputPathsCheckedFirst: a --report or --report-svg path that
+// cannot be written is exit 2 before the agent starts (nothing on stdout),
+// naming the flag and the path; the check leaves an existing file as it
+// was and no new file behind.
+func TestRunOutputPathsCheckedFirst(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	c.write("a.js", `server.log("ran");`)
+	code := c.run("run", "a.js", "--until-idle", "--report", "no/dir/r.json")
+	c.expect(code, exitcode.Usage, nil, []string{"agenthost run: --report: open " + c.path("no/dir/r.json") +
+		": no such file or directory\nTry: create the directory, or give --report a writable path\n"})
+
+	c = newCLI(t)
+	c.write("a.js", `server.log("ran");`)
+	c.write("d/x", "")
+	code = c.run("run", "a.js", "--until-idle", "--report-svg", "d")
+	c.expect(code, exitcode.Usage, nil, []string{"agenthost run: --report-svg: open " + c.path("d") + ": is a directory\n"})
+
+	c = newCLI(t)
+	c.write("old.json", "previous")
+	code = c.run("run", "missing.js", "--report", "old.json", "--report-svg", "new.svg")
+	c.expect(code, exitcode.Usage, nil, []string{"agenthost: script: open " + c.path("missing.js") + ": no such file or directory\n"})
+	if data, err := os.ReadFile(c.path("old.json")); err != nil || string(data) != "previous" {
+		t.Errorf("the existing report was changed: %q, %v", data, err)
+	}
+	if _, err := os.Stat(c.path("new.svg")); err == nil {
+		t.Errorf("the check left new.svg behind")
 	}
 }

@@ -13,9 +13,13 @@ const versionUsage = `Usage: agenthost version
 
 Prints "agenthost" and the version: the one set at build time, else the
 module version, else (devel).
+
+Exit codes:
+  0    the version was printed
+  2    an argument was given
 `
 
-// versionCmd is `agenthost version`. Exit code 2 for any argument.
+// versionCmd is `agenthost version`. Exit codes: see versionUsage.
 func versionCmd(st *State, args []string) error {
 	f := newFlags("version", versionUsage)
 	if help, err := f.noArgs(st, args); help || err != nil {
