@@ -204,7 +204,7 @@ func (as *assembler) require(lib, version, from string, line int) error {
 }
 
 // versionRE finds a library's declared version (static VERSION = "1.2.3").
-var versionRE = regexp.MustCompile(`\bVERSION\s*=\s*"([^"]+)"`)
+var versionRE = regexp.MustCompile(`static\s+VERSION\s*=\s*"([^"]+)"`)
 
 // ResolveLibrary finds the file of library lib (e.g. "Promise.lib.nut")
 // at version in the library directory dir, trying in order:

@@ -187,7 +187,7 @@ func TestSquirrelTestsReportLikeJS(t *testing.T) {
 		t.Fatalf("junit: %v\n%s", err, data)
 	}
 	r = runBin(t, dir, "test", "--json", "--filter", "testZFailsNow")
-	if r.code != 1 || !strings.Contains(r.rawOut, `"location": "agent.test.nut:84"`) || !strings.Contains(r.rawOut, `"expected": "41"`) {
+	if r.code != 1 || !strings.Contains(r.rawOut, `"location":"agent.test.nut:84"`) || !strings.Contains(r.rawOut, `"expected":"41"`) {
 		t.Fatalf("json: exit %d\n%s", r.code, r.rawOut)
 	}
 }
