@@ -334,3 +334,13 @@ func (r *Runtime) Methods(class goja.Value) []string {
 	_ = r.vm.ExportTo(out, &names)
 	return names
 }
+
+// RootTable returns the root table (a Squirrel value), the `this` of a
+// program's main chunk.
+func (r *Runtime) RootTable() goja.Value {
+	v, err := r.helper("root")(goja.Undefined())
+	if err != nil {
+		return goja.Null()
+	}
+	return v
+}
