@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/agenthost/agenthost/configparams"
-	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/host"
+	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/sqagent"
 	"github.com/dop251/goja"
 )
