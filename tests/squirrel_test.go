@@ -191,3 +191,14 @@ func TestSquirrelTestsReportLikeJS(t *testing.T) {
 		t.Fatalf("json: exit %d\n%s", r.code, r.rawOut)
 	}
 }
+
+// The rest of the agent API from Squirrel, checked by a Squirrel test:
+// the agent URL (request and response objects), the device (messages keep
+// their types both ways), timers by name, crypto callbacks and errors,
+// server.save/load.
+func TestSquirrelAgentAPI(t *testing.T) {
+	r := runBin(t, filepath.Join(repo, "tests", "testdata", "sqapi"), "test")
+	if r.code != 0 || !strings.Contains(r.rawOut, "PASSED: 1 file, 5 tests, 15 assertions, 0 failures, 0 errors") {
+		t.Fatalf("exit %d\n%s", r.code, r.rawOut)
+	}
+}
