@@ -3,6 +3,8 @@ package squirrel
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,37 @@ func BenchmarkCompileLibrary(b *testing.B) {
 		if _, err := Compile("lib.nut", src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkCompileLibraryEndToEnd is BenchmarkCompileLibrary plus goja's
+// compilation of the generated JavaScript: what loading the library costs
+// before it runs. With SQLIBFILE set to a real library (say, a local copy
+// of AzureIoTHub.agent.lib.nut, 2,044 lines), that file is compiled too.
+//
+//	SQLIBFILE=/path/AzureIoTHub.agent.lib.nut go test ./squirrel -run '^$' -bench CompileLibrary
+func BenchmarkCompileLibraryEndToEnd(b *testing.B) {
+	files := map[string][]byte{"synthetic": synthLibrary(2000)}
+	if path := os.Getenv("SQLIBFILE"); path != "" {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		files[filepath.Base(path)] = src
+	}
+	for name, src := range files {
+		b.Run(name, func(b *testing.B) {
+			b.ReportMetric(float64(bytes.Count(src, []byte("\n"))), "lines")
+			for i := 0; i < b.N; i++ {
+				p, err := Compile(name, src)
+				if err == nil {
+					_, err = p.Script()
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

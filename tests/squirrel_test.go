@@ -202,3 +202,13 @@ func TestSquirrelAgentAPI(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.rawOut)
 	}
 }
+
+// --agent may name a Squirrel agent for JavaScript tests, which see it
+// through the API's doubles.
+func TestSquirrelAgentUnderJSTests(t *testing.T) {
+	r := runBin(t, filepath.Join(repo, "tests", "testdata"), "test", "sqmixed", "--agent", filepath.Join("sqapi", "agent.nut"))
+	if r.code != 0 || !strings.Contains(r.rawOut, "sqmixed/probe.test.js (agent sqapi/agent.nut)") ||
+		!strings.Contains(r.rawOut, "PASSED: 1 file, 2 tests, 6 assertions, 0 failures, 0 errors") {
+		t.Fatalf("exit %d\n%s", r.code, r.rawOut)
+	}
+}
