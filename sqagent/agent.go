@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/scriptvm"
@@ -21,11 +22,30 @@ import (
 	"github.com/dop251/goja"
 )
 
-// Agent is the Squirrel runtime of one session. Loop goroutine only.
+// Agent is the Squirrel runtime of one script: the agent's, or a
+// simulated device's. Loop goroutine only.
 type Agent struct {
-	env  *agentapi.Env
-	loop *scriptvm.Loop
-	rt   *squirrel.Runtime
+	vm     *goja.Runtime
+	blobs  *agentapi.Blobs
+	rt     *squirrel.Runtime
+	errors func(error) *scriptvm.ScriptError
+}
+
+// Target is a goja runtime to run Squirrel in and the API it has.
+type Target struct {
+	Runtime *goja.Runtime
+	// Globals names the runtime's globals that become root-table slots
+	// ("blob" becomes the imp's blob class, over Blobs).
+	Globals []string
+	Blobs   *agentapi.Blobs
+	Now     func() time.Time
+	// Printer reports whether a global's function prints its arguments
+	// (agentapi.Env.Prints).
+	Printer func(fn *goja.Object) bool
+	// SetDialect makes the runtime's loop (or companion) report errors
+	// the imp's way; ScriptError converts an error from running code.
+	SetDialect  func(*scriptvm.Dialect)
+	ScriptError func(error) *scriptvm.ScriptError
 }
 
 // Install installs the Squirrel runtime in the loop's runtime, after the
@@ -34,27 +54,32 @@ type Agent struct {
 // reports errors the imp's way, naming .nut files and lines. Call it
 // before Run, from the goroutine that will run the loop.
 func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
-	rt, err := squirrel.NewRuntime(loop.Runtime(), squirrel.Options{
-		Now:      env.Now,
-		TextArgs: env.IsPrinter,
-	})
+	return InstallOn(Target{Runtime: loop.Runtime(), Globals: env.Globals(), Blobs: env.Blobs, Now: env.Now,
+		Printer: env.IsPrinter, SetDialect: loop.SetDialect, ScriptError: loop.ScriptError})
+}
+
+// InstallOn installs the Squirrel runtime in t.Runtime (Install for the
+// agent; a simulated device's runtime too). Call it before any script
+// runs there, on the goroutine that owns the runtime.
+func InstallOn(t Target) (*Agent, error) {
+	rt, err := squirrel.NewRuntime(t.Runtime, squirrel.Options{Now: t.Now, TextArgs: t.Printer})
 	if err != nil {
 		return nil, err
 	}
-	a := &Agent{env: env, loop: loop, rt: rt}
-	env.Blobs.ExactFloats = true // data the modules build keeps 21.0 a float
-	for _, name := range env.Globals() {
+	a := &Agent{vm: t.Runtime, blobs: t.Blobs, rt: rt, errors: t.ScriptError}
+	t.Blobs.ExactFloats = true // data the modules build keeps 21.0 a float
+	for _, name := range t.Globals {
 		if name == "blob" {
 			if err := a.defineBlob(); err != nil {
 				return nil, fmt.Errorf("sqagent: blob: %w", err)
 			}
 			continue
 		}
-		if err := rt.SetRoot(name, env.Global(name)); err != nil {
+		if err := rt.SetRoot(name, t.Runtime.GlobalObject().Get(name)); err != nil {
 			return nil, fmt.Errorf("sqagent: global %s: %w", name, err)
 		}
 	}
-	loop.SetDialect(&scriptvm.Dialect{
+	t.SetDialect(&scriptvm.Dialect{
 		Text: func(v goja.Value) (string, bool) {
 			if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Error" {
 				return "", false // a JavaScript error (from a host function): "TypeError: ..."
@@ -102,8 +127,8 @@ func (a *Agent) Run(p *squirrel.Program) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.loop.Runtime().RunProgram(prg); err != nil {
-		return a.loop.ScriptError(err)
+	if _, err := a.vm.RunProgram(prg); err != nil {
+		return a.errors(err)
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ import (
 // own. Strings are bytes on both sides.
 
 func (a *Agent) defineBlob() error {
-	rt, blobs, vm := a.rt, a.env.Blobs, a.loop.Runtime()
+	rt, blobs, vm := a.rt, a.blobs, a.vm
 	num := func(n int) goja.Value { return vm.ToValue(int32(n)) }
 	self := func(h *goja.Object) *agentapi.Blob {
 		b, ok := agentapi.BlobOf(h)

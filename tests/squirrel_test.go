@@ -212,3 +212,30 @@ func TestSquirrelAgentUnderJSTests(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.rawOut)
 	}
 }
+
+// A Squirrel device beside a Squirrel agent (--device device.nut): the
+// device's API from Squirrel, messages both ways keeping their types
+// (21.0 stays a float inside the table), its lines and errors as
+// [Device] lines the imp's way.
+func TestSquirrelDevice(t *testing.T) {
+	dir := filepath.Join(repo, "tests", "testdata", "sqdevice")
+	r := runBin(t, t.TempDir(), "run", filepath.Join(dir, "agent.nut"), "--device", filepath.Join(dir, "device.nut"), "--until-idle", "--clock", "virtual")
+	want := []string{"[Device] 1.5", "[Device] true", "[Agent] reading 20.5 float, raw blob 3 bytes", "[Device] acked 1 at 0 ms",
+		"[Agent] reading 21 float, raw blob 3 bytes", "[Device] acked 2 at 1000 ms"}
+	var got []string
+	for _, l := range r.stdout {
+		if strings.HasPrefix(l, "[Agent]") || strings.HasPrefix(l, "[Device]") {
+			got = append(got, l)
+		}
+	}
+	wantErr := []string{"[Device] ERROR: the index 'boom' does not exist", "[Device] ERROR:   at unknown device.nut:8"}
+	if r.code != 0 || !slices.Equal(got, want) || !slices.Equal(r.stderr, wantErr) {
+		t.Fatalf("exit %d\nstdout %q\nstderr %q", r.code, got, r.stderr)
+	}
+	// a syntax error in the device's Squirrel is the device's, exit 1
+	bad := writeFile(t, filepath.Join(t.TempDir(), "bad.nut"), "local x = ;\n")
+	r = runBin(t, t.TempDir(), "run", filepath.Join(dir, "agent.nut"), "--device", bad, "--until-idle")
+	if r.code != 1 || len(r.stderr) != 3 || r.stderr[0] != "[Device] ERROR: bad.nut:1:11: expression expected" {
+		t.Fatalf("syntax error: exit %d stderr %q", r.code, r.stderr)
+	}
+}

@@ -197,9 +197,12 @@ function toJS(v, seen) {
 	const h = toHost.get(v);
 	if (h !== undefined) return h;
 	if (seen === undefined) seen = new Map();
-	if (seen.has(v)) return seen.get(v);
+	else if (seen.has(v)) return seen.get(v);
 	switch (v.Āt) {
-		case FLT: return v.Āv;
+		// inside a table or array, a float with no fractional part is a
+		// Number object, so that data keeps 21.0 a float (impvalue reads
+		// it so); an argument itself stays a number
+		case FLT: return (seen.size > 0 && trunc(v.Āv) === v.Āv) ? new Number(v.Āv) : v.Āv;
 		case ARR: {
 			const out = [];
 			seen.set(v, out);

@@ -1,7 +1,9 @@
 // Squirrel values cross the API as Squirrel types and print the imp's way:
 // floats as %g in 32 bits, integers wrap at 32 bits, null and tables as
 // tostring() gives them; JSON numbers keep float or integer; blobs from
-// the API are the imp's blob class.
+// the API are the imp's blob class. A float with no fraction stays a float
+// inside a table, not as an argument itself (the API's numbers are
+// JavaScript's).
 // want: 1.5
 // want: 0.3
 // want: 1.23457e+08
@@ -13,6 +15,7 @@
 // want: table 1971 0 1 integer
 // want: float 10.5 integer 10 3 float
 // want: { "a": [ 1, "two", null, 2.5 ] }
+// want: { "t": 21.0 } 21
 // want: blob 4 772 2
 // want: blob 32 ba78 44
 // want: blob says café 5
@@ -30,6 +33,7 @@ server.log(typeof d + " " + d.year + " " + d.month + " " + d.day + " " + typeof 
 local j = http.jsondecode("{\"t\": 21.0, \"n\": 21, \"s\": \"x\", \"a\": [1.5, null, true]}");
 server.log(typeof j.t + " " + (j.t / 2) + " " + typeof j.n + " " + (j.n / 2) + " " + j.a.len() + " " + typeof j.a[0]);
 server.log(http.jsonencode({ a = [1, "two", null, 2.5] }));
+server.log(http.jsonencode({ t = 21.0 }) + " " + http.jsonencode(21.0));
 local b = blob(4);
 b.writen(0x01020304, 'i');
 b.seek(0);
