@@ -153,6 +153,7 @@ func (r *fileRun) sqCase(rt *squirrel.Runtime, name string, c goja.Value) goja.V
 			panic(r.sqError(rt, err))
 		}
 		call := func(m string) goja.Value {
+			r.failure = nil // a failure recorded by an earlier test is not this one's
 			fn, err := rt.Get(inst, m)
 			if err == nil {
 				var v goja.Value
@@ -204,9 +205,7 @@ func (r *fileRun) sqError(rt *squirrel.Runtime, err error) goja.Value {
 		text = ex.Value().String()
 	}
 	_ = o.Set("message", text)
-	var frames []goja.StackFrame
-	frames = append(frames, ex.Stack()...)
-	_ = o.Set("location", r.pickLocation(frames))
+	_ = o.Set("location", r.pickLocation(ex.Stack()))
 	return o
 }
 
