@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/agenthost/agenthost/sqagent"
 	"github.com/agenthost/agenthost/squirrel"
@@ -91,7 +92,8 @@ func (r *fileRun) squirrelCases(file string) (goja.Value, error) {
 	_ = clock.Set("virtual", js.Get("virtual"))
 	_ = o.Set("sqclock", clock)
 	// promise(function(resolve, reject) {...}) → a Promise, for tests
-	// with no Promise library
+	// with no Promise library (a function declaring one parameter gets
+	// resolve alone)
 	_ = o.Set("promise", func(c goja.FunctionCall) goja.Value {
 		fn, ok := goja.AssertFunction(c.Argument(0))
 		if !ok {
@@ -100,7 +102,11 @@ func (r *fileRun) squirrelCases(file string) (goja.Value, error) {
 		p, resolve, reject := r.rt.NewPromise()
 		ok1 := r.rt.ToValue(func(c goja.FunctionCall) goja.Value { _ = resolve(c.Argument(0)); return goja.Undefined() })
 		ok2 := r.rt.ToValue(func(c goja.FunctionCall) goja.Value { _ = reject(c.Argument(0)); return goja.Undefined() })
-		if _, err := fn(goja.Undefined(), ok1, ok2); err != nil {
+		args := []goja.Value{ok1, ok2}
+		if agentapi.Arity(c.Argument(0)) == 1 {
+			args = args[:1]
+		}
+		if _, err := fn(goja.Undefined(), args...); err != nil {
 			_ = reject(r.sqError(rt, err))
 		}
 		return r.rt.ToValue(p)

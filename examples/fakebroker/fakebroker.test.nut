@@ -20,7 +20,7 @@ class FakeBrokerTest extends ImpTestCase {
 
     // disconnected() → a Promise settled once the client has disconnected
     function disconnected() {
-        return promise(function(resolve, reject) {
+        return promise(function(resolve) {
             client.disconnect(function() { resolve(null); });
         });
     }
