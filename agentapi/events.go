@@ -10,6 +10,7 @@ type Events struct {
 	sent       []func(topic string)
 	lost       []func()
 	subscribed []func(filters []string)
+	opened     []func()
 	closed     []func()
 	live       int // connections open and not being closed by the script
 
@@ -46,11 +47,21 @@ func (ev *Events) Subscribed(filters []string) {
 	}
 }
 
-// Opened counts a connection that is now open; Closed counts one that is
-// no longer (lost, or closed by the script: it does not wait for its
-// close to finish). Live is how many are open, so an observer knows
-// whether a connection will still report its loss.
-func (ev *Events) Opened() { ev.live++ }
+// Opened counts a connection that is now open (its CONNACK accepted it)
+// and runs the OnOpened functions; Closed counts one that is no longer
+// (lost, or closed by the script: it does not wait for its close to
+// finish). Live is how many are open, so an observer knows whether a
+// connection will still report its loss.
+func (ev *Events) Opened() {
+	ev.live++
+	for _, fn := range ev.opened {
+		fn()
+	}
+}
+
+// OnOpened makes fn run whenever a connection becomes open, before the
+// script's onconnect callback.
+func (ev *Events) OnOpened(fn func()) { ev.opened = append(ev.opened, fn) }
 
 // Closed: see Opened. It runs the OnClosed functions.
 func (ev *Events) Closed() {

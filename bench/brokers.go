@@ -50,12 +50,15 @@ func mosquittoPath() string {
 }
 
 // mosquittoConfig is the broker config: loopback on a free port, anonymous,
-// nothing persisted, and queues deep enough that no benchmark message is
-// dropped (max_queued_messages also bounds QoS 0 deliveries in 2.x).
+// nothing persisted, queues deep enough that no benchmark message is
+// dropped (max_queued_messages also bounds QoS 0 deliveries in 2.x), and
+// no limit on connections (the fleets; it also runs under ulimit -n
+// fileLimit).
 const mosquittoConfig = `listener %d 127.0.0.1
 allow_anonymous true
 persistence false
 max_queued_messages 1000000
+max_connections -1
 log_dest stderr
 log_type error
 log_type warning
@@ -79,7 +82,7 @@ func startMosquitto(bin, tmp string, timeout time.Duration) (*target, error) {
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
-	p, err := startProc("mosquitto", tmp, bin, "-c", path)
+	p, err := startProc("mosquitto", tmp, withFileLimit(bin, "-c", path)...)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +96,7 @@ func startMosquitto(bin, tmp string, timeout time.Duration) (*target, error) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	return &target{
 		name:  "mosquitto",
-		desc:  "mosquitto (separate process) on " + addr + ", max_queued_messages 1000000, other settings default (e.g. max_inflight_messages 20 per client)",
+		desc:  "mosquitto (separate process) on " + addr + ", max_queued_messages 1000000, max_connections -1, open files " + openFileLimit(p.cmd.Process.Pid) + ", other settings default (e.g. max_inflight_messages 20 per client)",
 		addr:  addr,
 		close: p.stop,
 	}, nil
@@ -106,4 +109,21 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// openFileLimit reads a process's open-file limit (soft) from /proc, or
+// "unknown".
+func openFileLimit(pid int) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", pid))
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Max open files"); ok {
+			if f := strings.Fields(rest); len(f) > 0 {
+				return f[0]
+			}
+		}
+	}
+	return "unknown"
 }

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,7 +36,9 @@ type harness struct {
 	nodeBin        string // "" when the Node.js column is n/a
 	nodeNote       string // why the Node.js column is n/a
 	timeout        time.Duration
-	n, runs, k     int
+	n, runs        int
+	fleets         []int // fleet sizes for the memory per agent
+	profileAt      int   // the fleet size whose heap profile is taken; 0: none
 
 	mu  sync.Mutex
 	seq int
@@ -53,31 +56,18 @@ func main() {
 		n         = flag.Int("n", 30000, "messages per throughput run (at most 65000)")
 		runs      = flag.Int("runs", 5, "runs per measurement; the table shows medians")
 		brokerSel = flag.String("broker", "", "embedded, mosquitto or both (default: both when mosquitto is installed, else embedded)")
-		quick     = flag.Bool("quick", false, "short smoke run: -n 2000 -runs 1 -k 10 unless given")
+		quick     = flag.Bool("quick", false, "short smoke run: -n 2000 -runs 1 -fleets 10,100 unless given")
 		out       = flag.String("out", "", "also write the report as Markdown to this file")
 		timeout   = flag.Duration("timeout", 60*time.Second, "time limit of one measurement run")
-		k         = flag.Int("k", 50, "agents for the per-additional-agent memory measurement")
+		fleets    = flag.String("fleets", "10,1000,10000", "fleet sizes (comma-separated) for the memory per agent; the heap profile is of the middle one")
 
-		// Internal: the memory child (see memchild.go).
-		child       = flag.Bool("memchild", false, "internal: run the per-agent memory measurement")
-		childBroker = flag.String("memchild-broker", "", "internal")
-		childK      = flag.Int("memchild-k", 0, "internal")
-		childScript = flag.String("memchild-script", "", "internal")
-		childState  = flag.String("memchild-state", "", "internal")
-		pahoMode    = flag.String("pahochild", "", "internal: run the paho baseline (inbound or outbound)")
-		pahoParams  = flag.String("pahochild-params", "", "internal")
+		pahoMode   = flag.String("pahochild", "", "internal: run the paho baseline (inbound or outbound)")
+		pahoParams = flag.String("pahochild-params", "", "internal")
 	)
 	flag.Parse()
 	if *pahoMode != "" {
 		if err := pahoChild(*pahoMode, *pahoParams); err != nil {
 			fmt.Fprintln(os.Stderr, "paho child:", err)
-			os.Exit(1)
-		}
-		return
-	}
-	if *child {
-		if err := memChild(*childBroker, *childScript, *childState, *childK, *timeout); err != nil {
-			fmt.Fprintln(os.Stderr, "memory child:", err)
 			os.Exit(1)
 		}
 		return
@@ -91,16 +81,22 @@ func main() {
 		if !set["runs"] {
 			*runs = 1
 		}
-		if !set["k"] {
-			*k = 10
+		if !set["fleets"] {
+			*fleets = "10,100"
 		}
 	}
-	if *n < 1 || *n > maxN || *runs < 1 || *k < 1 {
-		fatalf("-n must be 1..%d, -runs and -k at least 1", maxN)
+	if *n < 1 || *n > maxN || *runs < 1 {
+		fatalf("-n must be 1..%d, -runs at least 1", maxN)
+	}
+	sizes, err := parseSizes(*fleets)
+	if err != nil {
+		fatalf("-fleets: %v", err)
 	}
 
-	h := &harness{timeout: *timeout, n: *n, runs: *runs, k: *k}
-	var err error
+	h := &harness{timeout: *timeout, n: *n, runs: *runs, fleets: sizes}
+	if len(sizes) > 0 {
+		h.profileAt = sizes[len(sizes)/2]
+	}
 	if h.root, err = moduleRoot(); err != nil {
 		fatalf("%v", err)
 	}
@@ -199,6 +195,11 @@ func main() {
 		progress("wrote %s", *out)
 	}
 	progress("done in %s", rep.elapsed.Round(time.Second))
+	if n := rep.failedRuns(); n > 0 {
+		cleanup()
+		fmt.Fprintf(os.Stderr, "bench: %d run(s) failed (listed in the report)\n", n)
+		os.Exit(1)
+	}
 }
 
 var fatal = func(msg string) {
@@ -207,6 +208,22 @@ var fatal = func(msg string) {
 }
 
 func fatalf(format string, args ...any) { fatal(fmt.Sprintf(format, args...)) }
+
+// parseSizes parses "10,1000,10000" ("" or "off": none).
+func parseSizes(s string) ([]int, error) {
+	if s == "" || s == "off" {
+		return nil, nil
+	}
+	var sizes []int
+	for _, f := range strings.Split(s, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || k < 1 {
+			return nil, fmt.Errorf("%q is not a fleet size (a positive integer)", f)
+		}
+		sizes = append(sizes, k)
+	}
+	return sizes, nil
+}
 
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, format+"\n", args...)

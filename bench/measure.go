@@ -206,23 +206,29 @@ func doneFields(line string) (a, b int64, err error) {
 
 // inbound measures one run: the harness publishes n messages of size bytes
 // at qos to bench/in; subj receives them. The time runs from the first
-// publish to the subscriber's report that it has all n.
-func (h *harness) inbound(t *target, subj string, qos byte, size, n int) (float64, error) {
+// publish to the subscriber's report that it has all n. cpu is the CPU
+// time the subscriber process used from its "ready" line to its "done"
+// line, per message, in µs.
+func (h *harness) inbound(t *target, subj string, qos byte, size, n int) (rate, cpu float64, err error) {
 	deadline := time.Now().Add(h.timeout)
 	id := strconv.Itoa(h.nextID())
 	pub, err := h.pahoClient(t, "bench-pub-"+id)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer pub.Disconnect(0)
 
 	p, err := h.startScript(t, subj, "inbound", params{ClientID: "bench-sub-" + id, N: n, QoS: int(qos), Topic: topicIn})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer p.stop()
 	if _, err := p.waitFor(`"ready"`, isReady, scriptFailed, deadline); err != nil {
-		return 0, err
+		return 0, 0, err
+	}
+	m0, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return 0, 0, err
 	}
 	waitDone := func() (time.Time, error) {
 		l, err := p.waitFor(`"done"`, isDone, scriptFailed, deadline)
@@ -250,68 +256,87 @@ func (h *harness) inbound(t *target, subj string, qos byte, size, n int) (float6
 	if err != nil {
 		pub.Disconnect(0) // ends a publisher still blocked
 		<-pubErr
-		return 0, err
+		return 0, 0, err
+	}
+	m1, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return 0, 0, err
 	}
 	if err := <-pubErr; err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return float64(n) / at.Sub(t0).Seconds(), nil
+	return float64(n) / at.Sub(t0).Seconds(), perMessage(cpuSince(m0, m1), n), nil
+}
+
+// perMessage is d / n in µs.
+func perMessage(d time.Duration, n int) float64 {
+	return float64(d) / float64(time.Microsecond) / float64(n)
 }
 
 // outbound measures one run: subj publishes n messages of 64 bytes at qos
 // to bench/out in a loop; a paho subscriber in the harness counts them.
 // It returns the rate until every publish was complete for its QoS (sent)
 // and until the harness subscriber had all n (delivered). The time starts
-// when the harness publishes the trigger message on bench/go.
-func (h *harness) outbound(t *target, subj string, qos byte, n int) (sent, delivered float64, err error) {
+// when the harness publishes the trigger message on bench/go. cpu is the
+// CPU time the publisher process used from its "ready" line to its "done"
+// line (trigger, n publishes, n callbacks), per message, in µs.
+func (h *harness) outbound(t *target, subj string, qos byte, n int) (sent, delivered, cpu float64, err error) {
 	const size = 64
 	deadline := time.Now().Add(h.timeout)
 	id := strconv.Itoa(h.nextID())
 	c := newCounter(n)
 	sub, err := h.subscribe(t, "bench-sub-"+id, topicOut, qos, c)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer sub.Disconnect(0)
 	pub, err := h.pahoClient(t, "bench-pub-"+id)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer pub.Disconnect(0)
 
 	p, err := h.startScript(t, subj, "outbound", params{ClientID: "bench-pub-script-" + id, N: n, QoS: int(qos), Size: size, Topic: topicOut, GoTopic: topicGo})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer p.stop()
 	if _, err := p.waitFor(`"ready"`, isReady, scriptFailed, deadline); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
+	}
+	m0, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return 0, 0, 0, err
 	}
 	t0 := time.Now()
 	pub.Publish(topicGo, 1, false, "go")
 	l, err := p.waitFor(`"done"`, isDone, scriptFailed, deadline)
 	if err != nil {
-		return 0, 0, fmt.Errorf("%w (harness subscriber had %d of %d)", err, c.count.Load(), n)
+		return 0, 0, 0, fmt.Errorf("%w (harness subscriber had %d of %d)", err, c.count.Load(), n)
 	}
 	ok, failed, err := doneFields(l.msg)
 	if err == nil && (ok != int64(n) || failed != 0) {
 		err = fmt.Errorf("%s: %d of %d callbacks reported success, %d failures", p.name, ok, n, failed)
 	}
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	tSent := l.at
+	m1, err := markCPU(p.cmd.Process.Pid)
+	if err != nil {
+		return 0, 0, 0, err
+	}
 	tDel, err := c.wait(deadline)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	if c.bytes.Load() != int64(n*size) {
-		return 0, 0, fmt.Errorf("harness subscriber received %d payload bytes, want %d", c.bytes.Load(), n*size)
+		return 0, 0, 0, fmt.Errorf("harness subscriber received %d payload bytes, want %d", c.bytes.Load(), n*size)
 	}
 	if tDel.Before(tSent) {
 		tDel = tSent // the last message can arrive before the last callback is reported
 	}
-	return float64(n) / tSent.Sub(t0).Seconds(), float64(n) / tDel.Sub(t0).Seconds(), nil
+	return float64(n) / tSent.Sub(t0).Seconds(), float64(n) / tDel.Sub(t0).Seconds(), perMessage(cpuSince(m0, m1), n), nil
 }
 
 // startup measures the wall time from starting the process to its

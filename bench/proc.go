@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -264,4 +266,67 @@ func vmRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+}
+
+// cpuTime returns the CPU time process pid has used so far, user and
+// system, all threads: the sum of the on-CPU times of its threads
+// (/proc/PID/task/TID/schedstat, in ns), which is the quantity the kernel
+// reports as utime+stime in /proc/PID/stat, where it is rounded to clock
+// ticks (10 ms); and that utime+stime, which also counts threads that
+// have exited.
+func cpuTime(pid int) (precise, ticks time.Duration, err error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// The command name (field 2) may hold spaces: fields count from the
+	// last ')'.
+	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(f) < 13 {
+		return 0, 0, fmt.Errorf("/proc/%d/stat: too few fields", pid)
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64) // utime, field 14
+	st, err2 := strconv.ParseInt(f[12], 10, 64) // stime, field 15
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("/proc/%d/stat: bad utime/stime %q %q", pid, f[11], f[12])
+	}
+	ticks = time.Duration(ut+st) * time.Second / clockTicks
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, t := range tasks {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // the thread has exited: ticks still counts it
+		}
+		var ns int64
+		if _, err := fmt.Sscan(string(data), &ns); err != nil {
+			return 0, 0, fmt.Errorf("/proc/%d/task/%s/schedstat: %v", pid, t.Name(), err)
+		}
+		precise += time.Duration(ns)
+	}
+	return precise, ticks, nil
+}
+
+// clockTicks is USER_HZ, the unit of utime and stime: 100 on Linux.
+const clockTicks = 100
+
+// cpuMark is a process's CPU time at one moment.
+type cpuMark struct{ precise, ticks time.Duration }
+
+func markCPU(pid int) (cpuMark, error) {
+	p, t, err := cpuTime(pid)
+	return cpuMark{p, t}, err
+}
+
+// cpuSince returns the CPU time used between m0 and m1: the precise sum
+// of the threads' times, unless utime+stime grew by more than that plus
+// two ticks (a thread that used CPU time has exited in between).
+func cpuSince(m0, m1 cpuMark) time.Duration {
+	precise, ticks := m1.precise-m0.precise, m1.ticks-m0.ticks
+	if ticks > precise+2*time.Second/clockTicks {
+		return ticks
+	}
+	return precise
 }

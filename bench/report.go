@@ -28,6 +28,7 @@ type section struct {
 	t        *target
 	rows     []*row
 	failures []string
+	profile  string // top of a fleet's heap profile, and which fleet
 }
 
 // A row compares subjects on one measurement. Throughput rows have the
@@ -38,6 +39,7 @@ type row struct {
 	unit      string
 	baseline  string // subjPaho or subjNode
 	agentOnly bool   // only agenthost is measured (per-agent memory)
+	cpu       bool   // a CPU-per-message row: its own table, lower is better
 	cells     map[string]*cell
 }
 
@@ -103,6 +105,15 @@ func (sec *section) record(label string, r *row, subj string, v float64, err err
 	c.vals = append(c.vals, v)
 }
 
+// failedRuns counts the runs that failed, over every broker.
+func (rep *report) failedRuns() int {
+	n := 0
+	for _, sec := range rep.sections {
+		n += len(sec.failures)
+	}
+	return n
+}
+
 func (rep *report) measure(t *target) {
 	h := rep.h
 	sec := &section{t: t}
@@ -110,25 +121,31 @@ func (rep *report) measure(t *target) {
 	progress("== broker: %s", t.desc)
 	pre := "[" + t.name + "] "
 
-	// Inbound throughput.
+	// Inbound throughput and CPU per message.
 	for _, qos := range []byte{0, 1} {
 		for _, size := range []int{64, 4096} {
-			r := sec.addRow(fmt.Sprintf("inbound QoS %d, %s payload", qos, sizeName(size)), "msg/s", subjPaho)
+			what := fmt.Sprintf("inbound QoS %d, %s payload", qos, sizeName(size))
+			r := sec.addRow(what, "msg/s", subjPaho)
+			rc := sec.addRow(what, "µs/msg", subjPaho)
+			rc.cpu = true
 			for run := 1; run <= h.runs; run++ {
 				for _, s := range rep.subjects(subjPaho) {
 					label := fmt.Sprintf("%sinbound qos%d %dB %s run %d/%d", pre, qos, size, s, run, h.runs)
 					fmt.Fprintf(os.Stderr, "%s ... ", label)
-					v, err := h.inbound(t, s, qos, size, h.n)
+					v, cpu, err := h.inbound(t, s, qos, size, h.n)
 					sec.record(label, r, s, v, err)
 					if err == nil {
-						fmt.Fprintf(os.Stderr, "%s msg/s (%.2f s)\n", thousands(v), float64(h.n)/v)
+						sec.record(label, rc, s, cpu, nil)
+						fmt.Fprintf(os.Stderr, "%s msg/s (%.2f s), CPU %.2f µs/msg\n", thousands(v), float64(h.n)/v, cpu)
+					} else {
+						rc.cell(s).fails++
 					}
 				}
 			}
 		}
 	}
 
-	// Outbound throughput.
+	// Outbound throughput and CPU per message.
 	for _, qos := range []byte{0, 1} {
 		what := "written"
 		if qos == 1 {
@@ -136,17 +153,21 @@ func (rep *report) measure(t *target) {
 		}
 		rs := sec.addRow(fmt.Sprintf("outbound QoS %d, 64 B: sent (all callbacks, i.e. %s)", qos, what), "msg/s", subjPaho)
 		rd := sec.addRow(fmt.Sprintf("outbound QoS %d, 64 B: delivered (harness subscriber has all)", qos), "msg/s", subjPaho)
+		rc := sec.addRow(fmt.Sprintf("outbound QoS %d, 64 B", qos), "µs/msg", subjPaho)
+		rc.cpu = true
 		for run := 1; run <= h.runs; run++ {
 			for _, s := range rep.subjects(subjPaho) {
 				label := fmt.Sprintf("%soutbound qos%d 64B %s run %d/%d", pre, qos, s, run, h.runs)
 				fmt.Fprintf(os.Stderr, "%s ... ", label)
-				sent, del, err := h.outbound(t, s, qos, h.n)
+				sent, del, cpu, err := h.outbound(t, s, qos, h.n)
 				sec.record(label, rs, s, sent, err)
 				if err == nil {
 					sec.record(label, rd, s, del, nil)
-					fmt.Fprintf(os.Stderr, "sent %s msg/s, delivered %s msg/s\n", thousands(sent), thousands(del))
+					sec.record(label, rc, s, cpu, nil)
+					fmt.Fprintf(os.Stderr, "sent %s msg/s, delivered %s msg/s, CPU %.2f µs/msg\n", thousands(sent), thousands(del), cpu)
 				} else {
 					rd.cell(s).fails++
+					rc.cell(s).fails++
 				}
 			}
 		}
@@ -180,21 +201,48 @@ func (rep *report) measure(t *target) {
 		}
 	}
 
-	// Memory per additional agent VM in one process.
-	rh := sec.addRow(fmt.Sprintf("memory per additional agent in one process (K=%d): Go heap+stacks", h.k), "KiB", subjNode)
-	rr := sec.addRow(fmt.Sprintf("memory per additional agent in one process (K=%d): RSS growth", h.k), "KiB", subjNode)
-	rh.agentOnly, rr.agentOnly = true, true
-	for run := 1; run <= h.runs; run++ {
-		label := fmt.Sprintf("%smemory per agent (K=%d) agenthost run %d/%d", pre, h.k, run, h.runs)
+	// Memory per agent in fleets of growing size (one run each).
+	var first *fleetMem
+	for _, k := range h.fleets {
+		name := fmt.Sprintf("fleet of %s idle connected agents in one process", thousands(float64(k)))
+		rt := sec.addRow(name+": RSS", "MiB", subjNode)
+		rr := sec.addRow(name+": RSS per agent", "KiB", subjNode)
+		var rm *row
+		if first != nil {
+			rm = sec.addRow(fmt.Sprintf("%s: RSS per agent beyond the fleet of %s", name, thousands(float64(first.K))), "KiB", subjNode)
+			rm.agentOnly = true
+		}
+		rh := sec.addRow(name+": Go heap+stacks per agent", "KiB", subjNode)
+		ri := sec.addRow(name+": CPU while idle", "% of a core", subjNode)
+		rt.agentOnly, rr.agentOnly, rh.agentOnly, ri.agentOnly = true, true, true, true
+		label := fmt.Sprintf("%sfleet of %d agents", pre, k)
 		fmt.Fprintf(os.Stderr, "%s ... ", label)
-		res, err := h.perAgent(t, h.k)
-		sec.record(label, rh, subjAgent, res.HeapPerAgent/1024, err)
-		if err == nil {
-			sec.record(label, rr, subjAgent, res.RSSPerAgent/1024, nil)
-			fmt.Fprintf(os.Stderr, "heap+stacks %.0f KiB/agent, RSS %.0f KiB/agent, %.1f goroutines/agent\n",
-				res.HeapPerAgent/1024, res.RSSPerAgent/1024, res.GoroutinesPerA)
-		} else {
+		profile := k == h.profileAt
+		res, err := h.fleetMemory(t, k, profile)
+		sec.record(label, rt, subjAgent, float64(res.RSS)/(1<<20), err)
+		if err != nil {
 			rr.cell(subjAgent).fails++
+			rh.cell(subjAgent).fails++
+			ri.cell(subjAgent).fails++
+			if rm != nil {
+				rm.cell(subjAgent).fails++
+			}
+			continue
+		}
+		if first == nil {
+			first = &res
+		} else if rm != nil && k != first.K {
+			sec.record(label, rm, subjAgent, float64(res.RSS-first.RSS)/float64(k-first.K)/1024, nil)
+		}
+		sec.record(label, rr, subjAgent, float64(res.RSS)/float64(k)/1024, nil)
+		sec.record(label, rh, subjAgent, float64(res.Heap+res.Stacks)/float64(k)/1024, nil)
+		sec.record(label, ri, subjAgent, res.IdleCPU, nil)
+		fmt.Fprintf(os.Stderr, "RSS %.0f MiB (%.0f KiB/agent), heap+stacks %.0f KiB/agent, %.1f goroutines/agent, all connected %.1f s after start (%d connects refused and retried), idle CPU %.1f%% of a core\n",
+			float64(res.RSS)/(1<<20), float64(res.RSS)/float64(k)/1024, float64(res.Heap+res.Stacks)/float64(k)/1024,
+			float64(res.Goroutines)/float64(k), res.Up.Seconds(), res.Retries, res.IdleCPU)
+		if profile {
+			sec.profile = fmt.Sprintf("Heap profile of the fleet of %s agents (in use when it was told to stop; `go tool pprof -top -sample_index=inuse_space`):\n\n```\n%s\n```\n",
+				thousands(float64(k)), res.Profile)
 		}
 	}
 }
@@ -279,6 +327,8 @@ func formatValue(v float64, unit string) string {
 	switch unit {
 	case "msg/s", "KiB":
 		return thousands(v)
+	case "µs/msg":
+		return strconv.FormatFloat(v, 'f', 2, 64)
 	default:
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	}
@@ -305,6 +355,17 @@ func (rep *report) cellText(r *row, subj string) (string, float64, bool) {
 	return s, m, true
 }
 
+func sizesText(sizes []int) string {
+	if len(sizes) == 0 {
+		return "off"
+	}
+	var parts []string
+	for _, k := range sizes {
+		parts = append(parts, strconv.Itoa(k))
+	}
+	return strings.Join(parts, ",")
+}
+
 func ratio(v, base float64) string {
 	return strconv.FormatFloat(v/base, 'f', 2, 64) + "×"
 }
@@ -316,8 +377,8 @@ func (rep *report) markdown() string {
 	for _, kv := range rep.info {
 		fmt.Fprintf(&b, "- %s: %s\n", kv[0], kv[1])
 	}
-	fmt.Fprintf(&b, "- parameters: -n %d messages per throughput run, -runs %d (every figure is the median of the runs), -k %d, -timeout %s\n",
-		h.n, h.runs, h.k, h.timeout)
+	fmt.Fprintf(&b, "- parameters: -n %d messages per throughput run, -runs %d (every figure but the fleets' is the median of the runs), -fleets %s, -timeout %s\n",
+		h.n, h.runs, sizesText(h.fleets), h.timeout)
 	fmt.Fprintf(&b, "- total time of this run: %s (including building agenthost)\n", rep.elapsed.Round(time.Second))
 	b.WriteString(`
 Notes:
@@ -343,17 +404,36 @@ Notes:
   runtime start, script load, TCP connect and CONNACK. Memory: VmRSS (/proc/PID/status) 1 s after an
   idle agent has connected and subscribed. For these the baseline is Node.js; ratio = agenthost ÷
   Node.js (lower is better).
-- Per additional agent: the CLI runs one agent per process, so this is measured in a child process of
-  the harness: K sessions made with host.NewSession (configparams.Default() with the broker set to this
-  broker's tcp:// URL, default limits), each running bench/scripts/idle.js on its own loop goroutine
-  and connected; figures are the growth divided by K of the Go heap+stacks (runtime.ReadMemStats,
-  HeapAlloc+StackInuse after GC) and of the process's VmRSS.
+- CPU per message: the CPU time (user + system, every thread) the subject process used from the
+  moment the harness read its "ready" line to the moment it read its "done" line, divided by N; so
+  start-up, connecting and subscribing are left out. It is read from /proc: the sum of the threads'
+  /proc/PID/task/TID/schedstat on-CPU times (ns), which is utime+stime of /proc/PID/stat without its
+  10 ms rounding (that coarser figure is used instead if it grew by more, i.e. a thread exited). Inbound:
+  receiving N messages (and the once-a-second progress line); outbound: the trigger message, N
+  publishes and N callbacks. The paho subject is the floor of agenthost's stack (agenthost is built on
+  paho); ratio = value ÷ paho, lower is better.
+- Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 200/s --broker tcp://ADDR`" + ` in one
+  process against this section's broker (the harness's embedded broker, as for the other rows: the
+  fleet's own would hold the broker's side of every connection too, two file descriptors per agent in
+  one process), with ` + "`limits: {memory: off}`" + ` (with the memory watchdog on, each agent's watchdog
+  wakes every 10 ms: see BENCHMARKS.md), under ` + "`ulimit -n 65536`" + `, or the hard limit where that cannot be
+  raised (mosquitto too, with ` + "`max_connections -1`" + `; its heading says which it got). Once the fleet has said every agent is connected and
+  every agent has logged "connected" (after its subscription was granted; a refused connect is retried
+  after 1 s), and 2 s later, the harness reads the fleet's CPU time over 2 s ("CPU while idle") and
+  then VmRSS; Go
+  heap+stacks (HeapAlloc+StackInuse after a collection) come from the fleet's --report, measured when it
+  is told to stop. Per agent = total ÷ K (the process's own baseline included); "beyond the fleet of
+  K0" = (RSS(K) − RSS(K0)) ÷ (K − K0), the cost of each additional agent. One run per size. The heap
+  profile is the fleet's --memprofile, taken when it is told to stop.
 `)
 	for _, sec := range rep.sections {
 		fmt.Fprintf(&b, "\n## Broker: %s\n\n%s\n\n", sec.t.name, sec.t.desc)
 		b.WriteString("| measurement | unit | paho Go (baseline) | agenthost | agenthost ratio | Node.js MQTT.js | Node.js ratio |\n")
 		b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
 		for _, r := range sec.rows {
+			if r.cpu {
+				continue
+			}
 			at, av, aok := rep.cellText(r, subjAgent)
 			switch {
 			case r.agentOnly:
@@ -380,6 +460,28 @@ Notes:
 				}
 				fmt.Fprintf(&b, "| %s | %s | (Node.js is the baseline) | %s | %s | %s | %s |\n", r.label, r.unit, at, ar, nt, nr)
 			}
+		}
+		b.WriteString("\nCPU per message (µs of CPU time per message, start-up excluded; lower is better):\n\n")
+		b.WriteString("| measurement | paho Go (baseline) | agenthost | agenthost ratio | Node.js MQTT.js | Node.js ratio |\n")
+		b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+		for _, r := range sec.rows {
+			if !r.cpu {
+				continue
+			}
+			at, av, aok := rep.cellText(r, subjAgent)
+			pt, pv, pok := rep.cellText(r, subjPaho)
+			nt, nv, nok := rep.cellText(r, subjNode)
+			ar, nr := "—", "—"
+			if pok && aok {
+				ar = ratio(av, pv)
+			}
+			if pok && nok {
+				nr = ratio(nv, pv)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | **%s** | %s | %s |\n", r.label, pt, at, ar, nt, nr)
+		}
+		if sec.profile != "" {
+			b.WriteString("\n" + sec.profile)
 		}
 		if len(sec.failures) > 0 {
 			fmt.Fprintf(&b, "\nFailed runs against %s (left out of the medians):\n\n", sec.t.name)

@@ -37,35 +37,8 @@ type decoder struct {
 
 // parse decodes the single YAML document in data.
 func (d *decoder) parse(data []byte) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if err != io.EOF {
-			d.syntaxError(err)
-		}
-		return
-	}
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case err == io.EOF:
-	case err != nil:
-		d.syntaxError(err)
-		return
-	case len(extra.Content) > 0 && !isNull(extra.Content[0]):
-		n := extra.Content[0]
-		d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Column: n.Column,
-			Msg: "the file must hold a single YAML document (found another after ---)"})
-		return
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode {
-		if len(root.Content) == 0 {
-			return
-		}
-		root = root.Content[0]
-	}
-	root = deref(root)
-	if isNull(root) {
+	root := d.document(data)
+	if root == nil {
 		return
 	}
 	if root.Kind != yaml.MappingNode {
@@ -73,6 +46,44 @@ func (d *decoder) parse(data []byte) {
 		return
 	}
 	d.section("", root, d.root, "a mapping")
+}
+
+// document returns the top-level value of the single YAML document in
+// data (aliases followed), or nil when the file is empty or null or has
+// problems, which it records.
+func (d *decoder) document(data []byte) *yaml.Node {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if err != io.EOF {
+			d.syntaxError(err)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	switch err := dec.Decode(&extra); {
+	case err == io.EOF:
+	case err != nil:
+		d.syntaxError(err)
+		return nil
+	case len(extra.Content) > 0 && !isNull(extra.Content[0]):
+		n := extra.Content[0]
+		d.errs = append(d.errs, &Error{File: d.file, Line: n.Line, Column: n.Column,
+			Msg: "the file must hold a single YAML document (found another after ---)"})
+		return nil
+	}
+	root := &doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil
+		}
+		root = root.Content[0]
+	}
+	root = deref(root)
+	if isNull(root) {
+		return nil
+	}
+	return root
 }
 
 // syntaxError records a yaml.v3 parse error, keeping its line.
@@ -299,6 +310,15 @@ func (d *decoder) configParams(path string, k, v *yaml.Node) {
 		return
 	}
 	d.expanding = map[*yaml.Node]bool{deref(v): true} // an alias to configparams itself is a cycle
+	d.cfg.ConfigParams = d.paramsMap(path, pairs, func(field string, v *yaml.Node) {
+		d.cfg.record(field, d.origin(deref(v)), "")
+	})
+	d.note(path, k, v)
+}
+
+// paramsMap converts the pairs of a configparams mapping at path, calling
+// noted (when not nil) for each key kept. A deviceid must be a string.
+func (d *decoder) paramsMap(path string, pairs []pair, noted func(field string, v *yaml.Node)) map[string]any {
 	m := make(map[string]any, len(pairs))
 	for _, p := range pairs {
 		field := path + "." + p.key
@@ -310,10 +330,11 @@ func (d *decoder) configParams(path string, k, v *yaml.Node) {
 			}
 		}
 		m[p.key] = d.value(field, p.v)
-		d.cfg.record(field, d.origin(deref(p.v)), "")
+		if noted != nil {
+			noted(field, p.v)
+		}
 	}
-	d.cfg.ConfigParams = m
-	d.note(path, k, v)
+	return m
 }
 
 // value converts n to map[string]any, []any, string, bool, int64, float64

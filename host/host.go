@@ -210,6 +210,11 @@ type SessionOptions struct {
 	// prepares its runtime (see devicesim.Prepare).
 	Device        *goja.Program
 	DevicePrepare devicesim.Prepare
+	// Broker, when set, is a running embedded broker (see StartBroker)
+	// that this session uses, when the config's broker is embedded,
+	// instead of starting one of its own: several sessions in one process
+	// (a fleet) share it. The session never closes it.
+	Broker *broker.Broker
 }
 
 // Session is one agent's wiring, ready to run: the embedded broker (when
@@ -234,6 +239,10 @@ type Session struct {
 	Routes *Routes
 
 	errors int // uncaught exceptions in the agent's callbacks (loop only)
+
+	// sharedBroker: Broker came from SessionOptions.Broker and is not
+	// the session's to close.
+	sharedBroker bool
 }
 
 // NewSession starts the broker (if embedded), creates the loop and installs
@@ -261,12 +270,14 @@ func NewSession(o SessionOptions) (*Session, error) {
 	var resolve mqtt.Resolver
 	switch cfg.Broker {
 	case "", "embedded":
-		b, err := broker.Start(brokerOptions(cfg, slog.New(o.Handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
-		if err != nil {
-			return nil, hostErr(err, "set embedded.listen to a free address, or 127.0.0.1:0 for any free port")
+		b := o.Broker
+		if b == nil {
+			if b, err = StartBroker(cfg, o.Handler); err != nil {
+				return nil, err
+			}
+			log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
 		}
-		s.Broker = b
-		log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
+		s.Broker, s.sharedBroker = b, o.Broker != nil
 		resolve = embeddedResolver(b, cfg, clientTLS, brokerNote(cfg))
 	case "script":
 		resolve = func(u *url.URL) (mqtt.Target, error) {
@@ -342,10 +353,26 @@ func (s *Session) Close() {
 }
 
 func (s *Session) closeBroker() {
-	if s.Broker != nil {
+	if s.Broker != nil && !s.sharedBroker {
 		s.Broker.Close()
 	}
 }
+
+// StartBroker starts the embedded broker the config's embedded: section
+// describes, logging through handler. Sessions given it in
+// SessionOptions.Broker share it; the caller closes it after they have
+// all closed. Errors are *exitcode.Error (code 3, with a hint).
+func StartBroker(cfg *configparams.Config, handler slog.Handler) (*broker.Broker, error) {
+	b, err := broker.Start(brokerOptions(cfg, slog.New(handler).With(hostlog.SourceKey, hostlog.SourceStatus)))
+	if err != nil {
+		return nil, hostErr(err, "set embedded.listen to a free address, or 127.0.0.1:0 for any free port")
+	}
+	return b, nil
+}
+
+// BrokerNote describes where a running embedded broker listens, for a
+// [Status] line: "127.0.0.1:1883", with ", TLS on ADDR" when it has TLS.
+func BrokerNote(b *broker.Broker) string { return b.Addr() + tlsNote(b) }
 
 // eventful reports whether any limiter queued or refused anything.
 func eventful(rec *report.Recorder) bool {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agenthost/agenthost/fleet"
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
@@ -205,5 +206,50 @@ func TestExampleCounter(t *testing.T) {
 		if r.code != 0 || len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("run %d (device ", i)) {
 			t.Fatalf("run %d: exit %d lines %q stderr %q", i, r.code, got, r.stderr)
 		}
+	}
+}
+
+// TestExampleFleet runs the README's fleet example, five agents with a
+// faster interval from a parameters file: every agent publishes on its own
+// topic, and a command sent to one reaches that one.
+func TestExampleFleet(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "fast.yaml"), strings.Repeat("- {interval: 0.05}\n", 5))
+	p := startBin(t, dir, "fleet", example("fleet/fleet.js"), "--config", example("fleet/fleet.yaml"), "--params", "fast.yaml", "--name", "plant")
+	addr := strings.TrimSuffix(strings.TrimPrefix(p.waitLine(func(l string) bool {
+		return strings.HasPrefix(l, "[Fleet] embedded broker listening on ")
+	}, "the broker's address"), "[Fleet] embedded broker listening on "), " (shared by the fleet's agents)")
+	p.waitLine(func(l string) bool { return strings.HasPrefix(l, "[Fleet] all 5 agents connected, ") }, "all connected")
+	seen := make(chan string, 100)
+	c := connectPaho(t, "tcp://"+addr, "watcher", nil)
+	if tok := c.Subscribe("plant/+/readings", 0, func(_ paho.Client, m paho.Message) { seen <- m.Topic() + " " + string(m.Payload()) }); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	from := map[string]bool{}
+	for len(from) < 5 {
+		select {
+		case s := <-seen:
+			topic, payload, _ := strings.Cut(s, " ")
+			k := -1
+			for i := 0; i < 5; i++ {
+				if topic == "plant/"+fleet.DeviceID("plant", i)+"/readings" {
+					k = i
+				}
+			}
+			if k < 0 || !strings.HasPrefix(payload, fmt.Sprintf(`{"site":"line-%d","n":`, k)) {
+				t.Fatalf("unexpected reading %s", s)
+			}
+			from[topic] = true
+		case <-time.After(waitLimit):
+			t.Fatalf("readings from %d agents only", len(from))
+		}
+	}
+	if tok := c.Publish("plant/"+fleet.DeviceID("plant", 3)+"/commands", 1, false, "reboot"); !tok.WaitTimeout(waitLimit) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	p.waitExact("[Agent 3] command: reboot")
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr())
 	}
 }

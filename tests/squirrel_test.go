@@ -239,3 +239,23 @@ func TestSquirrelDevice(t *testing.T) {
 		t.Fatalf("syntax error: exit %d stderr %q", r.code, r.stderr)
 	}
 }
+
+// agenthost fleet runs a Squirrel agent N times, compiled once, each with
+// a Squirrel runtime of its own.
+func TestSquirrelFleet(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "agent.nut"), `local c = mqtt.createclient();
+c.onconnect(function(rc) { server.log("connected " + rc + " as " + c.id().len()); c.disconnect(); });
+c.connect("tcp://h", "fleet-" + imp.configparams.deviceid);
+`)
+	r := runBin(t, dir, "fleet", "agent.nut", "--agents", "3", "--until-idle")
+	n := 0
+	for _, l := range r.stdout {
+		if strings.HasPrefix(l, "[Agent ") && strings.HasSuffix(l, "] connected 0 as 22") {
+			n++
+		}
+	}
+	if r.code != 0 || n != 3 {
+		t.Fatalf("exit %d, %d agents connected\nstdout %q\nstderr %q", r.code, n, r.stdout, r.stderr)
+	}
+}

@@ -46,6 +46,12 @@ func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) 
 // trackedConn removes itself from the module's set when closed, and
 // remembers whether the socket itself ever failed, which tells a broken
 // connection (-1) from a badly framed packet (-4) when paho reports a loss.
+//
+// It also buffers reads: paho reads a packet's header a byte at a time,
+// which on a bare socket is three system calls for a small message; here
+// a burst of small packets costs one. Reads as large as the buffer (a
+// payload) go straight to the socket. Every byte read off the socket goes
+// through the wire guard first.
 type trackedConn struct {
 	net.Conn
 	m      *Module
@@ -54,29 +60,63 @@ type trackedConn struct {
 	failed atomic.Bool // a Read or Write failed before anyone closed the connection
 	closed atomic.Bool // Close was called (errors after it are its echo)
 
+	// Read side, paho's reader goroutine only: buf[r:w] was read off the
+	// socket (and passed by the guard) but not yet by paho; rerr is the
+	// socket's error, returned once buf is drained.
+	buf  []byte
+	r, w int
+	rerr error
+
 	headMu   sync.Mutex
 	head     []byte      // the first 4 bytes read: a CONNACK's, with its return code
 	headFull atomic.Bool // head holds its 4 bytes: later reads skip the lock
 }
 
+// readBuffer is the size of a connection's read buffer: about 25 small
+// messages, and little enough per agent for fleets of thousands.
+const readBuffer = 2048
+
 func (c *trackedConn) Read(p []byte) (int, error) {
+	if c.r == c.w {
+		if c.rerr != nil {
+			return 0, c.rerr
+		}
+		if len(p) >= readBuffer {
+			return c.fill(p)
+		}
+		if c.buf == nil {
+			c.buf = make([]byte, readBuffer)
+		}
+		n, err := c.fill(c.buf)
+		c.r, c.w, c.rerr = 0, n, err
+		if n == 0 {
+			c.rerr = nil
+			return 0, err
+		}
+	}
+	n := copy(p, c.buf[c.r:c.w])
+	c.r += n
+	return n, nil
+}
+
+// fill reads from the socket into p and passes what it read through the
+// wire guard: it returns the bytes that may be passed on, and the error
+// to report after them (errWireFault once the guard has cut the stream).
+func (c *trackedConn) fill(p []byte) (int, error) {
 	if r, _ := c.guard.why(); r != 0 {
 		return 0, errWireFault // cut: the packets before the bad one were passed on
 	}
 	n, err := c.Conn.Read(p)
-	if n > 0 {
-		if keep := c.guard.feed(p[:n]); keep < n {
-			c.Conn.Close() // nothing more is read from this broker
-			if keep == 0 {
-				return 0, errWireFault
-			}
-			return keep, nil
-		}
-	}
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
 	}
-	if !c.headFull.Load() {
+	if n > 0 {
+		if keep := c.guard.feed(p[:n]); keep < n {
+			c.Conn.Close() // nothing more is read from this broker
+			n, err = keep, errWireFault
+		}
+	}
+	if !c.headFull.Load() && n > 0 {
 		c.headMu.Lock()
 		if len(c.head) < 4 {
 			c.head = append(c.head, p[:min(n, 4-len(c.head))]...)

@@ -49,6 +49,8 @@ embedded MQTT broker or a real one.
 
 Usage:
   agenthost run SCRIPT [flags]     run an agent script
+  agenthost fleet SCRIPT --agents N [flags]
+                                   run N agents of a script in one process (or one shard of them)
   agenthost broker [flags]         run the embedded MQTT broker alone
   agenthost limits [flags]         print the effective rate limits and where each value came from
   agenthost test [flags] [PATH...] run impUnit-style *.test.js and *.test.nut files against agent scripts
@@ -59,7 +61,7 @@ Run 'agenthost help COMMAND' for the flags and exit codes of a command.
 
 Exit codes:
   0    ok
-  1    script error (run), a test failed (test)
+  1    script error (run, fleet), a test failed (test)
   2    usage or config error: no or unknown command, bad flag or argument
   3    host error: the host could not do its part
   4    run --fail-on: a condition it names happened during the run
@@ -78,6 +80,8 @@ func lookup(name string) (commandFunc, bool) {
 	switch name {
 	case "run":
 		return runCmd, true
+	case "fleet":
+		return fleetCmd, true
 	case "test":
 		return testCmd, true
 	case "broker":

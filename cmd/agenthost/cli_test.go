@@ -9,7 +9,7 @@ import (
 )
 
 // commandNames are every command, as typed.
-var commandNames = []string{"run", "test", "broker", "limits", "version", "help"}
+var commandNames = []string{"run", "fleet", "test", "broker", "limits", "version", "help"}
 
 func TestNoCommandIsAUsageError(t *testing.T) {
 	t.Parallel()
@@ -30,8 +30,11 @@ func TestUnknownCommandIsAUsageError(t *testing.T) {
 func TestHelpGoesToStdoutOnce(t *testing.T) {
 	t.Parallel()
 	flags := map[string][]string{
-		"run":     {"-config FILE", "-broker BROKER", "-for DURATION", "-until-idle", "-log-format FORMAT", "-state-dir DIR", "-clock CLOCK", "-report FILE", "-report-svg FILE", "-fail-on CONDITIONS", "-verbose"},
-		"test":    {"-config FILE", "-agent SCRIPT", "-timeout duration", "-junit FILE", "-json", "-filter RE", "-stop-on-fail", "-clock CLOCK", "-verbose"},
+		"run":  {"-config FILE", "-broker BROKER", "-for DURATION", "-until-idle", "-log-format FORMAT", "-state-dir DIR", "-clock CLOCK", "-report FILE", "-report-svg FILE", "-fail-on CONDITIONS", "-verbose"},
+		"test": {"-config FILE", "-agent SCRIPT", "-timeout duration", "-junit FILE", "-json", "-filter RE", "-stop-on-fail", "-clock CLOCK", "-verbose"},
+		"fleet": {"-agents N", "-params FILE", "-shard I/N", "-ramp RATE", "-name NAME", "-for DURATION", "-until-idle",
+			"-log DEST", "-status-every DURATION", "-report FILE", "-cpuprofile FILE", "-memprofile FILE",
+			"-config FILE", "-broker BROKER", "-log-format FORMAT", "-state-dir DIR"},
 		"broker":  {"-config FILE", "-listen ADDR", "-log-format FORMAT"},
 		"limits":  {"-config FILE"},
 		"version": nil,

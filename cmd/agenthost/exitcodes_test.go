@@ -139,6 +139,22 @@ func TestExitCodesAreDocumented(t *testing.T) {
 				return forced(t, c, "[Agent] up", "agent stopped", "run", "a.js")
 			},
 		},
+		"fleet": {
+			exitcode.OK: func(c *cli) int {
+				c.write("a.js", `server.log("x");`)
+				return c.run("fleet", "a.js", "--agents", "2", "--until-idle")
+			},
+			exitcode.ScriptError: func(c *cli) int { c.write("a.js", `throw 1;`); return c.run("fleet", "a.js", "--agents", "2") },
+			exitcode.Usage:       func(c *cli) int { return c.run("fleet", "missing.js", "--agents", "2") },
+			exitcode.Host: func(c *cli) int {
+				c.write("a.js", `server.log("x");`)
+				return c.run("fleet", "a.js", "--agents", "2", "--until-idle", "--report", "/dev/full")
+			},
+			exitcode.Forced: func(c *cli) int {
+				c.write("a.js", `server.log("up"); imp.wakeup(3600, function () {});`)
+				return forced(t, c, "[Agent 1] up", "fleet stopped", "fleet", "a.js", "--agents", "2", "--ramp", "off")
+			},
+		},
 		"test": {
 			exitcode.OK:          func(c *cli) int { c.write("p.test.js", passing); return c.run("test") },
 			exitcode.ScriptError: func(c *cli) int { c.write("f.test.js", failingTest); return c.run("test") },

@@ -9,9 +9,33 @@ package main
 import (
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
+// agentGCPercent is the garbage collector's GOGC for run and test when
+// the environment sets none. An agent's live heap is a few MiB (its VM
+// and the API), so at Go's default of 100 the collector runs every few
+// thousand messages and costs about as much CPU per message as the
+// message itself; at 400 the heap may hold four times its live size in
+// garbage (tens of MiB) before a collection. limits.memory counts the
+// live heap, not garbage. Fleets keep Go's default: there memory per
+// agent matters more.
+const agentGCPercent = 400
+
+// gcPercent is the GOGC main sets for the command line args (without the
+// program name), and whether it sets one: agentGCPercent for run and test
+// unless GOGC is in the environment.
+func gcPercent(args []string, getenv func(string) string) (int, bool) {
+	if len(args) == 0 || getenv("GOGC") != "" || args[0] != "run" && args[0] != "test" {
+		return 0, false
+	}
+	return agentGCPercent, true
+}
+
 func main() {
+	if p, ok := gcPercent(os.Args[1:], os.Getenv); ok {
+		debug.SetGCPercent(p)
+	}
 	os.Exit(Run(&State{
 		Args:       os.Args[1:],
 		Stdout:     os.Stdout,
