@@ -118,9 +118,16 @@ func GoValue(v goja.Value) any {
 	return obj.Export()
 }
 
-// NumberArg returns v as a float64 when it is a number (NaN included).
+// NumberArg returns v as a float64 when it is a number (NaN included) or
+// a Number object (a Squirrel float in a table: see Blobs.ExactFloats).
 func NumberArg(v goja.Value) (float64, bool) {
-	if _, isObj := v.(*goja.Object); isObj || v == nil {
+	if obj, isObj := v.(*goja.Object); isObj {
+		if obj.ClassName() == "Number" {
+			return obj.ToFloat(), true
+		}
+		return 0, false
+	}
+	if v == nil {
 		return 0, false
 	}
 	switch x := v.Export().(type) {
@@ -132,22 +139,32 @@ func NumberArg(v goja.Value) (float64, bool) {
 	return 0, false
 }
 
-// IntArg returns v as an integer when it is a finite number with no
-// fractional part (within ±2^53).
+// IntArg returns v as an integer when it is a finite number (or Number
+// object) with no fractional part (within ±2^53).
 func IntArg(v goja.Value) (int64, bool) {
-	if _, isObj := v.(*goja.Object); isObj || v == nil {
-		return 0, false
-	}
-	switch x := v.Export().(type) {
-	case int64:
-		return x, true
-	case float64:
-		if x != x || x > 1<<53 || x < -(1<<53) || x != float64(int64(x)) {
+	var x float64
+	if obj, isObj := v.(*goja.Object); isObj {
+		if obj.ClassName() != "Number" {
 			return 0, false
 		}
-		return int64(x), true
+		x = obj.ToFloat()
+	} else {
+		if v == nil {
+			return 0, false
+		}
+		switch e := v.Export().(type) {
+		case int64:
+			return e, true
+		case float64:
+			x = e
+		default:
+			return 0, false
+		}
 	}
-	return 0, false
+	if x != x || x > 1<<53 || x < -(1<<53) || x != float64(int64(x)) {
+		return 0, false
+	}
+	return int64(x), true
 }
 
 // StringArg returns v as a string when it is one.

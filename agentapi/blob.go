@@ -24,6 +24,48 @@ type Blob struct {
 // Bytes returns the blob's contents (not a copy).
 func (b *Blob) Bytes() []byte { return b.data }
 
+// Pos returns the read/write pointer.
+func (b *Blob) Pos() int { return b.pos }
+
+// SetPos moves the read/write pointer; the caller keeps it within 0 and
+// the length.
+func (b *Blob) SetPos(p int) { b.pos = p }
+
+// Write writes p at the pointer, growing the blob as needed, and moves
+// the pointer past it.
+func (b *Blob) Write(p []byte) { b.write(p) }
+
+// SetLen resizes the blob to n bytes (new bytes are zero), keeping the
+// pointer within it.
+func (b *Blob) SetLen(n int) {
+	if n <= len(b.data) {
+		b.data = b.data[:n]
+	} else {
+		b.data = append(b.data, make([]byte, n-len(b.data))...)
+	}
+	if b.pos > len(b.data) {
+		b.pos = len(b.data)
+	}
+}
+
+// BlobOf returns the blob behind a script value, if it is one.
+func BlobOf(v goja.Value) (*Blob, bool) {
+	b, ok := GoValue(v).(*Blob)
+	return b, ok
+}
+
+// MaxBlob is the largest blob a script may create.
+const MaxBlob = maxBlob
+
+// AllocError says why growing a blob by n bytes would be refused (the
+// memory budget), or nil.
+func (c *Blobs) AllocErr(what string, n int) error {
+	if c.AllocError != nil {
+		return c.AllocError(what, int64(n))
+	}
+	return nil
+}
+
 // Blobs makes the blob values of one runtime. It holds the method
 // functions all blobs share, so creating a blob allocates no closures.
 type Blobs struct {
@@ -33,6 +75,12 @@ type Blobs struct {
 	// AllocError, when set, says why an allocation of n bytes would be
 	// refused (the memory budget); NewEnv sets it to the loop's.
 	AllocError func(what string, n int64) error
+	// ExactFloats is set by a bridge to a script language whose integers
+	// and floats are different types (Squirrel, where 21.0 / 2 is 10.5 and
+	// 21 / 2 is 10): impvalue.ToJS then makes the floats of the data it
+	// builds that have no fractional part Number objects, so the bridge
+	// can tell 21.0 from 21. Set it before any script runs.
+	ExactFloats bool
 }
 
 // NewBlobs makes the blob values of rt: one per runtime (NewEnv makes the

@@ -75,9 +75,10 @@ type Env struct {
 	ConfigParams       map[string]any
 	StateDir, SaveFile string
 
-	modules []Module
-	globals []string
-	objects map[string]*goja.Object // globals that are objects, for DefineMember
+	modules  []Module
+	globals  []string
+	objects  map[string]*goja.Object // globals that are objects, for DefineMember
+	printers map[*goja.Object]bool   // functions declared with Prints
 }
 
 // NewEnv builds the services of one runtime.
@@ -154,6 +155,33 @@ func (e *Env) DefineMember(global, name string, v goja.Value) error {
 		NameMethods(e.Runtime, global+"."+name, o)
 	}
 	return obj.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_TRUE)
+}
+
+// Prints declares fn, a host function a module installs, as one that
+// prints its arguments as text (server.log): a bridge for another script
+// language (Squirrel) then passes it each argument as that language's own
+// text rather than as a converted value, so numbers and tables print the
+// way that language prints them.
+func (e *Env) Prints(fn goja.Value) {
+	if obj, ok := fn.(*goja.Object); ok {
+		if e.printers == nil {
+			e.printers = map[*goja.Object]bool{}
+		}
+		e.printers[obj] = true
+	}
+}
+
+// IsPrinter reports whether fn was declared with Prints.
+func (e *Env) IsPrinter(fn *goja.Object) bool { return e.printers[fn] }
+
+// Global returns the value of a global a module defined, or nil.
+func (e *Env) Global(name string) goja.Value {
+	for _, g := range e.globals {
+		if g == name {
+			return e.Runtime.GlobalObject().Get(name)
+		}
+	}
+	return nil
 }
 
 // Globals returns the names the modules defined, in definition order.

@@ -392,7 +392,7 @@ const builtins = new Set(["globalThis", "Object", "Function", "Array", "String",
 const extra = Object.getOwnPropertyNames(globalThis).filter(function (n) { return !builtins.has(n); }).sort();
 server.log(extra.join(","));
 `, agenttest.Options{})
-	agenttest.WantAgent(t, out, "NO_TIMEOUT,blob,crypto,date,device,http,imp,mqtt,server,time")
+	agenttest.WantAgent(t, out, "ENVIRONMENT_AGENT,ENVIRONMENT_CARD,ENVIRONMENT_MODULE,NO_TIMEOUT,blob,crypto,date,device,http,imp,mqtt,server,time")
 }
 
 // TestBlobRefusesWhatItCannotHold: writes past the end and new properties
@@ -441,4 +441,23 @@ for (const f of [
 		"RangeError: blob: 200 MiB more would take the heap past limits.memory (64 MiB, N MiB in use)",
 		"RangeError: blob.resize: 199 MiB more would take the heap past limits.memory (64 MiB, N MiB in use)",
 		"ok 2048")
+}
+
+// imp.environment() names the agent; imp.sleep blocks the agent for its
+// seconds (on the virtual clock, time moves on at once) and refuses what
+// is not 0 to 10 seconds.
+func TestImpEnvironmentAndSleep(t *testing.T) {
+	out := agenttest.MustRun(t, `
+server.log(imp.environment() === ENVIRONMENT_AGENT && ENVIRONMENT_AGENT !== ENVIRONMENT_MODULE && ENVIRONMENT_MODULE !== ENVIRONMENT_CARD);
+const t0 = Date.now();
+imp.sleep(2.5);
+server.log(Date.now() - t0);
+for (const bad of [11, -1, "x"]) {
+	try { imp.sleep(bad); server.log("slept"); } catch (e) { server.log(e.name + ": " + e.message); }
+}
+`, agenttest.Options{Virtual: true})
+	agenttest.WantAgent(t, out, "true", "2500",
+		"RangeError: imp.sleep: argument 'seconds' must be at most 10 (the whole agent stands still), got 11",
+		"TypeError: imp.sleep: argument 'seconds' must be a number >= 0, got number -1",
+		`TypeError: imp.sleep: argument 'seconds' must be a number >= 0, got string "x"`)
 }

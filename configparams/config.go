@@ -121,6 +121,11 @@ type Config struct {
 	// LogFormat is "text" (the default) or "json".
 	LogFormat string
 
+	// Lib is the local library directory a Squirrel agent's #require
+	// reads libraries from; "" (the default) for none. A relative path in
+	// the file is relative to the file's directory.
+	Lib string
+
 	// Limits holds the rate limiters and the message size limit; see
 	// [Config.FormatLimits] for a description of the effective values.
 	Limits Limits
@@ -275,11 +280,13 @@ var envVars = []struct{ name, field string }{
 	{"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT", "embedded.connect_timeout"},
 	{"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE", "embedded.max_packet_size"},
 	{"AGENTHOST_HTTP_LISTEN", "http.listen"},
+	{"AGENTHOST_LIB", "lib"},
 }
 
 // ApplyEnv overlays AGENTHOST_BROKER, AGENTHOST_STATE_DIR,
 // AGENTHOST_LOG_FORMAT, AGENTHOST_EMBEDDED_LISTEN,
-// AGENTHOST_EMBEDDED_CONNECT_TIMEOUT and AGENTHOST_EMBEDDED_MAX_PACKET_SIZE
+// AGENTHOST_EMBEDDED_CONNECT_TIMEOUT, AGENTHOST_EMBEDDED_MAX_PACKET_SIZE,
+// AGENTHOST_HTTP_LISTEN and AGENTHOST_LIB
 // as looked up with
 // getenv (typically os.Getenv); empty values are ignored, and a nil getenv
 // applies nothing. Each value is validated like the file's and recorded in

@@ -65,7 +65,7 @@ func TestDefault(t *testing.T) {
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
 		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen",
-		"embedded.connect_timeout", "embedded.max_packet_size", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format",
+		"embedded.connect_timeout", "embedded.max_packet_size", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format", "lib",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
 		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory", "limits.http.rate", "limits.http.burst"}
 	if len(c.Sources) != len(want) {
@@ -152,6 +152,7 @@ func TestLoadFullExample(t *testing.T) {
 			"http.public_url":          "default",
 			"state_dir":                at("13"),
 			"log_format":               at("14"),
+			"lib":                      "default",
 		},
 	}
 	for _, f := range trackedFields(limitsKeys, "limits") {
@@ -171,7 +172,7 @@ func TestRelativePaths(t *testing.T) {
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeConfig(t, sub, "state_dir: state\ntls: {ca: ../certs/ca.pem}\nembedded:\n  tls:\n    cert: "+abs+"\n    key: k/server.key\n")
+	writeConfig(t, sub, "state_dir: state\nlib: ../libs\ntls: {ca: ../certs/ca.pem}\nembedded:\n  tls:\n    cert: "+abs+"\n    key: k/server.key\n")
 	t.Chdir(dir)
 
 	// A relative config path keeps the results relative to the working directory.
@@ -181,6 +182,7 @@ func TestRelativePaths(t *testing.T) {
 	}
 	for _, tc := range []struct{ field, got, want string }{
 		{"state_dir", c.StateDir, filepath.Join("conf", "state")},
+		{"lib", c.Lib, "libs"},
 		{"tls.ca", c.TLS.CA, filepath.Join("certs", "ca.pem")},
 		{"embedded.tls.cert", c.Embedded.TLS.Cert, abs},
 		{"embedded.tls.key", c.Embedded.TLS.Key, filepath.Join("conf", "k", "server.key")},
@@ -256,7 +258,7 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown tls key", "tls:\n  caa: x\n", 2, 3, "tls", `unknown key "caa" (did you mean "ca"?)`},
 		{"dash for underscore", "state-dir: x\n", 1, 1, "", `(did you mean "state_dir"?)`},
 		{"nothing close", "log_format: json\nverbosity: 3\n", 2, 1, "",
-			`unknown key "verbosity" (valid keys: broker, configparams, embedded, http, limits, log_format, state_dir, tls)`},
+			`unknown key "verbosity" (valid keys: broker, configparams, embedded, http, lib, limits, log_format, state_dir, tls)`},
 		{"misplaced key", "listen: 127.0.0.1:1\n", 1, 1, "", `(did you mean "embedded.listen"?)`},
 		{"misplaced deviceid", "deviceid: abc\n", 1, 1, "", `(did you mean "configparams.deviceid"?)`},
 		{"users list", "embedded:\n  users: [a, b]\n", 2, 10, "embedded.users",
@@ -443,11 +445,12 @@ log_format: json
 		"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT": "750ms",
 		"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE": "1 MiB",
 		"AGENTHOST_HTTP_LISTEN":              "off",
+		"AGENTHOST_LIB":                      "envlibs",
 	}
 	if err := c.ApplyEnv(mapEnv(env)); err != nil {
 		t.Fatal(err)
 	}
-	if c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" ||
+	if c.Lib != "envlibs" || c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" ||
 		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.EmbeddedMaxPacketSize() != 1<<20 {
 		t.Errorf("env not applied: %+v", c)
 	}

@@ -139,15 +139,15 @@ func (d *decoder) section(path string, n *yaml.Node, keys []entry, want string) 
 }
 
 // unknownKey reports key k, which is not among keys of section, suggesting
-// the closest valid key, else the same key elsewhere in the schema, else
-// listing the valid keys.
+// the same key elsewhere in the schema (a misplaced key), else the closest
+// valid key (a misspelt one), else listing the valid keys.
 func (d *decoder) unknownKey(section string, k *yaml.Node, keys []entry) {
 	names := entryNames(keys)
 	slices.Sort(names)
 	msg := fmt.Sprintf("unknown key %q", k.Value)
-	if s := suggest(k.Value, names); s != "" {
+	if s := d.elsewhere(section, k.Value); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	} else if s := d.elsewhere(section, k.Value); s != "" {
+	} else if s := suggest(k.Value, names); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	} else {
 		msg += fmt.Sprintf(" (valid keys: %s)", joinNames(names))

@@ -37,6 +37,7 @@ var rootKeys = []entry{
 	{name: "http", keys: httpKeys},
 	{name: "state_dir", decode: (*decoder).stringValue},
 	{name: "log_format", decode: (*decoder).stringValue},
+	{name: "lib", decode: (*decoder).stringValue},
 	{name: "limits", keys: limitsKeys},
 }
 
@@ -194,6 +195,12 @@ var stringFields = append([]stringField{
 		set:   func(c *Config, v string) { c.StateDir = v },
 		path:  true,
 		check: checkNonEmpty,
+	},
+	{
+		name: "lib",
+		get:  func(c *Config) string { return c.Lib },
+		set:  func(c *Config, v string) { c.Lib = v },
+		path: true,
 	},
 	{
 		name:  "log_format",

@@ -32,6 +32,7 @@ import (
 	"github.com/agenthost/agenthost/hostlog"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/agenthost/agenthost/sqagent"
 	"github.com/dop251/goja"
 )
 
@@ -100,17 +101,20 @@ type Result struct {
 
 // fleet is one Run.
 type fleet struct {
-	o       Options
-	cfg     *configparams.Config
-	params  *Params
-	prg     *goja.Program
-	log     *hostlog.Clocked
-	console *console
-	next    slog.Handler // the agents' lines go here; nil when quiet
-	json    bool
-	broker  *broker.Broker // the shared embedded broker, or nil
-	size    int            // agents in this shard
-	begin   time.Time
+	o      Options
+	cfg    *configparams.Config
+	params *Params
+	prg    *goja.Program
+	// squirrel is set when the script is Squirrel (.nut): prg then runs
+	// the compiled program's main chunk in each agent's Squirrel runtime.
+	squirrel bool
+	log      *hostlog.Clocked
+	console  *console
+	next     slog.Handler // the agents' lines go here; nil when quiet
+	json     bool
+	broker   *broker.Broker // the shared embedded broker, or nil
+	size     int            // agents in this shard
+	begin    time.Time
 
 	mu   sync.Mutex
 	list []*agent // started agents, in start order
@@ -200,6 +204,9 @@ func (f *fleet) prepare() error {
 	var err error
 	if f.params, err = NewParams(cfg.ConfigParams, o.Rows, o.RowNames, o.Name, o.Agents); err != nil {
 		return exitcode.New(exitcode.Usage, err, "")
+	}
+	if sqagent.IsSquirrel(o.Script) {
+		return f.compileSquirrel()
 	}
 	src, err := readScript(o.Script)
 	if err != nil {
@@ -391,6 +398,13 @@ func (f *fleet) runAgent(a *agent, params map[string]any) {
 		Config: &cfg, Handler: &agentHandler{next: f.next, a: a, text: !f.json},
 		Broker: f.broker, ConnectTimeout: f.o.ConnectTimeout,
 	})
+	if err == nil && f.squirrel {
+		// each agent has a Squirrel runtime of its own; the program is
+		// compiled once
+		if _, err = sqagent.Install(sess.Env, sess.Loop); err != nil {
+			sess.Close()
+		}
+	}
 	if err != nil {
 		a.endReason = "not started: " + err.Error()
 		f.fail(fmt.Errorf("agent %d: %w", a.index, err))
@@ -438,4 +452,28 @@ func (f *fleet) runAgent(a *agent, params map[string]any) {
 func readScript(path string) (string, error) {
 	data, err := os.ReadFile(path)
 	return string(data), err
+}
+
+// compileSquirrel compiles a Squirrel script (with its @includes and the
+// #require'd libraries of lib:) once for every agent of the fleet.
+func (f *fleet) compileSquirrel() error {
+	p, err := sqagent.Compile(f.o.Script, sqagent.LoadOptions{LibDir: f.cfg.Lib})
+	var sre *sqagent.SourceError
+	var se *scriptvm.ScriptError
+	switch {
+	case errors.As(err, &sre):
+		return exitcode.New(exitcode.Usage, err, sre.Hint)
+	case errors.As(err, &se):
+		for _, line := range se.Lines() {
+			f.log.AgentError(line)
+		}
+		return exitcode.Shown(err)
+	case err != nil:
+		return exitcode.New(exitcode.Usage, fmt.Errorf("script: %w", err), "")
+	}
+	if f.prg, err = p.Script(); err != nil {
+		return exitcode.New(exitcode.Host, fmt.Errorf("squirrel: %w", err), "")
+	}
+	f.squirrel = true
+	return nil
 }

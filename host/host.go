@@ -36,6 +36,8 @@ import (
 	"github.com/agenthost/agenthost/ratelimit"
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/agenthost/agenthost/sqagent"
+	"github.com/agenthost/agenthost/squirrel"
 	"github.com/dop251/goja"
 )
 
@@ -97,25 +99,45 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		log.Status(n)
 	}
 
-	src, err := os.ReadFile(opts.Script)
-	if err != nil {
-		return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
-	}
-	prg, err := scriptvm.Compile(filepath.Base(opts.Script), string(src))
-	if err != nil {
-		logScriptError(log, err)
-		return Result{}, err
+	var prg *goja.Program
+	var nut *squirrel.Program
+	if sqagent.IsSquirrel(opts.Script) {
+		var err error
+		nut, err = sqagent.Compile(opts.Script, sqagent.LoadOptions{LibDir: cfg.Lib})
+		var sre *sqagent.SourceError
+		var se *scriptvm.ScriptError
+		switch {
+		case errors.As(err, &sre):
+			return Result{}, usageErr(err, sre.Hint)
+		case errors.As(err, &se):
+			logScriptError(log, err)
+			return Result{}, err
+		case err != nil:
+			return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
+		}
+	} else {
+		src, err := os.ReadFile(opts.Script)
+		if err != nil {
+			return Result{}, usageErr(fmt.Errorf("script: %w", err), "")
+		}
+		prg, err = scriptvm.Compile(filepath.Base(opts.Script), string(src))
+		if err != nil {
+			logScriptError(log, err)
+			return Result{}, err
+		}
 	}
 	var devicePrg *goja.Program
+	var prepare devicesim.Prepare
 	if opts.Device != "" {
-		src, err := os.ReadFile(opts.Device)
-		if err != nil {
-			return Result{}, usageErr(fmt.Errorf("device script: %w", err), "")
-		}
-		if devicePrg, err = scriptvm.Compile(filepath.Base(opts.Device), string(src)); err != nil {
-			for _, line := range scriptvm.AsScriptError(err).Lines() {
+		var err error
+		devicePrg, prepare, err = compileDevice(opts.Device, cfg.Lib)
+		var se *scriptvm.ScriptError
+		if errors.As(err, &se) {
+			for _, line := range se.Lines() {
 				log.Log(hostlog.SourceDevice, slog.LevelError, line)
 			}
+		}
+		if err != nil {
 			return Result{}, err
 		}
 	}
@@ -124,12 +146,22 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		keep = report.DefaultMaxDecisions
 	}
 	sess, err := NewSession(SessionOptions{Config: cfg, Clock: clock, Handler: handler,
-		ConnectTimeout: opts.ConnectTimeout, KeepDecisions: keep, Device: devicePrg})
+		ConnectTimeout: opts.ConnectTimeout, KeepDecisions: keep, Device: devicePrg, DevicePrepare: prepare})
 	if err != nil {
 		return Result{}, err
 	}
 	defer sess.closeBroker()
 	loop, env, rec := sess.Loop, sess.Env, sess.Recorder
+	if nut != nil {
+		agent, err := sqagent.Install(env, loop)
+		if err == nil {
+			prg, err = agent.Script(nut)
+		}
+		if err != nil {
+			env.Close()
+			return Result{}, hostErr(fmt.Errorf("squirrel: %w", err), "")
+		}
+	}
 
 	ro := scriptvm.RunOptions{UntilIdle: opts.UntilIdle}
 	if opts.For > 0 {
@@ -174,8 +206,10 @@ type SessionOptions struct {
 	KeepDecisions  int                  // limiter decisions kept in detail for reports; 0 keeps only the counts
 	// Device, when set, is the device script run beside the agent (see
 	// devicesim); otherwise the device stays disconnected unless a test
-	// runner plays it through Session.Device.
-	Device *goja.Program
+	// runner plays it through Session.Device. DevicePrepare, when set,
+	// prepares its runtime (see devicesim.Prepare).
+	Device        *goja.Program
+	DevicePrepare devicesim.Prepare
 	// Broker, when set, is a running embedded broker (see StartBroker)
 	// that this session uses, when the config's broker is embedded,
 	// instead of starting one of its own: several sessions in one process
@@ -292,9 +326,9 @@ func NewSession(o SessionOptions) (*Session, error) {
 		err = s.Env.Install(modules(moduleConfig{resolve: s.Routes.resolver(resolve), connectTimeout: o.ConnectTimeout, http: s.HTTP, link: s.Device})...)
 	}
 	if err == nil && o.Device != nil {
-		devicesim.Start(s.Loop, s.Device, func(level slog.Level, lines ...string) {
+		_, err = devicesim.Start(s.Loop, s.Device, func(level slog.Level, lines ...string) {
 			s.Env.Limits.LogEntry(hostlog.SourceDevice, level, lines...)
-		}, o.Device)
+		}, o.Device, o.DevicePrepare)
 	}
 	if err != nil {
 		if s.Env != nil {
@@ -518,4 +552,44 @@ func configParams(cfg *configparams.Config) (map[string]any, error) {
 	}
 	params["deviceid"] = id
 	return params, nil
+}
+
+// compileDevice compiles the device script at path: JavaScript, or
+// Squirrel (.nut, with the libraries of libDir), whose runtime prepare
+// then installs in the device's. Errors are as for the agent's script; a
+// syntax error is a *scriptvm.ScriptError the caller logs as the device's.
+func compileDevice(path, libDir string) (*goja.Program, devicesim.Prepare, error) {
+	if !sqagent.IsSquirrel(path) {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, usageErr(fmt.Errorf("device script: %w", err), "")
+		}
+		prg, err := scriptvm.Compile(filepath.Base(path), string(src))
+		if err != nil {
+			return nil, nil, scriptvm.AsScriptError(err)
+		}
+		return prg, nil, nil
+	}
+	nut, err := sqagent.Compile(path, sqagent.LoadOptions{LibDir: libDir})
+	var sre *sqagent.SourceError
+	var se *scriptvm.ScriptError
+	switch {
+	case errors.As(err, &sre):
+		return nil, nil, usageErr(err, sre.Hint)
+	case errors.As(err, &se):
+		return nil, nil, se
+	case err != nil:
+		return nil, nil, usageErr(fmt.Errorf("device script: %w", err), "")
+	}
+	prg, err := nut.Script()
+	if err != nil {
+		return nil, nil, hostErr(fmt.Errorf("squirrel: %w", err), "")
+	}
+	prepare := func(d *devicesim.Device) error {
+		c := d.Companion()
+		_, err := sqagent.InstallOn(sqagent.Target{Runtime: d.Runtime(), Globals: d.Globals(), Blobs: d.Blobs(),
+			Now: d.Now, Printer: d.IsPrinter, SetDialect: c.SetDialect, ScriptError: c.ScriptError})
+		return err
+	}
+	return prg, prepare, nil
 }

@@ -135,8 +135,10 @@ class ImpTestCase {
 }
 
 // __impunitGuard calls fn and settles with {ok}, {error} or {timeout}:
-// a returned Promise is awaited, at most `seconds` of wall time.
-function __impunitGuard(fn, seconds) {
+// a returned Promise (any thenable) is awaited, at most `seconds` of wall
+// time. translate, when given, turns a rejection's reason into the error
+// reported (a Squirrel case's assertion failures keep their details).
+function __impunitGuard(fn, seconds, translate) {
     let value;
     try {
         value = fn();
@@ -149,7 +151,7 @@ function __impunitGuard(fn, seconds) {
         // hours of agent time in milliseconds.
         const cancel = __impunit.wallTimer(seconds, function () { resolve({ timeout: true }); });
         value.then(function () { cancel(); resolve({ ok: true }); },
-                   function (e) { cancel(); resolve({ error: e }); });
+                   function (e) { cancel(); resolve({ error: translate ? translate(e) : e }); });
     });
 }
 
@@ -163,41 +165,66 @@ function __impunitMethods(C) {
     return Array.from(names).sort();
 }
 
+// __impunitJS describes the JavaScript test case class C named name, or
+// returns null when C does not extend ImpTestCase.
+function __impunitJS(name, C) {
+    if (typeof C !== "function" || !(C.prototype instanceof ImpTestCase)) return null;
+    return {
+        name: name,
+        methods: __impunitMethods(C),
+        // A case may need longer than --timeout: static timeout = seconds.
+        timeout: C.timeout,
+        create: function () {
+            const inst = new C();
+            return {
+                setUp: function () { return inst.setUp(); },
+                tearDown: function () { return inst.tearDown(); },
+                call: function (m) { return inst[m](); },
+                assertions: function () { return inst.assertions; },
+            };
+        },
+    };
+}
+
+// __impunitRun runs test cases, each {name, methods, timeout, create()}
+// where create() makes the case's instance: {setUp(), tearDown(), call(m),
+// assertions(), and optionally error(reason) to translate rejections}.
 async function __impunitRun(cases) {
     const opts = __impunit.options;
     outer:
-    for (const [name, C] of cases) {
-        if (typeof C !== "function" || !(C.prototype instanceof ImpTestCase)) continue;
-        const methods = __impunitMethods(C).filter(function (m) { return __impunit.selected(name, m); });
+    for (const c of cases) {
+        if (!c) continue;
+        const name = c.name;
+        const methods = c.methods.filter(function (m) { return __impunit.selected(name, m); });
         if (methods.length === 0) continue;
-        // A case may need longer than --timeout: static timeout = seconds.
-        const timeout = typeof C.timeout === "number" && C.timeout > 0 ? C.timeout : opts.timeout;
+        const timeout = typeof c.timeout === "number" && c.timeout > 0 ? c.timeout : opts.timeout;
         let inst;
         try {
-            inst = new C();
+            inst = c.create();
         } catch (e) {
             for (const m of methods) __impunit.report(name, m, { error: e }, 0);
             continue;
         }
+        const translate = inst.error;
         __impunit.begin(name, "setUp", timeout);
-        const setUp = await __impunitGuard(function () { return inst.setUp(); }, timeout);
+        const setUp = await __impunitGuard(function () { return inst.setUp(); }, timeout, translate);
         if (!setUp.ok) {
             for (const m of methods) __impunit.report(name, m, setUp, 0, "setUp");
             if (opts.stopOnFail) break;
             continue;
         }
         for (const m of methods) {
-            const before = inst.assertions;
+            const before = inst.assertions();
             __impunit.begin(name, m, timeout);
-            const r = await __impunitGuard(function () { return inst[m](); }, timeout);
-            const failed = !__impunit.report(name, m, r, inst.assertions - before);
+            const r = await __impunitGuard(function () { return inst.call(m); }, timeout, translate);
+            const failed = !__impunit.report(name, m, r, inst.assertions() - before);
             if (failed && opts.stopOnFail) {
-                await __impunitGuard(function () { return inst.tearDown(); }, timeout);
+                await __impunitGuard(function () { return inst.tearDown(); }, timeout, translate);
                 break outer;
             }
         }
         __impunit.begin(name, "tearDown", timeout);
-        const tearDown = await __impunitGuard(function () { return inst.tearDown(); }, timeout);
+        const tearDown = await __impunitGuard(function () { return inst.tearDown(); }, timeout, translate);
         if (!tearDown.ok) {
             __impunit.report(name, "tearDown", tearDown, 0);
             if (opts.stopOnFail) break;

@@ -20,11 +20,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/configparams"
 	"github.com/agenthost/agenthost/exitcode"
 	"github.com/agenthost/agenthost/host"
 	"github.com/agenthost/agenthost/scriptvm"
+	"github.com/agenthost/agenthost/sqagent"
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/ast"
 	"github.com/dop251/goja/parser"
@@ -35,8 +35,8 @@ var preludeSource string
 
 // Options configure a test run.
 type Options struct {
-	Paths      []string             // files and directories (searched recursively for *.test.js); empty means "."
-	Agent      string               // agent script loaded before every test file; "" means X.js beside X.test.js, if present
+	Paths      []string             // files and directories (searched recursively for *.test.js and *.test.nut); empty means "."
+	Agent      string               // agent script (.js or .nut) loaded before every test file; "" means X.js beside X.test.js (X.nut beside X.test.nut), if present
 	Config     *configparams.Config // config for every file when ConfigFor is nil (its broker is always the embedded one)
 	Timeout    time.Duration        // per setUp, test and tearDown; 0 means 30 s
 	Filter     string               // a regular expression: run only tests whose "Case.method" it matches
@@ -99,70 +99,13 @@ type Result struct {
 	Filter   string    // Options.Filter
 }
 
-// Counts returns the totals of a run. A file that could not be loaded
-// counts as one test (named LoadTest) with an error, as it does in the
-// JUnit XML and the JSON events, so every total agrees.
-func (r Result) Counts() (tests, assertions, failures, errs int) {
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			tests, errs = tests+1, errs+1 // the one errored test LoadTest
-		}
-		for _, t := range f.Tests {
-			tests++
-			assertions += t.Assertions
-			switch t.Status {
-			case Failed:
-				failures++
-			case Errored:
-				errs++
-			}
-		}
-	}
-	return
+// isTestFile reports whether name is a test file: *.test.js (JavaScript)
+// or *.test.nut (Squirrel).
+func isTestFile(name string) bool {
+	return strings.HasSuffix(name, ".test.js") || strings.HasSuffix(name, ".test.nut")
 }
 
-// Err is the run's outcome as an error carrying its exit code
-// (exitcode.Of): nil when every test passed, code 2 (exitcode.Usage) when a
-// file or its agent could not be loaded or Filter matched no test, else
-// code 1 (exitcode.ScriptError) when a test failed or threw. The message
-// only counts; the details are in the Result.
-func (r Result) Err() error {
-	loads := 0
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			loads++
-		}
-	}
-	if loads > 0 {
-		return exitcode.Errorf(exitcode.Usage, "%d test file(s) could not be loaded", loads)
-	}
-	if r.NoMatch() {
-		return noMatch(r.Filter, len(r.Files))
-	}
-	if _, _, failures, errs := r.Counts(); failures+errs > 0 {
-		return exitcode.Errorf(exitcode.ScriptError, "%d test(s) failed, %d threw", failures, errs)
-	}
-	return nil
-}
-
-// NoMatch reports whether Filter was set and matched no test in files
-// that all loaded.
-func (r Result) NoMatch() bool {
-	tests, _, _, _ := r.Counts()
-	return r.Filter != "" && tests == 0
-}
-
-// LoadErrors reports whether any file could not be loaded.
-func (r Result) LoadErrors() bool {
-	for _, f := range r.Files {
-		if f.LoadError != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// Find returns the *.test.js files named by paths (directories searched
+// Find returns the *.test.js and *.test.nut files named by paths (directories searched
 // recursively, hidden directories and node_modules skipped), sorted. A path
 // that does not exist is an error naming it.
 func Find(paths []string) ([]string, error) {
@@ -190,7 +133,7 @@ func Find(paths []string) ([]string, error) {
 			if d.IsDir() && path != p && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && strings.HasSuffix(d.Name(), ".test.js") && !seen[path] {
+			if !d.IsDir() && isTestFile(d.Name()) && !seen[path] {
 				seen[path] = true
 				files = append(files, path)
 			}
@@ -219,7 +162,7 @@ func Run(ctx context.Context, opts Options, progress func(FileResult)) (Result, 
 		return Result{}, exitcode.New(exitcode.Usage, err, "")
 	}
 	if len(files) == 0 {
-		return Result{}, exitcode.Errorf(exitcode.Usage, "no *.test.js files in %s", strings.Join(orDot(opts.Paths), ", "))
+		return Result{}, exitcode.Errorf(exitcode.Usage, "no *.test.js or *.test.nut files in %s", strings.Join(orDot(opts.Paths), ", "))
 	}
 	if opts.Agent != "" {
 		if _, err := os.Stat(opts.Agent); err != nil {
@@ -266,6 +209,9 @@ func agentFor(file string, opts Options) string {
 		return opts.Agent
 	}
 	cand := strings.TrimSuffix(file, ".test.js") + ".js"
+	if sqagent.IsSquirrel(file) {
+		cand = strings.TrimSuffix(file, ".test.nut") + ".nut"
+	}
 	if st, err := os.Stat(cand); err == nil && !st.IsDir() {
 		return cand
 	}
@@ -302,81 +248,13 @@ type fileRun struct {
 
 	lines     map[string]int // declaration lines, see declLines
 	announced string         // the test last given to Observer.TestStart, until it ends
-}
 
-type logWaiter struct {
-	match   func(string) bool
-	resolve func(any)
-	cancel  func()
-}
-
-// checkLogWaiters settles waitForLog promises whose line has come, oldest
-// waiter first; each match moves the cursor past the matched line. Loop only.
-func (r *fileRun) checkLogWaiters() {
-	for i := 0; i < len(r.logWaiters); {
-		w := r.logWaiters[i]
-		lines := r.logs.agentLines()
-		found := -1
-		for j := r.logCursor; j < len(lines); j++ {
-			if w.match(lines[j]) {
-				found = j
-				break
-			}
-		}
-		if found < 0 {
-			i++
-			continue
-		}
-		r.logCursor = found + 1
-		r.logWaiters = append(r.logWaiters[:i], r.logWaiters[i+1:]...)
-		w.cancel()
-		w.resolve(lines[found])
-	}
-
-}
-
-// waitForLog(pattern[, timeout]) → Promise of the next agent log line
-// (after those already matched) containing pattern, or matching it when
-// pattern is a RegExp; timeout, in seconds on the test's clock, rejects
-// it (without one, only the test's own timeout applies).
-func (r *fileRun) waitForLog(call goja.FunctionCall) goja.Value {
-	rt := r.rt
-	pat := call.Argument(0)
-	var match func(string) bool
-	desc := pat.String()
-	if obj, ok := pat.(*goja.Object); ok && obj.ClassName() == "RegExp" {
-		test, _ := goja.AssertFunction(obj.Get("test"))
-		match = func(s string) bool {
-			v, err := test(obj, rt.ToValue(s))
-			return err == nil && v.ToBoolean()
-		}
-	} else {
-		s := pat.String()
-		match = func(l string) bool { return strings.Contains(l, s) }
-	}
-	p, resolve, reject := rt.NewPromise()
-	w := &logWaiter{match: match, resolve: func(v any) { _ = resolve(v) }, cancel: func() {}}
-	r.logWaiters = append(r.logWaiters, w)
-	defer r.checkLogWaiters()
-	t := call.Argument(1)
-	if goja.IsUndefined(t) {
-		return rt.ToValue(p) // no limit of its own: the test's timeout applies
-	}
-	sec := t.ToFloat()
-	if sec != sec || sec <= 0 {
-		agentapi.ThrowType(rt, "waitForLog: argument 'timeout' must be a number of seconds > 0, got "+t.String())
-	}
-	timeout := time.Duration(sec * float64(time.Second))
-	timer := r.sess.Loop.SetTimer(timeout, func() {
-		for i, x := range r.logWaiters {
-			if x == w {
-				r.logWaiters = append(r.logWaiters[:i], r.logWaiters[i+1:]...)
-			}
-		}
-		_ = reject(rt.NewGoError(fmt.Errorf("waitForLog: the agent logged no line matching %s within %s", desc, timeout)))
-	})
-	w.cancel = func() { r.sess.Loop.CancelTimer(timer) }
-	return rt.ToValue(p)
+	// Squirrel: the runtime (installed when the agent or the test file is
+	// .nut), the library directory #require reads, and the last assertion
+	// failure a Squirrel test recorded.
+	sq      *sqagent.Agent
+	lib     string
+	failure *sqFailure
 }
 
 func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
@@ -410,6 +288,7 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	}
 	defer os.RemoveAll(stateDir)
 	cfg.StateDir = stateDir
+	r.lib = cfg.Lib
 
 	var clock scriptvm.Clock = scriptvm.RealClock{}
 	if !opts.RealClock {
@@ -458,34 +337,45 @@ func runFile(ctx context.Context, file string, opts Options) (fr FileResult) {
 	}
 	if agent != "" {
 		if err := r.load(agent); err != nil {
-			r.res.LoadError = "agent " + err.Error()
+			r.res.LoadError = "agent " + scriptErr(err)
 			return
 		}
 	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		r.res.LoadError = err.Error()
-		return
-	}
-	names, err := classNames(r.base, string(src))
-	if err != nil {
-		r.res.LoadError = err.Error()
-		return
-	}
-	r.lines = declLines(r.base, string(src))
-	if err := r.load(file); err != nil {
-		r.res.LoadError = err.Error()
-		return
-	}
 	var b strings.Builder
-	b.WriteString("__impunitRun([")
-	for i, n := range names {
-		if i > 0 {
-			b.WriteString(",")
+	if sqagent.IsSquirrel(file) {
+		cases, err := r.squirrelCases(file)
+		if err != nil {
+			r.res.LoadError = scriptErr(err)
+			return
 		}
-		fmt.Fprintf(&b, "[%s,%s]", strconv.Quote(n), n)
+		_ = r.rt.GlobalObject().Set("__impunitSqCases", cases)
+		b.WriteString("__impunitRun(__impunitSqCases)")
+	} else {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			r.res.LoadError = err.Error()
+			return
+		}
+		names, err := classNames(r.base, string(src))
+		if err != nil {
+			r.res.LoadError = err.Error()
+			return
+		}
+		r.lines = declLines(r.base, string(src))
+		if err := r.load(file); err != nil {
+			r.res.LoadError = err.Error()
+			return
+		}
+		b.WriteString("__impunitRun([")
+		for i, n := range names {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "__impunitJS(%s,%s)", strconv.Quote(n), n)
+		}
+		b.WriteString("])")
 	}
-	b.WriteString("]).then(function () { __impunit.done(); }, function (e) { __impunit.fatal(e); });")
+	b.WriteString(".then(function () { __impunit.done(); }, function (e) { __impunit.fatal(e); });")
 	runner, err := scriptvm.Compile("impunit-runner.js", b.String())
 	if err != nil {
 		r.res.LoadError = "runner: " + err.Error()
@@ -544,8 +434,12 @@ func (r *fileRun) disarmGuard() {
 	}
 }
 
-// load compiles and runs a script's top level in the file's VM.
+// load compiles and runs a script's top level in the file's VM (a .nut
+// agent in the Squirrel runtime).
 func (r *fileRun) load(path string) error {
+	if sqagent.IsSquirrel(path) {
+		return r.loadNut(path)
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -653,119 +547,4 @@ func (r *fileRun) install() error {
 	_ = o.Set("fakeBroker", r.fakes.start)
 	_ = o.Set("clock", r.clockObject())
 	return rt.GlobalObject().DefineDataProperty("__impunit", o, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
-}
-
-// report records the outcome r ({ok}, {error}, {timeout}) of the current
-// test; it returns whether the test passed. phase names a failed setUp.
-func (r *fileRun) report(call goja.FunctionCall) goja.Value {
-	c, m := call.Argument(0).String(), call.Argument(1).String()
-	outcome := call.Argument(2).ToObject(r.rt)
-	assertions := int(call.Argument(3).ToInteger())
-	phase := ""
-	if p := call.Argument(4); !goja.IsUndefined(p) {
-		phase = p.String()
-	}
-	t := TestResult{File: r.file, Case: c, Method: m, Assertions: assertions}
-	if r.cur != nil && r.cur.Case == c {
-		t.Info = r.cur.Info
-		t.Duration = time.Since(r.started)
-		t.Start = r.started
-	}
-	t.Logs = r.logs.sinceMark()
-	switch {
-	case outcome.Get("ok") != nil && outcome.Get("ok").ToBoolean():
-		t.Status = Passed
-	case outcome.Get("timeout") != nil && outcome.Get("timeout").ToBoolean():
-		t.Status = Failed
-		t.Message = fmt.Sprintf("timed out after %s (the returned Promise never settled)", r.testTimeout())
-	default:
-		r.describeError(&t, outcome.Get("error"))
-	}
-	if phase != "" && t.Status != Passed {
-		t.Message = phase + " failed: " + t.Message
-	}
-	r.testEnded(&t)
-	r.res.Tests = append(r.res.Tests, t)
-	if r.cur != nil {
-		r.cur.Status = t.Status
-	}
-	return r.rt.ToValue(t.Status == Passed)
-}
-
-var frameRE = regexp.MustCompile(`([^\s()]+\.js):(\d+):(\d+)`)
-
-func (r *fileRun) describeError(t *TestResult, e goja.Value) {
-	t.Status = Errored
-	if e == nil || goja.IsUndefined(e) {
-		t.Message = "undefined was thrown"
-		return
-	}
-	obj, isObj := e.(*goja.Object)
-	if !isObj {
-		t.Message = r.sess.Env.Format(e)
-		return
-	}
-	t.Message = e.String()
-	if name := obj.Get("name"); name != nil && name.String() == "AssertionError" {
-		t.Status = Failed
-		t.Message = obj.Get("message").String()
-		if hv := obj.Get("hasValues"); hv != nil && hv.ToBoolean() {
-			t.HasValues = true
-			t.Expected = r.sess.Env.Format(obj.Get("expected"))
-			t.Actual = r.sess.Env.Format(obj.Get("actual"))
-		}
-	}
-	if st := obj.Get("stack"); st != nil && !goja.IsUndefined(st) {
-		var first string
-		for _, m := range frameRE.FindAllStringSubmatch(st.String(), -1) {
-			loc := m[1] + ":" + m[2]
-			if m[1] == "impunit.js" {
-				continue
-			}
-			if first == "" {
-				first = loc
-			}
-			if m[1] == r.base {
-				t.Location = loc
-				break
-			}
-		}
-		if t.Location == "" {
-			t.Location = first
-		}
-	}
-}
-
-// clockObject is this.clock: the test file's host clock.
-func (r *fileRun) clockObject() *goja.Object {
-	rt := r.rt
-	o := rt.NewObject()
-	_ = o.Set("now", func() float64 { return float64(r.sess.Clock.Now().UnixMilli()) / 1000 })
-	_ = o.Set("virtual", !r.opts.RealClock)
-	_ = o.Set("advance", func(call goja.FunctionCall) goja.Value {
-		if _, ok := r.sess.Clock.(*scriptvm.VirtualClock); !ok {
-			agentapi.ThrowType(rt, "clock.advance needs the virtual clock (the run uses --clock real)")
-		}
-		sec := call.Argument(0).ToFloat()
-		if sec != sec || sec < 0 {
-			agentapi.ThrowType(rt, "clock.advance: argument 'seconds' must be a number >= 0, got "+call.Argument(0).String())
-		}
-		// A timer at the end of the advance: the virtual loop steps to
-		// each timer due before it at that timer's own time (wakeups set
-		// during the advance included); the advance ends once every timer
-		// due at its end has run too, as fake timers do.
-		p, resolve, _ := rt.NewPromise()
-		loop := r.sess.Loop
-		var end func()
-		end = func() {
-			if next, ok := loop.NextTimer(); ok && !next.After(loop.Clock().Now()) {
-				loop.SetTimer(0, end)
-				return
-			}
-			_ = resolve(goja.Undefined())
-		}
-		loop.SetTimer(time.Duration(sec*float64(time.Second)), end)
-		return rt.ToValue(p)
-	})
-	return o
 }

@@ -125,7 +125,7 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatalf("missing --agent: %v (exit %d), want an error naming --agent with exit 2", err, exitcode.Of(err))
 	}
 	_, err = Run(context.Background(), Options{Paths: []string{t.TempDir()}}, nil)
-	if err == nil || !strings.Contains(err.Error(), "no *.test.js files") || exitcode.Of(err) != exitcode.Usage {
+	if err == nil || !strings.Contains(err.Error(), "no *.test.js or *.test.nut files") || exitcode.Of(err) != exitcode.Usage {
 		t.Fatalf("no test files: %v (exit %d)", err, exitcode.Of(err))
 	}
 }

@@ -48,3 +48,7 @@ func (c *Companion) Call(fn goja.Callable, this goja.Value, args ...goja.Value) 
 	}
 	return v, true
 }
+
+// SetDialect makes the companion report its errors through d (see
+// Dialect). Call it before the companion runs code.
+func (c *Companion) SetDialect(d *Dialect) { c.dialect = d }

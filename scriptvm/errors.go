@@ -43,9 +43,14 @@ type ScriptError struct {
 	// Source is the line of source the error is at, for a syntax error
 	// (shown under the message with a caret at Col).
 	Source string
+	// Imp shapes Error and Lines as the imp's log does (see Dialect).
+	Imp bool
 }
 
 func (e *ScriptError) Error() string {
+	if e.Imp {
+		return e.impError()
+	}
 	if e.File == "" {
 		return e.Message
 	}
@@ -62,6 +67,9 @@ func (e *ScriptError) ExitCode() int { return exitcode.ScriptError }
 // count, "  … 2,490 more frames of f (x.js:6:3)"; past shownFrames lines
 // of frames the rest are counted on one line.
 func (e *ScriptError) Lines() []string {
+	if e.Imp {
+		return e.impLines()
+	}
 	lines := []string{e.Error()}
 	if e.Source != "" {
 		src, caret := sourceAndCaret(e.Source, e.Col)

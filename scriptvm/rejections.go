@@ -16,6 +16,7 @@ type script struct {
 	rt *goja.Runtime
 	texts
 	onError func(*ScriptError)
+	dialect *Dialect // nil: plain JavaScript
 
 	// Unhandled promise rejections, in the order they happened, until a
 	// handler is attached or they are reported after the current task.
@@ -66,7 +67,7 @@ func (s *script) reportRejections() {
 	clear(s.rejected)
 	for _, p := range list {
 		if p != nil && s.onError != nil {
-			s.onError(s.rejectionError(p.Result()))
+			s.onError(s.adapt(s.rejectionError(p.Result()), nil))
 		}
 	}
 }
@@ -80,7 +81,7 @@ func (s *script) report(err error) {
 	}
 	if ie, ok := interruption(err); ok {
 		if wd, ok := ie.Value().(*WatchdogError); ok {
-			s.onError(watchdogError(ie, wd))
+			s.onError(s.adapt(watchdogError(ie, wd), nil))
 		}
 		return
 	}
@@ -92,10 +93,21 @@ func (s *script) report(err error) {
 func (s *script) ScriptError(err error) *ScriptError {
 	if ie, ok := interruption(err); ok {
 		if wd, ok := ie.Value().(*WatchdogError); ok {
-			return watchdogError(ie, wd)
+			return s.adapt(watchdogError(ie, wd), nil)
 		}
 	}
-	return toScriptError(err, s.texts)
+	se := toScriptError(err, s.texts)
+	if s.dialect != nil {
+		var thrown goja.Value
+		switch e := err.(type) {
+		case *goja.Exception:
+			thrown = e.Value()
+		case *goja.StackOverflowError:
+			thrown = nil
+		}
+		se = s.adapt(se, thrown)
+	}
+	return se
 }
 
 // stackFrameRE matches one frame of a goja Error's stack property:

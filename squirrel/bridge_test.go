@@ -198,6 +198,7 @@ func TestBridgeHostClass(t *testing.T) {
 			return newBox(args[0].ToInteger()), nil
 		},
 		Methods:  []string{"size", "grow", "split"},
+		Owns:     func(o *goja.Object) bool { return proto != nil && o.Prototype() == proto },
 		TypeName: "box",
 	})
 	if err != nil {
@@ -238,5 +239,190 @@ func TestMainRunsTheChunkOnRequest(t *testing.T) {
 	}
 	if strings.Join(api.logs, "|") != "ran true" {
 		t.Errorf("logs = %q", api.logs)
+	}
+}
+
+// counter is a Go-backed host object (a goja dynamic object), as the API's
+// clients are: the bridge must read its members when used, not copy them.
+type counter struct {
+	vm *goja.Runtime
+	n  int64
+}
+
+func (c *counter) Get(key string) goja.Value {
+	switch key {
+	case "n":
+		return c.vm.ToValue(c.n)
+	case "bump":
+		return c.vm.ToValue(func(call goja.FunctionCall) goja.Value {
+			c.n += call.Argument(0).ToInteger()
+			return c.vm.ToValue(c.n)
+		})
+	}
+	return nil
+}
+func (c *counter) Set(key string, v goja.Value) bool {
+	if key == "n" {
+		c.n = v.ToInteger()
+		return true
+	}
+	return false
+}
+func (c *counter) Has(key string) bool { return key == "n" || key == "bump" }
+func (c *counter) Delete(string) bool  { return false }
+func (c *counter) Keys() []string      { return []string{"n"} }
+
+func TestBridgeLiveReferences(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	c := &counter{vm: api.vm}
+	obj := api.vm.NewDynamicObject(c)
+	if err := rt.SetRoot("counter", obj); err != nil {
+		t.Fatal(err)
+	}
+	err := runSrc(t, rt, `
+server.log(typeof counter + " " + counter.n + " " + counter.bump(2) + " " + counter.n);
+counter.n = 40;
+server.log(counter.bump(2) + " " + (counter == server.echo(counter)));
+try { counter.nothing; } catch (e) { server.log(e); }
+try { counter.other = 1; } catch (e) { server.log(e); }
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "instance 0 2 2|42 true|the index 'nothing' does not exist|the index 'other' does not exist"
+	if strings.Join(api.logs, "|") != want || c.n != 42 {
+		t.Errorf("logs %q (n %d), want %q", strings.Join(api.logs, "|"), c.n, want)
+	}
+	if api.echo.(*goja.Object) != obj {
+		t.Error("the host object did not come back as itself")
+	}
+}
+
+// Printing host functions get Squirrel's text of each argument; others
+// get converted values. Floats the host marks exact (Number objects) stay
+// floats; Error objects arrive as their messages.
+func TestBridgeTextFloatsAndErrors(t *testing.T) {
+	vm := goja.New()
+	var printed []string
+	var printer *goja.Object
+	rt, err := NewRuntime(vm, Options{TextArgs: func(fn *goja.Object) bool { return fn == printer }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := vm.NewObject()
+	printer = vm.ToValue(func(c goja.FunctionCall) goja.Value {
+		for _, a := range c.Arguments {
+			printed = append(printed, a.String())
+		}
+		return goja.Undefined()
+	}).(*goja.Object)
+	_ = api.Set("print", printer)
+	_ = api.Set("exact", func(goja.FunctionCall) goja.Value {
+		n, _ := vm.New(vm.Get("Number"), vm.ToValue(21))
+		o := vm.NewObject()
+		_ = o.Set("t", n)
+		_ = o.Set("n", 21)
+		return o
+	})
+	_ = api.Set("fail", func(goja.FunctionCall) goja.Value { panic(vm.NewTypeError("fail: no")) })
+	_ = rt.SetRoot("api", api)
+	p, _ := Compile("t.nut", []byte(`
+api.print(1.0, 123456789.0, {}, null, "s");
+local v = api.exact();
+api.print(typeof v.t + " " + (v.t / 2) + " " + typeof v.n + " " + (v.n / 2));
+try { api.fail(); } catch (e) { api.print(typeof e + ": " + e); }
+`))
+	if _, err := rt.Run(p); err != nil {
+		t.Fatal(err)
+	}
+	want := "1|1.23457e+08|(table : 0x00000001)|(null : 0x0)|s|float 10.5 integer 10|string: fail: no"
+	if strings.Join(printed, "|") != want {
+		t.Errorf("printed %q, want %q", strings.Join(printed, "|"), want)
+	}
+}
+
+// An instance handed to the host is an object of its fields and bound
+// methods, so a host can call then() on a Promise-like instance.
+func TestBridgeInstancesToHost(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	err := runSrc(t, rt, `
+class Box {
+    size = 3;
+    function grow(n) { size += n; return size; }
+}
+server.echo(Box());
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := api.echo.(*goja.Object)
+	grow, ok := goja.AssertFunction(obj.Get("grow"))
+	if !ok || obj.Get("size").ToInteger() != 3 {
+		t.Fatalf("instance as seen by the host: %v", obj.Export())
+	}
+	v, err := grow(goja.Undefined(), api.vm.ToValue(4))
+	if err != nil || v.ToInteger() != 7 {
+		t.Fatalf("grow(4) = %v, %v; want 7 (the instance's own method)", v, err)
+	}
+}
+
+// A host class's natives take and give Squirrel values as they are: byte
+// strings stay bytes, and _get/_set make b[i] work.
+func TestHostClassNatives(t *testing.T) {
+	api, rt := newFakeAPI(t)
+	type buf struct{ data []byte }
+	var proto = api.vm.NewObject()
+	wrap := func(b *buf) *goja.Object {
+		o := api.vm.NewObject()
+		_ = o.SetPrototype(proto)
+		_ = o.Set("ref", api.vm.ToValue(b))
+		return o
+	}
+	get := func(h *goja.Object) *buf { return h.Get("ref").Export().(*buf) }
+	err := rt.DefineClass("Buf", ClassSpec{
+		Raw: true,
+		New: func(args []goja.Value) (*goja.Object, error) {
+			s, ok := rt.Bytes(args[0])
+			if !ok {
+				return nil, errors.New("Buf takes a string")
+			}
+			return wrap(&buf{data: s}), nil
+		},
+		Natives: map[string]Native{
+			"len": func(h *goja.Object, _ []goja.Value) goja.Value { return api.vm.ToValue(len(get(h).data)) },
+			"str": func(h *goja.Object, _ []goja.Value) goja.Value { return rt.String(get(h).data) },
+			"_get": func(h *goja.Object, a []goja.Value) goja.Value {
+				i, _ := rt.Integer(a[0])
+				if int(i) >= len(get(h).data) {
+					rt.Throw("index out of range")
+				}
+				return api.vm.ToValue(int(get(h).data[i]))
+			},
+			"_set": func(h *goja.Object, a []goja.Value) goja.Value {
+				i, _ := rt.Integer(a[0])
+				v, _ := rt.Integer(a[1])
+				get(h).data[i] = byte(v)
+				return nil
+			},
+		},
+		Owns:     func(o *goja.Object) bool { return o.Prototype() == proto },
+		TypeName: "buf",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = runSrc(t, rt, `
+local b = Buf("\xc3\xa9!");
+server.log(typeof b + " " + b.len() + " " + b[0] + " " + b.str().len());
+b[2] = 63;
+server.log(b.str().slice(2) + " " + (server.echo(b) == b));
+try { b[9]; } catch (e) { server.log(e); }
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "buf 3 195 3|? true|index out of range"
+	if strings.Join(api.logs, "|") != want {
+		t.Errorf("logs %q, want %q", strings.Join(api.logs, "|"), want)
 	}
 }

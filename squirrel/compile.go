@@ -36,11 +36,54 @@ func Compile(name string, src []byte) (*Program, error) {
 	return compileUnit(name, src, nil)
 }
 
+// Source is one compilation unit assembled from several files, as
+// Builder's @include and the imp's #require assemble them: the text, and
+// where each of its lines came from.
+type Source struct {
+	// Name names the unit (the main file, e.g. "agent.nut"); source maps
+	// resolve the files of Origins relative to its directory.
+	Name string
+	Text []byte
+	// Origins holds, for each line of Text (index 0 for line 1), the
+	// file and line it came from; lines past its end, or all of them when
+	// it is nil, are Name's own.
+	Origins []Origin
+}
+
+// Origin is where a line of a Source came from.
+type Origin struct {
+	File string // as errors and stack traces name it
+	Line int
+}
+
+// origin maps a line of the unit to its file and line.
+func (s *Source) origin(line int) (string, int) {
+	if line >= 1 && line <= len(s.Origins) {
+		o := s.Origins[line-1]
+		return o.File, o.Line
+	}
+	return s.Name, line
+}
+
+// CompileSource compiles a unit assembled from several files: errors and
+// stack traces name the file and line each part came from.
+func CompileSource(src Source) (*Program, error) {
+	return compileSource(src, nil)
+}
+
 // compileUnit compiles with constants already declared (compilestring sees
 // those of its runtime).
 func compileUnit(name string, src []byte, consts map[string]constant) (*Program, error) {
+	return compileSource(Source{Name: name, Text: src}, consts)
+}
+
+func compileSource(s Source, consts map[string]constant) (*Program, error) {
+	name, src := s.Name, s.Text
 	p, main, err := parse(name, src, consts)
 	if err != nil {
+		if ce, ok := err.(*CompileError); ok && s.Origins != nil {
+			ce.File, ce.Line = s.origin(ce.Line)
+		}
 		return nil, err
 	}
 	inferKinds(p.vars)
@@ -60,13 +103,27 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 		g.vars[v.js] = v
 	}
 	code := g.generate(main, p.funcs, p.constDecls())
-	js, mappings := finishCode(code)
-	base := path.Base(name)
+	sources := []string{path.Base(name)}
+	var origin func(int) (int, int)
+	if s.Origins != nil {
+		index := map[string]int{s.Name: 0}
+		origin = func(line int) (int, int) {
+			f, l := s.origin(line)
+			i, ok := index[f]
+			if !ok {
+				i = len(sources)
+				index[f] = i
+				sources = append(sources, f)
+			}
+			return i, l
+		}
+	}
+	js, mappings := finishCodeFrom(code, origin)
 	return &Program{
 		Name: name,
-		JS:   js + sourceMapComment(base, mappings) + "\n",
+		JS:   js + sourceMapComment(sources, mappings) + "\n",
 		// one line before the code: its mappings start with an empty line
-		script: "Āsquirrel.run(\n" + js + ")\n" + sourceMapComment(base, ";"+mappings) + "\n",
+		script: "Āsquirrel.run(\n" + js + ")\n" + sourceMapComment(sources, ";"+mappings) + "\n",
 	}, nil
 }
 

@@ -58,11 +58,16 @@ func squirrelFrames(ex *goja.Exception) []Frame {
 		if p.Filename == "" || p.Filename == "squirrel-runtime.js" || strings.HasPrefix(p.Filename, "<") || p.Line <= 0 {
 			continue
 		}
-		name := f.FuncName()
-		if strings.HasPrefix(name, "$fn") {
-			name = ""
-		}
-		out = append(out, Frame{Func: name, File: p.Filename, Line: p.Line, Col: p.Column})
+		out = append(out, Frame{Func: FuncName(f.FuncName()), File: p.Filename, Line: p.Line, Col: p.Column})
 	}
 	return out
+}
+
+// FuncName maps the name of a compiled function's JavaScript frame to its
+// Squirrel name: "" for an anonymous function.
+func FuncName(js string) string {
+	if strings.HasPrefix(js, "$fn") {
+		return ""
+	}
+	return js
 }

@@ -141,6 +141,11 @@ func (r *Runtime) hostObject() *goja.Object {
 		}
 		return goja.Undefined()
 	})
+	set("isGo", func(c goja.FunctionCall) goja.Value { return vm.ToValue(isGo(c.Argument(0))) })
+	set("textArgs", func(c goja.FunctionCall) goja.Value {
+		obj, ok := c.Argument(0).(*goja.Object)
+		return vm.ToValue(ok && r.opts.TextArgs != nil && r.opts.TextArgs(obj))
+	})
 	set("compile", func(c goja.FunctionCall) goja.Value {
 		res := vm.NewObject()
 		p, err := compileUnit(str(c, 1), []byte(str(c, 0)), exportConsts(c.Argument(2)))

@@ -72,6 +72,13 @@ type Options struct {
 	// Now is the clock behind time(), date() and clock(); nil means
 	// time.Now.
 	Now func() time.Time
+	// TextArgs, when set, reports whether a host function prints its
+	// arguments (server.log): Squirrel code then passes it each argument
+	// as text, rendered as Squirrel's tostring() renders it (floats as
+	// %g, tables as "(table : 0x...)"), except instances of host classes,
+	// which pass as their host objects. It is asked once per function,
+	// when the function first crosses into Squirrel.
+	TextArgs func(fn *goja.Object) bool
 }
 
 // Runtime is the Squirrel runtime installed in one goja.Runtime. Its methods
@@ -173,6 +180,16 @@ func (r *Runtime) Compile(name string, src []byte) (*Program, error) {
 		return nil, r.wrapError(err)
 	}
 	return compileUnit(name, src, exportConsts(list))
+}
+
+// CompileSource is Compile for a unit assembled from several files (see
+// the package-level CompileSource).
+func (r *Runtime) CompileSource(src Source) (*Program, error) {
+	list, err := r.helper("constList")(goja.Undefined())
+	if err != nil {
+		return nil, r.wrapError(err)
+	}
+	return compileSource(src, exportConsts(list))
 }
 
 // Run executes a program's main chunk with the root table as `this`. It

@@ -24,12 +24,16 @@ func marker(p pos) string {
 //
 // Source columns are stored 1-based (goja reports the stored column as is,
 // and its source map reader ignores mappings to line 1, column 0).
-func finishCode(code string) (string, string) {
+func finishCode(code string) (string, string) { return finishCodeFrom(code, nil) }
+
+// finishCodeFrom is finishCode for a unit assembled from several files:
+// origin maps a line of the unit to its source's index and line.
+func finishCodeFrom(code string, origin func(line int) (src, srcLine int)) (string, string) {
 	var out strings.Builder
 	out.Grow(len(code))
 	var maps strings.Builder
 	genLine, genCol := 0, 0
-	prevGenCol, prevSrcLine, prevSrcCol := 0, 0, 0
+	prevGenCol, prevSrc, prevSrcLine, prevSrcCol := 0, 0, 0, 0
 	curLine, curCol := 0, 0 // last marker seen
 	lineHasMap := false
 	firstOnLine := true
@@ -38,11 +42,16 @@ func finishCode(code string) (string, string) {
 			maps.WriteByte(',')
 		}
 		firstOnLine = false
+		src := 0
+		if origin != nil {
+			src, srcLine = origin(srcLine)
+		}
 		vlq(&maps, genCol-prevGenCol)
-		vlq(&maps, 0)
+		vlq(&maps, src-prevSrc)
 		vlq(&maps, srcLine-1-prevSrcLine)
 		vlq(&maps, srcCol-prevSrcCol)
 		prevGenCol = genCol
+		prevSrc = src
 		prevSrcLine = srcLine - 1
 		prevSrcCol = srcCol
 		lineHasMap = true
@@ -103,13 +112,13 @@ func vlq(b *strings.Builder, v int) {
 }
 
 // sourceMapComment returns the comment line goja reads a source map from.
-func sourceMapComment(source, mappings string) string {
+func sourceMapComment(sources []string, mappings string) string {
 	sm := struct {
 		Version  int      `json:"version"`
 		Sources  []string `json:"sources"`
 		Names    []string `json:"names"`
 		Mappings string   `json:"mappings"`
-	}{3, []string{source}, []string{}, mappings}
+	}{3, sources, []string{}, mappings}
 	data, _ := json.Marshal(sm)
 	return "//# sourceMappingURL=data:application/json;base64," + base64.StdEncoding.EncodeToString(data)
 }

@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// TestExamplesPassTheirTests runs every example's *.test.js through
-// `agenthost test`, with JUnit output. The fake-broker examples wait for
-// real timeouts (a connect timeout, a keepalive): about a minute.
+// TestExamplesPassTheirTests runs every example's *.test.js and *.test.nut
+// (Squirrel) through `agenthost test`, with JUnit output. The fake-broker
+// examples wait for real timeouts (a connect timeout, a keepalive): about
+// a minute.
 func TestExamplesPassTheirTests(t *testing.T) {
 	dir := t.TempDir()
 	junit := filepath.Join(dir, "junit.xml")
@@ -20,18 +21,29 @@ func TestExamplesPassTheirTests(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s\nstderr %q", r.code, r.rawOut, r.stderr)
 	}
-	examples, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*.js"))
-	more, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*", "*.js"))
-	for _, e := range append(examples, more...) {
-		if strings.HasSuffix(e, ".test.js") || filepath.Base(e) == "device.js" {
-			continue // device scripts are exercised through their agent's tests
-		}
-		test := strings.TrimSuffix(e, ".js") + ".test.js"
-		if _, err := os.Stat(test); err != nil {
-			t.Errorf("example %s has no test file %s", e, filepath.Base(test))
+	var nuts int
+	for _, ext := range []string{".js", ".nut"} {
+		examples, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*"+ext))
+		more, _ := filepath.Glob(filepath.Join(repo, "examples", "*", "*", "*"+ext))
+		for _, e := range append(examples, more...) {
+			if strings.HasSuffix(e, ".test"+ext) || filepath.Base(e) == "device.js" {
+				continue // device scripts are exercised through their agent's tests
+			}
+			if ext == ".nut" {
+				nuts++
+			}
+			test := strings.TrimSuffix(e, ext) + ".test" + ext
+			if _, err := os.Stat(test); err != nil {
+				t.Errorf("example %s has no test file %s", e, filepath.Base(test))
+			}
 		}
 	}
-	if !strings.Contains(r.rawOut, "PASSED: 15 files") {
+	// the Squirrel versions of the MQTT examples: onconnect (2), hello,
+	// echo, periodic, fakebroker, ratelimit (4)
+	if nuts != 10 {
+		t.Errorf("%d Squirrel examples, want 10", nuts)
+	}
+	if !strings.Contains(r.rawOut, "PASSED: 25 files") {
 		t.Fatalf("summary: %s", r.rawOut[max(0, len(r.rawOut)-200):])
 	}
 	var doc struct {
@@ -39,7 +51,7 @@ func TestExamplesPassTheirTests(t *testing.T) {
 		Failures int `xml:"failures,attr"`
 	}
 	data, err := os.ReadFile(junit)
-	if err != nil || xml.Unmarshal(data, &doc) != nil || doc.Tests < 37 || doc.Failures != 0 {
+	if err != nil || xml.Unmarshal(data, &doc) != nil || doc.Tests < 58 || doc.Failures != 0 {
 		t.Fatalf("junit: %v %+v", err, doc)
 	}
 }
@@ -139,7 +151,7 @@ func TestTestCommandUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"test", "nowhere"}, "nowhere"},
-		{[]string{"test"}, "no *.test.js files"},
+		{[]string{"test"}, "no *.test.js or *.test.nut files"},
 		{[]string{"test", "--timeout", "0s"}, "--timeout must be positive"},
 	} {
 		r := runBin(t, dir, tc.args...)

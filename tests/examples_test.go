@@ -17,8 +17,18 @@ import (
 
 func example(name string) string { return filepath.Join(repo, "examples", name) }
 
+// the examples that exist in both languages run the same: the JavaScript
+// port and the Squirrel original
+var exampleLangs = []string{".js", ".nut"}
+
 func TestExampleHello(t *testing.T) {
-	r := runBin(t, "", "run", example("hello/hello.js"), "--until-idle")
+	for _, ext := range exampleLangs {
+		t.Run(ext, func(t *testing.T) { testExampleHello(t, ext) })
+	}
+}
+
+func testExampleHello(t *testing.T, ext string) {
+	r := runBin(t, "", "run", example("hello/hello"+ext), "--until-idle")
 	got := r.agent()
 	if r.code != 0 || len(got) != 5 {
 		t.Fatalf("exit %d lines %q stderr %q", r.code, got, r.stderr)
@@ -48,12 +58,19 @@ func fixedBroker(t *testing.T, extra string) (string, string) {
 	return dir, "tcp://" + addr
 }
 
-// TestExampleOnconnect runs the seed document's example, ported: it
-// connects with credentials, subscribes with callback(qosMode), and logs a
-// ping published by another client. Ctrl-C ends it with exit 0.
+// TestExampleOnconnect runs the seed document's example, as written for
+// the imp (.nut) and ported (.js): it connects with credentials,
+// subscribes with callback(qosMode), and logs a ping published by another
+// client. Ctrl-C ends it with exit 0.
 func TestExampleOnconnect(t *testing.T) {
+	for _, ext := range exampleLangs {
+		t.Run(ext, func(t *testing.T) { testExampleOnconnect(t, ext) })
+	}
+}
+
+func testExampleOnconnect(t *testing.T, ext string) {
 	dir, url := fixedBroker(t, "  users: {generalgrugger: gaztakh1ghc0mmand}\n")
-	p := startBin(t, dir, "run", example("onconnect/onconnect.js"))
+	p := startBin(t, dir, "run", example("onconnect/onconnect"+ext))
 	p.waitExact("[Agent] Connected to tcp://test.mosquitto.org:1883")
 	pub := connectPaho(t, url, "pinger", func(o *paho.ClientOptions) {
 		o.SetUsername("generalgrugger").SetPassword("gaztakh1ghc0mmand")
@@ -80,26 +97,36 @@ func TestExampleOnconnect(t *testing.T) {
 }
 
 func TestExampleOnconnectBadPassword(t *testing.T) {
-	dir, _ := fixedBroker(t, "  users: {generalgrugger: another-password}\n")
-	r := runBin(t, dir, "run", example("onconnect/onconnect.js"), "--until-idle")
-	want := []string{"[Agent] ERROR: Failed to connect to tcp://test.mosquitto.org:1883. Error: Invalid username/password"}
-	if r.code != 0 || !slices.Equal(r.stderr, want) {
-		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	for _, ext := range exampleLangs {
+		dir, _ := fixedBroker(t, "  users: {generalgrugger: another-password}\n")
+		r := runBin(t, dir, "run", example("onconnect/onconnect"+ext), "--until-idle")
+		want := []string{"[Agent] ERROR: Failed to connect to tcp://test.mosquitto.org:1883. Error: Invalid username/password"}
+		if r.code != 0 || !slices.Equal(r.stderr, want) {
+			t.Fatalf("%s: exit %d stderr %q", ext, r.code, r.stderr)
+		}
 	}
 }
 
 func TestExampleOnconnectResultcodeDenied(t *testing.T) {
-	dir, _ := fixedBroker(t, "  deny_subscribe: [\"imp.mqtt.test.pings\"]\n")
-	r := runBin(t, dir, "run", example("onconnect/onconnect_resultcode.js"), "--for", "2s")
-	if r.code != 0 || !slices.Equal(r.agent(), []string{"Connected to tcp://test.mosquitto.org:1883"}) ||
-		!slices.Equal(r.stderr, []string{"[Agent] ERROR: Not subscribed to 'imp.mqtt.test.pings'."}) {
-		t.Fatalf("exit %d agent %q stderr %q", r.code, r.agent(), r.stderr)
+	for _, ext := range exampleLangs {
+		dir, _ := fixedBroker(t, "  deny_subscribe: [\"imp.mqtt.test.pings\"]\n")
+		r := runBin(t, dir, "run", example("onconnect/onconnect_resultcode"+ext), "--for", "2s")
+		if r.code != 0 || !slices.Equal(r.agent(), []string{"Connected to tcp://test.mosquitto.org:1883"}) ||
+			!slices.Equal(r.stderr, []string{"[Agent] ERROR: Not subscribed to 'imp.mqtt.test.pings'."}) {
+			t.Fatalf("%s: exit %d agent %q stderr %q", ext, r.code, r.agent(), r.stderr)
+		}
 	}
 }
 
 func TestExampleEcho(t *testing.T) {
+	for _, ext := range exampleLangs {
+		t.Run(ext, func(t *testing.T) { testExampleEcho(t, ext) })
+	}
+}
+
+func testExampleEcho(t *testing.T, ext string) {
 	dir, url := fixedBroker(t, "")
-	p := startBin(t, dir, "run", example("echo/echo.js"))
+	p := startBin(t, dir, "run", example("echo/echo"+ext))
 	p.waitExact("[Agent] ready: subscribed to requests/# (result 0, QoS 2)")
 	replies := make(chan paho.Message, 10)
 	c := connectPaho(t, url, "requester", nil)
@@ -122,11 +149,22 @@ func TestExampleEcho(t *testing.T) {
 }
 
 func TestExamplePeriodic(t *testing.T) {
+	for _, ext := range exampleLangs {
+		t.Run(ext, func(t *testing.T) { testExamplePeriodic(t, ext) })
+	}
+}
+
+func testExamplePeriodic(t *testing.T, ext string) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "configparams: {interval: 0.05}\n")
-	p := startBin(t, dir, "run", example("periodic/periodic.js"))
+	p := startBin(t, dir, "run", example("periodic/periodic"+ext))
 	p.waitExact("[Agent] connected; publishing every 0.05 s")
 	re := regexp.MustCompile(`^\[Agent\] sent \{"n":(\d+),"t":\d+\} result 0$`)
+	if ext == ".nut" {
+		// http.jsonencode writes a Squirrel table's keys in its
+		// iteration order, as the imp does
+		re = regexp.MustCompile(`^\[Agent\] sent \{"t":\d+,"n":(\d+)\} result 0$`)
+	}
 	for n := 1; n <= 3; n++ {
 		p.waitLine(func(l string) bool {
 			m := re.FindStringSubmatch(l)
@@ -143,11 +181,17 @@ func TestExamplePeriodic(t *testing.T) {
 // publisher: it sees onconnectionlost(-1) and connects again to a broker
 // started on the same address.
 func TestExamplePeriodicReconnects(t *testing.T) {
+	for _, ext := range exampleLangs {
+		t.Run(ext, func(t *testing.T) { testExamplePeriodicReconnects(t, ext) })
+	}
+}
+
+func testExamplePeriodicReconnects(t *testing.T, ext string) {
 	dir := t.TempDir()
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	b := startBin(t, dir, "broker", "--listen", addr)
 	b.waitLine(func(l string) bool { return strings.Contains(l, "listening") }, "broker start")
-	p := startBin(t, dir, "run", example("periodic/periodic.js"), "--broker", "tcp://"+addr)
+	p := startBin(t, dir, "run", example("periodic/periodic"+ext), "--broker", "tcp://"+addr)
 	p.waitExact("[Agent] connected; publishing every 10 s")
 	_ = b.cmd.Process.Kill()
 	b.wait()

@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/agenthost/agenthost/internal/testpki"
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // mosquitto is a real mosquitto 2.x broker started for one test, with a
@@ -256,5 +258,35 @@ func TestMosquittoMessagesBothWays(t *testing.T) {
 	out, err = exec.CommandContext(ctx, sub, append(auth, "-t", "e2e/out", "-C", "1", "-v")...).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "e2e/out from agent" {
 		t.Fatalf("mosquitto_sub: %v %q", err, out)
+	}
+}
+
+// TestMosquittoSeedExampleInSquirrel runs the documentation's onconnect
+// example exactly as written for the imp, in Squirrel, against a real
+// mosquitto: its credentials are the broker's user, --broker sends its
+// connect there, and a ping another client publishes is logged.
+func TestMosquittoSeedExampleInSquirrel(t *testing.T) {
+	m := startMosquitto(t)
+	url := fmt.Sprintf("tcp://127.0.0.1:%d", m.port)
+	p := startBin(t, t.TempDir(), "run", example("onconnect/onconnect.nut"), "--broker", url)
+	p.waitExact("[Agent] Connected to tcp://test.mosquitto.org:1883")
+	pub := connectPaho(t, url, "pinger", func(o *paho.ClientOptions) { o.SetUsername(mqUser).SetPassword(mqPass) })
+	// the subscription is made after the connect line: ping until it lands
+	got := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-got:
+				return
+			case <-time.After(20 * time.Millisecond):
+				pub.Publish("imp.mqtt.test.pings", 0, false, "hello")
+			}
+		}
+	}()
+	p.waitExact("[Agent] Message 'hello' received under topic 'imp.mqtt.test.pings'")
+	close(got)
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d stderr %q", code, p.stderr())
 	}
 }

@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// TestScripts runs every tests/testdata/*.js through the binary with
-// --until-idle and compares what it printed with the file's header:
+// TestScripts runs every tests/testdata/*.js and *.nut (Squirrel) through
+// the binary with --until-idle and compares what it printed with the
+// file's header:
 //
 //	// config: {flow-style YAML}   the agenthost.yaml beside the script
 //	// want: line                  the [Agent] lines on stdout, in order
@@ -18,11 +19,12 @@ import (
 //	// want-exit: N                the exit code (default 0)
 func TestScripts(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.js")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts: %v", err)
+	nut, err2 := filepath.Glob("testdata/*.nut")
+	if err != nil || err2 != nil || len(files) == 0 || len(nut) == 0 {
+		t.Fatalf("no scripts: %v %v", err, err2)
 	}
-	for _, f := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".js"), func(t *testing.T) {
+	for _, f := range append(files, nut...) {
+		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
 			src, err := os.ReadFile(f)
 			if err != nil {

@@ -2,9 +2,9 @@
 // runtime (a scriptvm.Companion) on the agent's loop and clock, attached to
 // the Device side of a device.Link. The device sees the imp's device-side
 // API in part, enough to talk to its agent and keep time: agent.on,
-// agent.send, server.log, server.error, imp.wakeup, imp.cancelwakeup,
-// hardware.millis, hardware.micros, time() and blob(). There is no
-// hardware emulation.
+// agent.send, server.log, server.error, server.isconnected, imp.wakeup,
+// imp.cancelwakeup, imp.sleep, imp.environment, hardware.millis,
+// hardware.micros, time() and blob(). There is no hardware emulation.
 //
 // Everything here runs on the loop goroutine.
 package devicesim
@@ -39,24 +39,39 @@ type Device struct {
 
 	handlers map[string]goja.Callable
 	wakeups  map[*goja.Object]*scriptvm.Timer
+	globals  []string
+	printers map[*goja.Object]bool
 }
 
 // Emit writes one log entry of the device ([Device] lines): a line, or an
 // error and its stack. The host passes its log limiter's.
 type Emit func(level slog.Level, lines ...string)
 
+// Prepare, when given to Start, runs once the device's globals are
+// defined and before any of its code: a language compiled to JavaScript
+// (Squirrel) installs its runtime over them there. An error stops the
+// device from starting.
+type Prepare func(d *Device) error
+
 // Start prepares the device script prg on loop, attached to link's Device
 // side: as the loop's first task after the agent's top level, the link
 // comes up (the agent's device.onconnect fires next) and the device's top
 // level runs. A top-level throw is logged as a [Device] error; the
-// handlers registered before it stay. Call it before the loop runs.
-func Start(loop *scriptvm.Loop, link *device.Link, emit Emit, prg *goja.Program) *Device {
-	d := &Device{loop: loop, emit: emit, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{}}
+// handlers registered before it stay. prepare may be nil. Call it before
+// the loop runs.
+func Start(loop *scriptvm.Loop, link *device.Link, emit Emit, prg *goja.Program, prepare Prepare) (*Device, error) {
+	d := &Device{loop: loop, emit: emit, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{},
+		printers: map[*goja.Object]bool{}}
 	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) { emit(slog.LevelError, se.Lines()...) })
 	d.rt = d.comp.Runtime()
 	d.blobs = agentapi.NewBlobs(d.rt)
 	d.blobs.AllocError = loop.AllocError
 	d.install()
+	if prepare != nil {
+		if err := prepare(d); err != nil {
+			return nil, err
+		}
+	}
 	side := link.Device
 	side.OnMessage = d.receive
 	side.OnDrop = func(name string) {
@@ -71,8 +86,27 @@ func Start(loop *scriptvm.Loop, link *device.Link, emit Emit, prg *goja.Program)
 			emit(slog.LevelError, scriptvm.AsScriptError(err).Lines()...)
 		}
 	})
-	return d
+	return d, nil
 }
+
+// Runtime is the device's runtime; Companion runs it on the loop.
+func (d *Device) Runtime() *goja.Runtime { return d.rt }
+
+// Companion is the device's runtime on the agent's loop.
+func (d *Device) Companion() *scriptvm.Companion { return d.comp }
+
+// Globals names the device's globals, Blobs makes its blobs.
+func (d *Device) Globals() []string { return append([]string(nil), d.globals...) }
+
+// Blobs makes and reads the device's blobs.
+func (d *Device) Blobs() *agentapi.Blobs { return d.blobs }
+
+// Now is the session clock's time.
+func (d *Device) Now() time.Time { return d.loop.Clock().Now() }
+
+// IsPrinter reports whether fn is the device's server.log or server.error,
+// which print their arguments (see agentapi.Env.Prints).
+func (d *Device) IsPrinter(fn *goja.Object) bool { return d.printers[fn] }
 
 func (d *Device) warn(msg string) { d.emit(slog.LevelWarn, msg) }
 
@@ -90,9 +124,15 @@ func (d *Device) install() {
 	server := rt.NewObject()
 	_ = server.Set("log", func(call goja.FunctionCall) goja.Value { return d.print(call, "server.log", slog.LevelInfo) })
 	_ = server.Set("error", func(call goja.FunctionCall) goja.Value { return d.print(call, "server.error", slog.LevelError) })
+	_ = server.Set("isconnected", func(goja.FunctionCall) goja.Value { return rt.ToValue(d.link.Connected()) })
 	imp := rt.NewObject()
 	_ = imp.Set("wakeup", d.wakeup)
 	_ = imp.Set("cancelwakeup", d.cancelwakeup)
+	_ = imp.Set("environment", func(goja.FunctionCall) goja.Value { return rt.ToValue(agentapi.EnvironmentModule) })
+	_ = imp.Set("sleep", func(call goja.FunctionCall) goja.Value {
+		agentapi.Sleep(rt, d.loop, call.Argument(0))
+		return goja.Undefined()
+	})
 	hw := rt.NewObject()
 	_ = hw.Set("millis", func(goja.FunctionCall) goja.Value {
 		return rt.ToValue(d.loop.Clock().Now().Sub(d.start).Milliseconds())
@@ -100,17 +140,26 @@ func (d *Device) install() {
 	_ = hw.Set("micros", func(goja.FunctionCall) goja.Value {
 		return rt.ToValue(d.loop.Clock().Now().Sub(d.start).Microseconds())
 	})
-	for name, v := range map[string]goja.Value{
+	d.printers[server.Get("log").(*goja.Object)] = true
+	d.printers[server.Get("error").(*goja.Object)] = true
+	globals := map[string]goja.Value{
 		"agent": agent, "server": server, "imp": imp, "hardware": hw,
 		"blob": d.blobs.Constructor(),
 		"time": rt.ToValue(func(goja.FunctionCall) goja.Value { return rt.ToValue(d.loop.Clock().Now().Unix()) }),
-	} {
+	}
+	for _, name := range []string{"agent", "server", "imp", "hardware", "blob", "time"} {
+		v := globals[name]
+		d.globals = append(d.globals, name)
 		if obj, ok := v.(*goja.Object); ok {
 			agentapi.NameFunc(rt, v, name)
 			agentapi.NameMethods(rt, name, obj)
 		}
 		_ = g.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
 	}
+	_ = agentapi.DefineEnvironments(rt, func(name string, v goja.Value) error {
+		d.globals = append(d.globals, name)
+		return g.DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	})
 }
 
 func (d *Device) print(call goja.FunctionCall, where string, level slog.Level) goja.Value {

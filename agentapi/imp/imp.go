@@ -57,7 +57,15 @@ func (m *Module) Install(env *agentapi.Env) error {
 	}
 	_ = o.Set("wakeup", m.wakeup)
 	_ = o.Set("cancelwakeup", m.cancelwakeup)
-	return env.Define("imp", o)
+	_ = o.Set("environment", func(goja.FunctionCall) goja.Value { return env.Runtime.ToValue(agentapi.EnvironmentAgent) })
+	_ = o.Set("sleep", func(call goja.FunctionCall) goja.Value {
+		agentapi.Sleep(env.Runtime, env.Loop, call.Argument(0))
+		return goja.Undefined()
+	})
+	if err := env.Define("imp", o); err != nil {
+		return err
+	}
+	return agentapi.DefineEnvironments(env.Runtime, env.Define)
 }
 
 // configparams builds a deep-frozen copy of the configured parameters.

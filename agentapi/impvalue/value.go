@@ -100,6 +100,9 @@ func fromJS(v goja.Value, blobs *agentapi.Blobs, path string, depth int) (Value,
 	if b, ok := blobs.BytesOf(v); ok {
 		return Blob(append([]byte{}, b...)), nil
 	}
+	if obj.ClassName() == "Number" { // a float kept exact (see agentapi.Blobs.ExactFloats)
+		return obj.ToFloat(), nil
+	}
 	if depth >= MaxDepth {
 		return nil, &Error{path, fmt.Sprintf("is nested more than %d levels deep (a cycle?)", MaxDepth)}
 	}
@@ -135,12 +138,20 @@ func number(x float64) Value {
 	return x
 }
 
-// ToJS builds a fresh JS value from v in the runtime blobs belongs to.
-// Loop only (that runtime's loop).
+// ToJS builds a fresh JS value from v in the runtime blobs belongs to:
+// floats with no fractional part are Number objects when
+// blobs.ExactFloats is set, plain numbers otherwise. Loop only (that
+// runtime's loop).
 func ToJS(rt *goja.Runtime, blobs *agentapi.Blobs, v Value) goja.Value {
 	switch x := v.(type) {
 	case nil:
 		return goja.Null()
+	case float64:
+		if blobs.ExactFloats && x == math.Trunc(x) {
+			if n, err := rt.New(rt.Get("Number"), rt.ToValue(x)); err == nil {
+				return n
+			}
+		}
 	case Blob:
 		return blobs.Wrap(append([]byte{}, x...))
 	case []Value:

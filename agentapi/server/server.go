@@ -40,6 +40,8 @@ func (m *Module) Install(env *agentapi.Env) error {
 		env.Limits.LogLine(m.text(call, "server.error"), true)
 		return goja.Undefined()
 	})
+	env.Prints(o.Get("log"))
+	env.Prints(o.Get("error"))
 	_ = o.Set("save", m.save)
 	_ = o.Set("load", m.load)
 	return env.Define("server", o)

@@ -43,8 +43,9 @@ func (st *State) path(p string) string {
 	return filepath.Join(st.Dir, p)
 }
 
-const mainUsage = `agenthost runs Electric Imp agent scripts (ported to JavaScript) on this machine,
-with the imp's MQTT, server and imp APIs, against an embedded MQTT broker or a real one.
+const mainUsage = `agenthost runs Electric Imp agent scripts (Squirrel .nut as written for the imp, or
+JavaScript) on this machine, with the imp's MQTT, server and imp APIs, against an
+embedded MQTT broker or a real one.
 
 Usage:
   agenthost run SCRIPT [flags]     run an agent script
@@ -52,7 +53,7 @@ Usage:
                                    run N agents of a script in one process (or one shard of them)
   agenthost broker [flags]         run the embedded MQTT broker alone
   agenthost limits [flags]         print the effective rate limits and where each value came from
-  agenthost test [flags] [PATH...] run impUnit-style *.test.js files against agent scripts
+  agenthost test [flags] [PATH...] run impUnit-style *.test.js and *.test.nut files against agent scripts
   agenthost version                print the version
   agenthost help [COMMAND]         show help
 

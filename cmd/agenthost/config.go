@@ -18,6 +18,12 @@ type configFlags struct {
 	logFormat string
 	stateDir  string
 	broker    string
+	lib       string
+}
+
+// registerLib adds --lib (run and test).
+func (c *configFlags) registerLib(f *cmdFlags) {
+	f.StringVar(&c.lib, "lib", "", "library `DIR` a Squirrel agent's #require \"Name.lib.nut:1.2.3\" reads DIR/Name/1.2.3/Name.lib.nut (or DIR/Name.lib.nut) from (env AGENTHOST_LIB; config lib)")
 }
 
 // configChoice is the config file a command uses and how it was found.
@@ -82,6 +88,7 @@ func (c *configFlags) load(st *State, f *cmdFlags, script string) (*configparams
 		return nil, choice, exitcode.New(exitcode.Usage, err, "")
 	}
 	cfg.StateDir = st.path(cfg.StateDir)
+	cfg.Lib = st.path(cfg.Lib)
 	return cfg, choice, nil
 }
 
@@ -99,6 +106,7 @@ func (c *configFlags) loadFile(st *State, f *cmdFlags, path string) (*configpara
 		{"broker", "broker", c.broker},
 		{"log-format", "log_format", c.logFormat},
 		{"state-dir", "state_dir", c.stateDir},
+		{"lib", "lib", c.lib},
 	} {
 		if set[s.flag] {
 			if err := cfg.Set(s.field, s.value, "flag --"+s.flag); err != nil {

@@ -83,6 +83,7 @@ func parseFleetArgs(st *State, args []string) (a *fleetArgs, f *cmdFlags, help b
 	f = newFlags("fleet", fleetUsage)
 	a = &fleetArgs{}
 	a.cf.register(f, true, "the script")
+	a.cf.registerLib(f)
 	f.IntVar(&a.agents, "agents", 0, "`N` agents in the whole fleet, all shards (default: the rows of --params)")
 	f.StringVar(&a.params, "params", "", "per-agent configparams from `FILE`: .csv (header row of keys, a row per agent) or .yaml/.yml (a list of mappings)")
 	shard := f.String("shard", "0/1", "run slice `I/N` of the fleet: agents I, I+N, I+2N... (I from 0; e.g. $JOB_COMPLETION_INDEX/N)")

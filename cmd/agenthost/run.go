@@ -11,10 +11,10 @@ import (
 
 const runUsage = `Usage: agenthost run SCRIPT [flags]
 
-Runs an agent script until Ctrl-C/SIGTERM (clean disconnect, exit 0), until
---for has elapsed, or with --until-idle until nothing is pending (no timers,
-no connecting or connected client, no queued work). A second Ctrl-C exits at
-once with code 130.
+Runs an agent script (JavaScript, or Squirrel when it ends in .nut) until
+Ctrl-C/SIGTERM (clean disconnect, exit 0), until --for has elapsed, or with
+--until-idle until nothing is pending (no timers, no connecting or connected
+client, no queued work). A second Ctrl-C exits at once with code 130.
 
 Agent lines go to stdout, errors to stderr. The agent URL is served on a
 free 127.0.0.1 port (--http to choose); --device runs a device script whose
@@ -51,6 +51,7 @@ func runCmd(st *State, args []string) error {
 	f := newFlags("run", runUsage)
 	var cf configFlags
 	cf.register(f, true, "the script")
+	cf.registerLib(f)
 	forDur := f.Duration("for", 0, "stop after `DURATION` (e.g. 30s, 5m); 0 runs until stopped")
 	untilIdle := f.Bool("until-idle", false, "stop when nothing is pending")
 	clockName := f.String("clock", "real", "`CLOCK`: real, or virtual to jump over idle time (timers, time(), date(), Date, limiters and --for all follow it)")

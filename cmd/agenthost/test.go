@@ -10,11 +10,12 @@ import (
 
 const testUsage = `Usage: agenthost test [flags] [PATH...]
 
-Runs the *.test.js files under PATH (directories searched recursively;
-default .). Each file runs in a fresh VM with a fresh embedded broker, on the
-virtual clock: first the agent script (--agent, else X.js beside X.test.js
-if it exists), then the test file, whose classes extending ImpTestCase are
-run: setUp(), the test* methods in sorted order, tearDown(). A file that
+Runs the *.test.js and *.test.nut (Squirrel) files under PATH (directories
+searched recursively; default .). Each file runs in a fresh VM with a fresh
+embedded broker, on the virtual clock: first the agent script (--agent, else
+X.js beside X.test.js, X.nut beside X.test.nut, if it exists), then the test
+file, whose classes extending ImpTestCase are run: setUp(), the test*
+methods in sorted order, tearDown(). A file that
 cannot be loaded counts as one test with an error.
 
 Exit codes:
@@ -36,7 +37,8 @@ func testCmd(st *State, args []string) error {
 	f := newFlags("test", testUsage)
 	var cf configFlags
 	cf.registerConfig(f, "each test file", "; its broker setting is ignored: tests use a fresh embedded broker")
-	agent := f.String("agent", "", "agent `SCRIPT` loaded before every test file (default: X.js beside X.test.js, if present)")
+	cf.registerLib(f)
+	agent := f.String("agent", "", "agent `SCRIPT` (.js or .nut) loaded before every test file (default: X.js beside X.test.js, X.nut beside X.test.nut, if present)")
 	timeout := f.Duration("timeout", 30*time.Second, "limit for each setUp, test and tearDown, in wall time whatever --clock says (a case's static timeout = seconds overrides it)")
 	junit := f.String("junit", "", "also write JUnit XML to `FILE` (checked writable before any test runs)")
 	asJSON := f.Bool("json", false, "print the results as JSON events, one per line, as they happen (see the README for the schema)")

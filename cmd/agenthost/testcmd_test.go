@@ -185,7 +185,7 @@ func TestTestCommandUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no test files", []string{"test"}, "agenthost test: no *.test.js files in {dir}\n"},
+		{"no test files", []string{"test"}, "agenthost test: no *.test.js or *.test.nut files in {dir}\n"},
 		{"missing path", []string{"test", "nope"}, "agenthost test: test path {dir}/nope: no such file or directory\n"},
 		{"missing agent", []string{"test", "--agent", "nope.js", "t"}, "agenthost test: --agent: stat {dir}/nope.js: no such file or directory\n"},
 		{"bad clock", []string{"test", "--clock", "sundial"}, "agenthost test: --clock must be virtual or real, got \"sundial\"\n"},

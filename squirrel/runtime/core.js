@@ -128,7 +128,7 @@ function hex8(n) {
 	return "00000000".slice(s.length) + s;
 }
 function defaultStr(x) {
-	if (x === null) return "(null : 0x00000000)";
+	if (x === null) return "(null : 0x0)";
 	return "(" + typeName(x) + " : 0x" + hex8(oid(x)) + ")";
 }
 function str(x) {

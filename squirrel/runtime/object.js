@@ -423,7 +423,7 @@ function nx(c, s) {
 // of the exception: thrown Squirrel values pass through, engine errors
 // become their message.
 function exc(e) {
-	if (e instanceof Error) return e.message;
+	if (e instanceof Error) return utf8Encode(String(e.message));
 	if (e === undefined) return null;
 	return e;
 }
