@@ -27,7 +27,7 @@ const iteratorMethod = "values"
 
 // guards lists the wrapped built-ins and their checks.
 func (g *guardian) guards() []guard {
-	var gs []guard
+	gs := make([]guard, 0, len(guardedArrayMethods)+24)
 	// Every Array.prototype method that walks the array: by its length.
 	for _, name := range guardedArrayMethods {
 		name := name
