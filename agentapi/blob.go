@@ -67,10 +67,13 @@ func (c *Blobs) AllocErr(what string, n int) error {
 }
 
 // Blobs makes the blob values of one runtime. It holds the method
-// functions all blobs share, so creating a blob allocates no closures.
+// functions all blobs share, so creating a blob allocates no closures;
+// each is made when a script first reads it from a blob (most agents
+// never do, and a runtime's functions are a large part of an agent's
+// memory).
 type Blobs struct {
 	rt      *goja.Runtime
-	methods map[string]goja.Value
+	methods map[string]goja.Value // made so far; loop only
 	ctor    goja.Value
 	// AllocError, when set, says why an allocation of n bytes would be
 	// refused (the memory budget); NewEnv sets it to the loop's.
@@ -89,31 +92,6 @@ func NewBlobs(rt *goja.Runtime) *Blobs { return newBlobs(rt) }
 
 func newBlobs(rt *goja.Runtime) *Blobs {
 	c := &Blobs{rt: rt}
-	m := map[string]func(b *Blob, call goja.FunctionCall) goja.Value{
-		"len":         func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(len(b.data)) },
-		"tostring":    func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(string(b.data)) },
-		"toString":    func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(string(b.data)) },
-		"tell":        func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(b.pos) },
-		"eos":         func(b *Blob, _ goja.FunctionCall) goja.Value { return rt.ToValue(b.pos >= len(b.data)) },
-		"bytes":       c.bytes,
-		"readstring":  c.readstring,
-		"readblob":    c.readblob,
-		"seek":        c.seek,
-		"writestring": c.writestring,
-		"writeblob":   c.writeblob,
-		"resize":      c.resize,
-	}
-	c.methods = make(map[string]goja.Value, len(m))
-	for name, fn := range m {
-		c.methods[name] = rt.ToValue(func(call goja.FunctionCall) goja.Value {
-			b, ok := GoValue(call.This).(*Blob)
-			if !ok {
-				ThrowType(rt, "blob."+name+" called on a value that is not a blob")
-			}
-			return fn(b, call)
-		})
-		NameFunc(rt, c.methods[name], "blob."+name)
-	}
 	c.ctor = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
 		size := 0
 		if a := call.Argument(0); !goja.IsUndefined(a) {
@@ -123,6 +101,48 @@ func newBlobs(rt *goja.Runtime) *Blobs {
 		return c.Wrap(make([]byte, size))
 	})
 	return c
+}
+
+// blobMethods are the methods of every blob, by name.
+var blobMethods = map[string]func(c *Blobs, b *Blob, call goja.FunctionCall) goja.Value{
+	"len":         func(c *Blobs, b *Blob, _ goja.FunctionCall) goja.Value { return c.rt.ToValue(len(b.data)) },
+	"tostring":    func(c *Blobs, b *Blob, _ goja.FunctionCall) goja.Value { return c.rt.ToValue(string(b.data)) },
+	"toString":    func(c *Blobs, b *Blob, _ goja.FunctionCall) goja.Value { return c.rt.ToValue(string(b.data)) },
+	"tell":        func(c *Blobs, b *Blob, _ goja.FunctionCall) goja.Value { return c.rt.ToValue(b.pos) },
+	"eos":         func(c *Blobs, b *Blob, _ goja.FunctionCall) goja.Value { return c.rt.ToValue(b.pos >= len(b.data)) },
+	"bytes":       (*Blobs).bytes,
+	"readstring":  (*Blobs).readstring,
+	"readblob":    (*Blobs).readblob,
+	"seek":        (*Blobs).seek,
+	"writestring": (*Blobs).writestring,
+	"writeblob":   (*Blobs).writeblob,
+	"resize":      (*Blobs).resize,
+}
+
+// method returns the blob method name, making its function the first
+// time; nil when blobs have no such method. Loop only.
+func (c *Blobs) method(name string) goja.Value {
+	if m := c.methods[name]; m != nil {
+		return m
+	}
+	fn := blobMethods[name]
+	if fn == nil {
+		return nil
+	}
+	rt := c.rt
+	m := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		b, ok := GoValue(call.This).(*Blob)
+		if !ok {
+			ThrowType(rt, "blob."+name+" called on a value that is not a blob")
+		}
+		return fn(c, b, call)
+	})
+	NameFunc(rt, m, "blob."+name)
+	if c.methods == nil {
+		c.methods = make(map[string]goja.Value, len(blobMethods))
+	}
+	c.methods[name] = m
+	return m
 }
 
 // Constructor is the global blob([size]) constructor.
@@ -135,7 +155,7 @@ func (c *Blobs) Wrap(data []byte) *goja.Object {
 
 // Get implements goja.DynamicObject: methods and byte indexing.
 func (b *Blob) Get(key string) goja.Value {
-	if m, ok := b.cls.methods[key]; ok {
+	if m := b.cls.method(key); m != nil {
 		return m
 	}
 	if i, ok := index(key); ok && i < len(b.data) {

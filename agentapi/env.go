@@ -138,10 +138,56 @@ func (e *Env) Define(name string, v goja.Value) error {
 	return nil
 }
 
+// DefineLazy creates the read-only global name as Define does, but builds
+// its value with build only when something first reads the global (a
+// script, or the host through the runtime): a module whose global holds
+// many host functions (http, crypto, device) costs an agent that never
+// uses it one small function instead. Whatever the module must do at
+// install whether or not the script uses it (start a listener, hook the
+// device link) it still does in Install; build only makes the script's
+// object, on the loop goroutine, and must not fail.
+//
+// Until it is first read, the global is a configurable accessor (what
+// Object.getOwnPropertyDescriptor shows, and delete can remove it); the
+// first read makes it the non-writable, non-configurable data property
+// Define makes. Assigning to it before then is ignored, or a TypeError in
+// strict code, as after.
+func (e *Env) DefineLazy(name string, build func() goja.Value) error {
+	for _, g := range e.globals {
+		if g == name {
+			return fmt.Errorf("global %q is already defined", name)
+		}
+	}
+	var v goja.Value // built at the first read
+	get := e.Runtime.ToValue(func(goja.FunctionCall) goja.Value {
+		if v != nil {
+			return v // the global could not be redefined (a frozen global object)
+		}
+		v = build()
+		if obj, ok := v.(*goja.Object); ok {
+			NameFunc(e.Runtime, v, name)
+			NameMethods(e.Runtime, name, obj)
+			if e.objects == nil {
+				e.objects = map[string]*goja.Object{}
+			}
+			e.objects[name] = obj
+		}
+		_ = e.Runtime.GlobalObject().DefineDataProperty(name, v, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_TRUE)
+		return v
+	}).(*goja.Object)
+	_ = get.DefineDataProperty("name", e.Runtime.ToValue("get "+name), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	if err := e.Runtime.GlobalObject().DefineAccessorProperty(name, get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+		return err
+	}
+	e.globals = append(e.globals, name)
+	return nil
+}
+
 // DefineMember adds the read-only member name, with value v, to the global
-// object global that a module installed before (another MQTT dialect on the
-// mqtt global, say). Adding to a global that is not there, or a member the
-// object already has, is an error.
+// object global that a module installed before with Define (another MQTT
+// dialect on the mqtt global, say). Adding to a global that is not there
+// (or is lazy and not yet read), or a member the object already has, is an
+// error.
 func (e *Env) DefineMember(global, name string, v goja.Value) error {
 	obj := e.objects[global]
 	if obj == nil {

@@ -3,6 +3,7 @@ package agentapi_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,76 @@ func agentLines(s string) []string {
 		}
 	}
 	return out
+}
+
+// lazyModule defines two lazy globals, and count(), how many times their
+// values were built.
+type lazyModule struct{ built int }
+
+func (*lazyModule) Name() string { return "lazy" }
+
+func (m *lazyModule) Install(env *agentapi.Env) error {
+	build := func() goja.Value {
+		m.built++
+		o := env.Runtime.NewObject()
+		_ = o.Set("hello", func(goja.FunctionCall) goja.Value { return env.Runtime.ToValue("hi") })
+		return o
+	}
+	if err := env.DefineLazy("lazy", build); err != nil {
+		return err
+	}
+	if err := env.DefineLazy("lazy2", build); err != nil {
+		return err
+	}
+	if err := env.DefineLazy("lazy", build); err == nil || !strings.Contains(err.Error(), `global "lazy" is already defined`) {
+		return fmt.Errorf("defining lazy twice: %v", err)
+	}
+	return env.Define("count", env.Runtime.ToValue(func() int { return m.built }))
+}
+
+// TestLazyGlobalIsBuiltOnFirstReadOnly: a lazy global's value is built
+// once, when it is first read, and then is what Define makes: the same
+// object on every read, read-only, named methods. Before the first read
+// it is listed and found like any global, an assignment to it is ignored
+// (a TypeError in strict code) and builds nothing; its descriptor shows
+// an accessor (the one documented difference).
+func TestLazyGlobalIsBuiltOnFirstReadOnly(t *testing.T) {
+	var out bytes.Buffer
+	loop, env := newEnv(t, &out)
+	m := &lazyModule{}
+	if err := env.Install(server.New(), m); err != nil {
+		t.Fatal(err)
+	}
+	prg, err := scriptvm.Compile("agent.js", `
+var d = Object.getOwnPropertyDescriptor(globalThis, "lazy");
+server.log([count(), "lazy" in globalThis, Object.keys(globalThis).join(), typeof d.get, d.get.name, d.set, d.enumerable, d.configurable].join(" "));
+lazy = 5;
+(function () { "use strict"; try { lazy2 = 1; server.log("assigned"); } catch (e) { server.log(e.name + " " + count()); } })();
+server.log([count(), typeof lazy, lazy.hello(), lazy.hello.name, lazy === globalThis.lazy, count()].join(" "));
+d = Object.getOwnPropertyDescriptor(globalThis, "lazy");
+server.log([d.writable, d.enumerable, d.configurable, typeof d.value].join(" "));
+(function () { "use strict"; try { lazy = 1; server.log("assigned"); } catch (e) { server.log(e.name); } })();
+server.log([lazy2.hello(), count(), lazy !== lazy2].join(" "));
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loop.Run(context.Background(), prg, scriptvm.RunOptions{UntilIdle: true}); err != nil {
+		t.Fatal(err)
+	}
+	env.Close()
+	want := []string{
+		"0 true server,lazy,lazy2,count,d function get lazy  true true",
+		"TypeError 0",
+		"0 object hi lazy.hello true 1",
+		"false true false object",
+		"TypeError",
+		"hi 2 true",
+	}
+	if got := agentLines(out.String()); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("lines\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := strings.Join(env.Globals(), ","); got != "server,lazy,lazy2,count" {
+		t.Fatalf("Globals() = %s", got)
+	}
 }

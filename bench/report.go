@@ -415,8 +415,8 @@ Notes:
 - Fleets: ` + "`agenthost fleet bench/scripts/idle.js --agents K --ramp 200/s --broker tcp://ADDR`" + ` in one
   process against this section's broker (the harness's embedded broker, as for the other rows: the
   fleet's own would hold the broker's side of every connection too, two file descriptors per agent in
-  one process), with ` + "`limits: {memory: off}`" + ` (with the memory watchdog on, each agent's watchdog
-  wakes every 10 ms: see BENCHMARKS.md), under ` + "`ulimit -n 65536`" + `, or the hard limit where that cannot be
+  one process), with the default limits (` + "`limits.memory`" + ` on: the agents share one watchdog, asleep
+  while no callback runs), under ` + "`ulimit -n 65536`" + `, or the hard limit where that cannot be
   raised (mosquitto too, with ` + "`max_connections -1`" + `; its heading says which it got). Once the fleet has said every agent is connected and
   every agent has logged "connected" (after its subscription was granted; a refused connect is retried
   after 1 s), and 2 s later, the harness reads the fleet's CPU time over 2 s ("CPU while idle") and

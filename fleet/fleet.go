@@ -112,8 +112,9 @@ type fleet struct {
 	console  *console
 	next     slog.Handler // the agents' lines go here; nil when quiet
 	json     bool
-	broker   *broker.Broker // the shared embedded broker, or nil
-	size     int            // agents in this shard
+	broker   *broker.Broker     // the shared embedded broker, or nil
+	watch    *scriptvm.Watchdog // the agents' shared watchdog
+	size     int                // agents in this shard
 	begin    time.Time
 
 	mu   sync.Mutex
@@ -161,7 +162,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 }
 
 func newFleet(o Options) *fleet {
-	f := &fleet{o: o, allUp: make(chan struct{}, 1), json: o.Config.LogFormat == "json"}
+	f := &fleet{o: o, allUp: make(chan struct{}, 1), json: o.Config.LogFormat == "json", watch: scriptvm.NewWatchdog()}
 	if f.o.Shard.Count == 0 {
 		f.o.Shard = Whole
 	}
@@ -396,7 +397,7 @@ func (f *fleet) runAgent(a *agent, params map[string]any) {
 	cfg.StateDir = filepath.Join(f.cfg.StateDir, "agents", unsafeDirChars.ReplaceAllString(a.deviceID, "_"))
 	sess, err := host.NewSession(host.SessionOptions{
 		Config: &cfg, Handler: &agentHandler{next: f.next, a: a, text: !f.json},
-		Broker: f.broker, ConnectTimeout: f.o.ConnectTimeout,
+		Broker: f.broker, ConnectTimeout: f.o.ConnectTimeout, Watchdog: f.watch,
 	})
 	if err == nil && f.squirrel {
 		// each agent has a Squirrel runtime of its own; the program is

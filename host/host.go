@@ -215,6 +215,11 @@ type SessionOptions struct {
 	// instead of starting one of its own: several sessions in one process
 	// (a fleet) share it. The session never closes it.
 	Broker *broker.Broker
+	// Watchdog, when set, enforces this session's limits.cpu_per_callback
+	// and limits.memory together with other sessions' (a fleet's: one
+	// goroutine for all, asleep while no callback runs); nil gives the
+	// session's loop its own.
+	Watchdog *scriptvm.Watchdog
 }
 
 // Session is one agent's wiring, ready to run: the embedded broker (when
@@ -304,6 +309,7 @@ func NewSession(o SessionOptions) (*Session, error) {
 		Clock:          clock,
 		CallbackBudget: cfg.Limits.CPUPerCallback,
 		MemoryBudget:   cfg.Limits.Memory,
+		Watchdog:       o.Watchdog,
 		// Uncaught errors count against the log limit, like the lines
 		// they are: an error storm cannot fill a disk.
 		OnError: func(se *scriptvm.ScriptError) {

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/metrics"
-	"strings"
 
 	"github.com/dop251/goja"
 )
@@ -53,6 +52,14 @@ type guardian struct {
 
 // newGuardian wraps rt's built-ins. Called once per runtime, before any
 // script runs in it.
+//
+// What the wrapping keeps in memory matters: every agent of a fleet has
+// its own runtime. goja creates built-ins lazily, on first use; wrapping
+// one makes it (and its holder) exist. The wrappers call the originals'
+// Go functions, not the original function objects, so those objects are
+// garbage once replaced; the holders the guards need (Array, Object,
+// JSON, Reflect, the typed array constructors...) stay, as goja caches
+// them. BenchmarkNewLoop reports the bytes one runtime keeps.
 func newGuardian(l *Loop, rt *goja.Runtime) *guardian {
 	g := &guardian{l: l, rt: rt}
 	g.installGuards()
@@ -68,31 +75,32 @@ type guard struct {
 	check        func(g *guardian, call goja.FunctionCall)
 }
 
-// installGuards wraps the built-ins listed by guards.
+// installGuards wraps the built-ins listed by guards. It makes every
+// original first and then every wrapper: the originals, garbage once
+// replaced, then lie together in memory and free whole spans, instead of
+// leaving holes between the wrappers, which live as long as the runtime
+// (in a fleet, holes left by thousands of agents' start-up are memory the
+// process keeps).
 func (g *guardian) installGuards() {
-	rt := g.rt
-	for _, gd := range g.guards() {
-		holder := lookupObject(rt, gd.object)
-		if holder == nil {
-			panic(fmt.Sprintf("scriptvm: no %s to guard", gd.object))
+	gs := g.guards()
+	holders := make([]*goja.Object, len(gs))
+	origs := make([]*goja.Object, len(gs))
+	fns := make([]func(goja.FunctionCall) goja.Value, len(gs))
+	for i, gd := range gs {
+		if i > 0 && gs[i-1].object == gd.object {
+			holders[i] = holders[i-1]
+		} else {
+			holders[i] = g.holder(gd.object)
 		}
-		origV := holder.Get(gd.name)
-		orig, ok := goja.AssertFunction(origV)
-		if !ok {
-			panic(fmt.Sprintf("scriptvm: %s.%s is not a function", gd.object, gd.name))
-		}
-		check := gd.check
-		wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		fns[i], origs[i] = g.original(holders[i], gd.object, gd.name)
+	}
+	for i, gd := range gs {
+		holder, check, orig := holders[i], gd.check, fns[i]
+		wrapper := g.rt.ToValue(func(call goja.FunctionCall) goja.Value {
 			check(g, call)
-			v, err := orig(call.This, call.Arguments...)
-			if err != nil {
-				panic(err) // a JS exception goes on as one; an interrupt stays uncatchable
-			}
-			return v
-		}).ToObject(rt)
-		origObj := origV.ToObject(rt)
-		_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+			return orig(call) // a JS exception or an interrupt goes on as a panic, as from the original
+		}).(*goja.Object)
+		copyNameLength(wrapper, origs[i])
 		if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
 		}
@@ -102,19 +110,53 @@ func (g *guardian) installGuards() {
 	}
 }
 
-// lookupObject resolves a dotted path such as "Array.prototype" from the
-// global object.
-func lookupObject(rt *goja.Runtime, path string) *goja.Object {
-	var v goja.Value = rt.GlobalObject()
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := v.(*goja.Object)
-		if !ok {
-			return nil
+// holder returns the object a guarded built-in lives on ("Array",
+// "Array.prototype", "String.prototype", "Function.prototype", or a
+// global such as "Object", "JSON", "Reflect"), reached without making
+// more of the runtime's built-ins exist than that object needs (the
+// String and Function constructors are not needed, so they are not
+// reached through).
+func (g *guardian) holder(path string) *goja.Object {
+	rt := g.rt
+	var obj *goja.Object
+	switch path {
+	case "String.prototype":
+		obj = rt.ToValue("").ToObject(rt).Prototype()
+	case "Function.prototype":
+		if object, ok := rt.Get("Object").(*goja.Object); ok {
+			obj = object.Prototype()
 		}
-		v = obj.Get(part)
+	case "Array.prototype":
+		if array, ok := rt.Get("Array").(*goja.Object); ok {
+			obj, _ = array.Get("prototype").(*goja.Object)
+		}
+	default:
+		obj, _ = rt.Get(path).(*goja.Object)
 	}
-	obj, _ := v.(*goja.Object)
+	if obj == nil {
+		panic(fmt.Sprintf("scriptvm: no %s to guard", path))
+	}
 	return obj
+}
+
+// original returns the Go function of the built-in holder.name and its
+// function object (for its name and length). Calling the Go function
+// directly is what goja does when one built-in calls another.
+func (g *guardian) original(holder *goja.Object, object, name string) (func(goja.FunctionCall) goja.Value, *goja.Object) {
+	obj, _ := holder.Get(name).(*goja.Object)
+	if obj != nil {
+		if f, ok := obj.Export().(func(goja.FunctionCall) goja.Value); ok {
+			return f, obj
+		}
+	}
+	panic(fmt.Sprintf("scriptvm: %s.%s is not a built-in function", object, name))
+}
+
+// copyNameLength gives wrapper the name and length of orig, with their
+// attributes (read-only, configurable, not enumerable).
+func copyNameLength(wrapper, orig *goja.Object) {
+	_ = wrapper.DefineDataProperty("name", orig.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+	_ = wrapper.DefineDataProperty("length", orig.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // throwRange throws a RangeError with msg exactly.
@@ -239,23 +281,26 @@ func (g *guardian) checkString(what string, n int64) {
 // checked by walking the value first.
 func (g *guardian) guardStringify() {
 	rt := g.rt
-	holder := lookupObject(rt, "JSON")
-	origV := holder.Get("stringify")
-	orig, _ := goja.AssertFunction(origV)
-	checkpoint, err := rt.RunString("(function () {})")
-	if err != nil {
-		panic(fmt.Sprintf("scriptvm: guarding JSON.stringify: %v", err))
+	holder := g.holder("JSON")
+	orig, origObj := g.original(holder, "JSON", "stringify")
+	var point goja.Callable // an empty script function, made when first needed
+	checkpoint := func() {
+		if point == nil {
+			fn, err := rt.RunString("(function () {})")
+			if err != nil {
+				panic(err)
+			}
+			point, _ = goja.AssertFunction(fn)
+		}
+		if _, err := point(goja.Undefined()); err != nil {
+			panic(err) // an interrupt
+		}
 	}
-	point, _ := goja.AssertFunction(checkpoint)
 	wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
 		value, replacer, space := call.Argument(0), call.Argument(1), call.Argument(2)
 		if obj, ok := replacer.(*goja.Object); ok && obj.ClassName() == "Array" {
 			g.walkJSON(value, 0, new(int))
-			v, err := orig(call.This, value, replacer, space)
-			if err != nil {
-				panic(err)
-			}
-			return v
+			return orig(goja.FunctionCall{This: call.This, Arguments: []goja.Value{value, replacer, space}})
 		}
 		user, _ := goja.AssertFunction(replacer)
 		var stack []*goja.Object
@@ -273,9 +318,7 @@ func (g *guardian) guardStringify() {
 				g.throwRange(fmt.Sprintf("JSON.stringify: more than %d values is more than one call may serialise", MaxJSONValues))
 			}
 			if count%4096 == 0 {
-				if _, err := point(goja.Undefined()); err != nil {
-					panic(err) // an interrupt
-				}
+				checkpoint()
 			}
 			for len(stack) > 0 && stack[len(stack)-1] != h {
 				stack = stack[:len(stack)-1]
@@ -290,15 +333,9 @@ func (g *guardian) guardStringify() {
 			}
 			return val
 		})
-		v, err := orig(call.This, value, host, space)
-		if err != nil {
-			panic(err)
-		}
-		return v
-	}).ToObject(rt)
-	origObj := origV.ToObject(rt)
-	_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-	_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		return orig(goja.FunctionCall{This: call.This, Arguments: []goja.Value{value, host, space}})
+	}).(*goja.Object)
+	copyNameLength(wrapper, origObj)
 	_ = holder.DefineDataProperty("stringify", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
@@ -333,10 +370,8 @@ var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 // [[Prototype]], so instanceof, from/of and subclassing work as before.
 func (g *guardian) guardBuffers() {
 	rt := g.rt
-	setProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("setPrototypeOf"))
-	getProto, _ := goja.AssertFunction(lookupObject(rt, "Object").Get("getPrototypeOf"))
-	for _, name := range []string{"ArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"} {
+	global := rt.GlobalObject()
+	for _, name := range bufferConstructors {
 		origObj, ok := rt.Get(name).(*goja.Object)
 		if !ok {
 			continue
@@ -362,11 +397,10 @@ func (g *guardian) guardBuffers() {
 				panic(err)
 			}
 			return obj
-		}).ToObject(rt)
+		}).(*goja.Object)
 		proto := origObj.Get("prototype")
 		_ = wrapper.DefineDataProperty("prototype", proto, goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
-		_ = wrapper.DefineDataProperty("name", origObj.Get("name"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		_ = wrapper.DefineDataProperty("length", origObj.Get("length"), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		copyNameLength(wrapper, origObj)
 		for _, k := range origObj.GetOwnPropertyNames() {
 			switch k {
 			case "prototype", "name", "length":
@@ -374,13 +408,17 @@ func (g *guardian) guardBuffers() {
 			}
 			_ = wrapper.DefineDataProperty(k, origObj.Get(k), goja.FLAG_FALSE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		}
-		if p, err := getProto(goja.Undefined(), origObj); err == nil {
-			_, _ = setProto(goja.Undefined(), wrapper, p)
+		if p := origObj.Prototype(); p != nil {
+			_ = wrapper.SetPrototype(p)
 		}
 		_ = proto.ToObject(rt).DefineDataProperty("constructor", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		_ = rt.GlobalObject().DefineDataProperty(name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		_ = global.DefineDataProperty(name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 }
+
+// bufferConstructors are the constructors guardBuffers wraps.
+var bufferConstructors = []string{"ArrayBuffer", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+	"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array"}
 
 // checkBuffer refuses constructing a buffer or typed array whose first
 // argument asks for more memory than is left: a length, or an array-like

@@ -41,6 +41,9 @@ type Options struct {
 	// script code runs: a callback that grows it past the budget is
 	// interrupted and reported like one that runs too long.
 	MemoryBudget int64
+	// Watchdog enforces the budgets; loops may share one (a fleet's
+	// agents do). nil: the loop makes its own when it has a budget.
+	Watchdog *Watchdog
 }
 
 // DefaultMaxCallStack is the deepest JS recursion a runtime allows (a
@@ -102,11 +105,16 @@ type Loop struct {
 
 	budget  time.Duration
 	memory  int64
-	wdMu    sync.Mutex    // guards wdStart and wdFired
-	wdStart time.Time     // when the running callback started; zero when none runs
-	wdFired bool          // the watchdog interrupted the running callback
+	wd      *Watchdog     // enforces the budgets; nil when there are none
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
+
+	// The running callback, for the watchdog (guarded by wd.mu).
+	wdStart  time.Time // when it started; zero when none runs
+	wdMemory time.Time // when the watchdog next reads the heap for it
+	wdIndex  int       // its place in wd.active
+	wdFired  bool      // the watchdog interrupted it
+
 	// The instant timers last ran at, and how many rounds ran at it
 	// (countRound).
 	spinAt     time.Time
@@ -133,6 +141,11 @@ func New(opts Options) *Loop {
 		clock:   opts.Clock,
 		virtual: vc,
 		wake:    make(chan struct{}, 1),
+	}
+	if l.watched() {
+		if l.wd = opts.Watchdog; l.wd == nil {
+			l.wd = NewWatchdog()
+		}
 	}
 	l.script = newScript(l, goja.New(), opts.MaxCallStackSize, opts.OnError)
 	return l
@@ -228,12 +241,9 @@ func (l *Loop) Run(ctx context.Context, prg *goja.Program, opts RunOptions) (Sto
 		}
 	})
 	defer stopInterrupt()
-	if l.watched() {
-		done := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); l.watchdog(done) }()
-		defer func() { close(done); wg.Wait() }()
+	if l.wd != nil {
+		l.wd.attach()
+		defer l.wd.detach()
 	}
 
 	var err error

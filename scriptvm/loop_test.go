@@ -438,7 +438,11 @@ func runawayStoppedAfter(t *testing.T, budget time.Duration) time.Duration {
 	}))
 	prg, err := Compile("agent.js", "function loop() { for (;;) {} }\nspin();\n")
 	must(t, err)
-	if _, err := l.Run(context.Background(), prg, RunOptions{UntilIdle: true}); err != nil {
+	// A watchdog that never looks would leave the callback running: the
+	// run is cancelled (and the test fails) after ten budgets.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*budget)
+	defer cancel()
+	if _, err := l.Run(ctx, prg, RunOptions{UntilIdle: true}); err != nil {
 		t.Fatal(err)
 	}
 	if stopped.IsZero() {

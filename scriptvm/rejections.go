@@ -1,7 +1,6 @@
 package scriptvm
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 
@@ -30,7 +29,7 @@ type script struct {
 func newScript(l *Loop, rt *goja.Runtime, maxStack int, onError func(*ScriptError)) *script {
 	rt.SetTimeSource(l.clock.Now)
 	rt.SetMaxCallStackSize(maxStack)
-	s := &script{rt: rt, texts: newTexts(rt), onError: onError}
+	s := &script{rt: rt, texts: texts{rt: rt}, onError: onError}
 	rt.SetPromiseRejectionTracker(s.trackRejection)
 	newGuardian(l, rt)
 	return s
@@ -96,7 +95,7 @@ func (s *script) ScriptError(err error) *ScriptError {
 			return s.adapt(watchdogError(ie, wd), nil)
 		}
 	}
-	se := toScriptError(err, s.texts)
+	se := toScriptError(err, &s.texts)
 	if s.dialect != nil {
 		var thrown goja.Value
 		switch e := err.(type) {
@@ -117,7 +116,7 @@ var stackFrameRE = regexp.MustCompile(`at (?:(\S+) \()?([^\s()]+):(\d+):(\d+)`)
 // rejectionError describes an unhandled rejection: "Uncaught (in
 // promise)" and the reason, located where the reason (an Error) was
 // created.
-func (t texts) rejectionError(reason goja.Value) *ScriptError {
+func (t *texts) rejectionError(reason goja.Value) *ScriptError {
 	se := &ScriptError{Kind: "throw", Message: "Uncaught (in promise) " + t.Text(reason)}
 	obj, ok := reason.(*goja.Object)
 	if !ok {
@@ -140,30 +139,41 @@ func (t texts) rejectionError(reason goja.Value) *ScriptError {
 
 // texts renders the values of one runtime for error messages, without
 // letting a toString or getter that throws, loops until interrupted or
-// overflows the stack escape. Its functions are compiled into the runtime
-// when it is made, while no interrupt can be pending.
-type texts struct{ toText, nameOf, stackOf goja.Callable }
+// overflows the stack escape. Its three functions are compiled into the
+// runtime when first needed (most runtimes never render an error). A
+// compilation that fails because an interrupt was pending (the watchdog
+// or cancellation: the first JS that runs sees it) renders the value as
+// unprintable, as a call of a compiled function would then, and is tried
+// again next time. On the runtime's goroutine only.
+type texts struct {
+	rt                      *goja.Runtime
+	toText, nameOf, stackOf goja.Callable
+}
 
-func newTexts(rt *goja.Runtime) texts {
-	compile := func(src string) goja.Callable {
-		v, err := rt.RunString(src)
+// The sources of texts' functions.
+const (
+	toTextSource  = "(function (v) { return String(v); })"
+	nameOfSource  = `(function (v) { var n = v.name; return typeof n === "string" ? n : undefined; })`
+	stackOfSource = `(function (v) { var s = v.stack; return typeof s === "string" ? s : ""; })`
+)
+
+// call calls the function *fn, compiling it from src first if it is not
+// yet.
+func (t *texts) call(fn *goja.Callable, src string, v goja.Value) (goja.Value, error) {
+	if *fn == nil {
+		f, err := t.rt.RunString(src)
 		if err != nil {
-			panic(fmt.Sprintf("scriptvm: creating the runtime: %v", err))
+			return nil, err
 		}
-		fn, _ := goja.AssertFunction(v)
-		return fn
+		*fn, _ = goja.AssertFunction(f)
 	}
-	return texts{
-		toText:  compile("(function (v) { return String(v); })"),
-		nameOf:  compile(`(function (v) { var n = v.name; return typeof n === "string" ? n : undefined; })`),
-		stackOf: compile(`(function (v) { var s = v.stack; return typeof s === "string" ? s : ""; })`),
-	}
+	return (*fn)(goja.Undefined(), v)
 }
 
 // Text converts a JS value to text as String(v) does; a value whose
 // conversion throws or runs away becomes "<unprintable Error>" (its
 // class). On the runtime's goroutine only.
-func (t texts) Text(v goja.Value) string {
+func (t *texts) Text(v goja.Value) string {
 	if v == nil {
 		return "undefined"
 	}
@@ -171,7 +181,7 @@ func (t texts) Text(v goja.Value) string {
 	if _, isSym := v.(*goja.Symbol); !isObj && !isSym {
 		return v.String() // other primitives convert without running script code
 	}
-	out, err := t.toText(goja.Undefined(), v)
+	out, err := t.call(&t.toText, toTextSource, v)
 	if err != nil {
 		if obj == nil {
 			return "<unprintable value>"
@@ -182,8 +192,8 @@ func (t texts) Text(v goja.Value) string {
 }
 
 // stack returns obj.stack when it is a string, else "".
-func (t texts) stack(obj *goja.Object) string {
-	out, err := t.stackOf(goja.Undefined(), obj)
+func (t *texts) stack(obj *goja.Object) string {
+	out, err := t.call(&t.stackOf, stackOfSource, obj)
 	if err != nil || out == nil {
 		return ""
 	}
@@ -192,8 +202,8 @@ func (t texts) stack(obj *goja.Object) string {
 
 // Name returns obj.name when it is a string; "" when it is not, or when
 // reading it throws. On the runtime's goroutine only.
-func (t texts) Name(obj *goja.Object) string {
-	out, err := t.nameOf(goja.Undefined(), obj)
+func (t *texts) Name(obj *goja.Object) string {
+	out, err := t.call(&t.nameOf, nameOfSource, obj)
 	if err != nil || out == nil || goja.IsUndefined(out) {
 		return ""
 	}

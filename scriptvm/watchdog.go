@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"sync"
 	"time"
 
 	"github.com/dop251/goja"
@@ -42,26 +43,108 @@ func watchdogError(ie *goja.InterruptedError, wd *WatchdogError) *ScriptError {
 	return se
 }
 
+// Watchdog interrupts the callbacks of its loops that run longer than
+// their loop's Options.CallbackBudget, or that grow the heap past its
+// Options.MemoryBudget. One goroutine serves every loop that uses it
+// (Options.Watchdog: a fleet gives all its agents one); it runs only while
+// at least one of those loops runs (Run), and while none of them is inside
+// a callback it sleeps with no timer: idle agents cost no CPU. Create it
+// with NewWatchdog; any goroutine may use it.
+type Watchdog struct {
+	mu     sync.Mutex
+	active []*Loop   // the loops inside a callback, each at its wdIndex
+	users  int       // loops running (between Run's start and end)
+	run    *watchRun // the goroutine, while users > 0
+	looks  int       // times the goroutine has looked (tests)
+	heap   [1]metrics.Sample
+}
+
+// watchRun is one goroutine of a Watchdog, from its first user to its
+// last. Guarded by Watchdog.mu but for the channels.
+type watchRun struct {
+	wake     chan struct{} // capacity 1: look again now
+	stop     chan struct{} // closed when the last user has left
+	done     chan struct{} // closed by the goroutine as it ends
+	sleeping bool          // waiting on wake with no timer
+	until    time.Time     // when it looks next, while not sleeping
+}
+
+// memoryLook is how often the heap is read while a callback of a loop
+// with a memory budget runs.
+const memoryLook = 10 * time.Millisecond
+
+// NewWatchdog returns a watchdog with no loops.
+func NewWatchdog() *Watchdog {
+	return &Watchdog{heap: [1]metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
+}
+
+// attach counts a loop whose Run is starting, and starts the goroutine
+// for the first.
+func (w *Watchdog) attach() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.users++; w.users == 1 {
+		r := &watchRun{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), sleeping: true}
+		w.run = r
+		go w.watch(r)
+	}
+}
+
+// detach undoes attach as a Run ends; after the last user it stops the
+// goroutine and waits for it.
+func (w *Watchdog) detach() {
+	w.mu.Lock()
+	var r *watchRun
+	if w.users--; w.users == 0 {
+		r, w.run = w.run, nil
+	}
+	w.mu.Unlock()
+	if r != nil {
+		close(r.stop)
+		<-r.done
+	}
+}
+
 // enter and leave bracket every piece of JS the loop runs, for the
-// watchdog. Loop only.
+// watchdog: enter notes the start, and wakes the watchdog's goroutine if
+// it sleeps, or sleeps past when this callback must be looked at. Loop
+// only.
 func (l *Loop) enter() {
-	if !l.watched() {
+	w := l.wd
+	if w == nil {
 		return
 	}
-	l.wdMu.Lock()
-	l.wdStart = time.Now()
-	l.wdMu.Unlock()
+	now := time.Now()
+	w.mu.Lock()
+	l.wdStart, l.wdMemory, l.wdIndex = now, now.Add(memoryLook), len(w.active)
+	w.active = append(w.active, l)
+	if r := w.run; r != nil {
+		if next := l.nextLook(); r.sleeping || next.Before(r.until) {
+			r.sleeping, r.until = false, next
+			select {
+			case r.wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+	w.mu.Unlock()
 }
 
 func (l *Loop) leave() {
-	if !l.watched() {
+	w := l.wd
+	if w == nil {
 		return
 	}
-	l.wdMu.Lock()
+	w.mu.Lock()
+	last := len(w.active) - 1
+	moved := w.active[last]
+	w.active[l.wdIndex], moved.wdIndex = moved, l.wdIndex
+	w.active[last] = nil
+	w.active = w.active[:last]
 	l.wdStart = time.Time{}
 	fired := l.wdFired
 	l.wdFired = false
-	l.wdMu.Unlock()
+	w.mu.Unlock()
 	if fired {
 		l.rt.ClearInterrupt()
 		for _, c := range l.companions {
@@ -73,65 +156,117 @@ func (l *Loop) leave() {
 // watched reports whether a watchdog budget is set.
 func (l *Loop) watched() bool { return l.budget > 0 || l.memory > 0 }
 
-// watchdog interrupts a callback that has run longer than the time budget
-// or grown the heap past the memory budget. Its own goroutine, until done
-// is closed.
-func (l *Loop) watchdog(done <-chan struct{}) {
-	tick := 500 * time.Millisecond
+// nextLook is when the watchdog must next look at l's running callback:
+// at the end of its time budget, or at its next heap reading. Under w.mu.
+func (l *Loop) nextLook() time.Time {
+	var next time.Time
 	if l.budget > 0 {
-		tick = min(max(l.budget/10, 5*time.Millisecond), tick)
+		next = l.wdStart.Add(l.budget)
 	}
-	if l.memory > 0 {
-		tick = min(tick, 10*time.Millisecond)
+	if l.memory > 0 && (next.IsZero() || l.wdMemory.Before(next)) {
+		next = l.wdMemory
 	}
-	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	return next
+}
+
+// watch is the watchdog's goroutine: it looks at the running callbacks
+// when the first of them is due (its time budget spent, or its next heap
+// reading), interrupts those over their budget, and sleeps until the next
+// is due, or, with none running, until enter wakes it.
+func (w *Watchdog) watch(r *watchRun) {
+	defer close(r.done)
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	var lastGC, gcFor time.Time // when a collection was last forced, and for which callback
-	t := time.NewTicker(tick)
-	defer t.Stop()
 	for {
-		select {
-		case <-done:
-			return
-		case <-t.C:
+		w.mu.Lock()
+		sleeping, until := r.sleeping, r.until
+		w.mu.Unlock()
+		if sleeping {
+			select {
+			case <-r.stop:
+				return
+			case <-r.wake:
+			}
+		} else if d := time.Until(until); d > 0 {
+			timer.Reset(d)
+			select {
+			case <-r.stop:
+				timer.Stop()
+				return
+			case <-r.wake:
+				timer.Stop()
+			case <-timer.C:
+			}
 		}
-		l.wdMu.Lock()
-		start, running := l.wdStart, !l.wdStart.IsZero() && !l.wdFired
-		l.wdMu.Unlock()
-		if !running {
-			continue
+		w.mu.Lock()
+		w.looks++
+		now := time.Now()
+		var heavy []*Loop // callbacks whose heap reading is due and over their budget
+		heapRead, heap := false, int64(0)
+		for _, l := range w.active {
+			if l.wdFired {
+				continue
+			}
+			if l.budget > 0 && now.Sub(l.wdStart) > l.budget {
+				w.interrupt(l, &WatchdogError{Budget: l.budget})
+				continue
+			}
+			if l.memory > 0 && !now.Before(l.wdMemory) {
+				l.wdMemory = now.Add(memoryLook)
+				if !heapRead {
+					metrics.Read(w.heap[:])
+					heap, heapRead = int64(w.heap[0].Value.Uint64()), true
+				}
+				// The cheap reading counts garbage not yet collected;
+				// only when it is over the budget, collect and look at
+				// what is really held.
+				if heap > l.memory {
+					heavy = append(heavy, l)
+				}
+			}
 		}
-		var why *WatchdogError
-		if l.budget > 0 && time.Since(start) > l.budget {
-			why = &WatchdogError{Budget: l.budget}
-		} else if l.memory > 0 {
-			// The cheap reading counts garbage not yet collected; only
-			// when it is over the budget, collect and look at what is
-			// really held (at most every 100 ms within one callback, so a
+		var starts []time.Time
+		for _, l := range heavy {
+			starts = append(starts, l.wdStart)
+		}
+		w.mu.Unlock()
+		if len(heavy) > 0 {
+			// Collect at most every 100 ms within one callback, so a
 			// script near its budget does not spend its time collecting;
-			// at once in a new callback, which must not be blamed for what
-			// the last one left behind).
-			metrics.Read(heap)
-			if h := int64(heap[0].Value.Uint64()); h > l.memory {
-				if time.Since(lastGC) > 100*time.Millisecond || !gcFor.Equal(start) {
-					runtime.GC()
-					lastGC, gcFor = time.Now(), start
-				}
-				if live := l.liveHeap(); live > l.memory {
-					why = &WatchdogError{Memory: l.memory, Heap: live}
+			// at once in a new callback, which must not be blamed for
+			// what the last one left behind.
+			if time.Since(lastGC) > 100*time.Millisecond || !gcFor.Equal(starts[0]) {
+				runtime.GC()
+				lastGC, gcFor = time.Now(), starts[0]
+			}
+			live := heavy[0].liveHeap()
+			w.mu.Lock()
+			for i, l := range heavy {
+				if live > l.memory && l.wdStart.Equal(starts[i]) && !l.wdFired { // still the same callback
+					w.interrupt(l, &WatchdogError{Memory: l.memory, Heap: live})
 				}
 			}
+			w.mu.Unlock()
 		}
-		if why == nil {
-			continue
-		}
-		l.wdMu.Lock()
-		if l.wdStart.Equal(start) && !l.wdFired { // still the same callback
-			l.wdFired = true
-			l.rt.Interrupt(why)
-			for _, c := range l.companions {
-				c.rt.Interrupt(why)
+		w.mu.Lock()
+		var next time.Time
+		for _, l := range w.active {
+			if n := l.nextLook(); !l.wdFired && !n.IsZero() && (next.IsZero() || n.Before(next)) {
+				next = n
 			}
 		}
-		l.wdMu.Unlock()
+		r.sleeping, r.until = next.IsZero(), next
+		w.mu.Unlock()
+	}
+}
+
+// interrupt stops l's running callback (and its companions') with why.
+// Under w.mu.
+func (w *Watchdog) interrupt(l *Loop, why *WatchdogError) {
+	l.wdFired = true
+	l.rt.Interrupt(why)
+	for _, c := range l.companions {
+		c.rt.Interrupt(why)
 	}
 }

@@ -50,6 +50,12 @@ func (*Module) Name() string { return "crypto" }
 // Install implements agentapi.Module.
 func (m *Module) Install(env *agentapi.Env) error {
 	m.env = env
+	return env.DefineLazy("crypto", m.object)
+}
+
+// object makes the crypto global's object. Loop only.
+func (m *Module) object() goja.Value {
+	env := m.env
 	rt := env.Runtime
 	o := rt.NewObject()
 	_ = o.Set("RSASSA_PKCS1_SHA256", RSASSA_PKCS1_SHA256)
@@ -69,7 +75,7 @@ func (m *Module) Install(env *agentapi.Env) error {
 			return env.Blobs.Wrap(digest.HMAC(strings.TrimPrefix(name, "hmac"), data, key))
 		})
 	}
-	return env.Define("crypto", o)
+	return o
 }
 
 func (m *Module) bytes(v goja.Value, where, arg string) []byte {

@@ -40,6 +40,12 @@ func (m *Module) Install(env *agentapi.Env) error {
 	side.OnDrop = func(name string) {
 		env.Log.StatusWarn(fmt.Sprintf("message %q from the device dropped: the device disconnected before it arrived", name))
 	}
+	return env.DefineLazy("device", m.object)
+}
+
+// object makes the device global's object. Loop only.
+func (m *Module) object() goja.Value {
+	env := m.env
 	o := env.Runtime.NewObject()
 	_ = o.Set("on", m.on)
 	_ = o.Set("send", m.send)
@@ -52,7 +58,7 @@ func (m *Module) Install(env *agentapi.Env) error {
 		return goja.Undefined()
 	})
 	_ = o.Set("isconnected", func(goja.FunctionCall) goja.Value { return env.Runtime.ToValue(m.link.Connected()) })
-	return env.Define("device", o)
+	return o
 }
 
 func (m *Module) handler(call goja.FunctionCall, where string) goja.Callable {

@@ -154,6 +154,19 @@ func TestAgentURLServesRealRequests(t *testing.T) {
 	}
 }
 
+// TestAgentURLListensWhenTheScriptNeverReadsHTTP: the http global is
+// made when the script first reads it, but the listener starts with the
+// agent whether or not it does: a script that never mentions http still
+// has an agent URL, which answers 503 (no handler).
+func TestAgentURLListensWhenTheScriptNeverReadsHTTP(t *testing.T) {
+	var a answer
+	out := runWithURL(t, `server.log("up " + NO_TIMEOUT);`, time.Second, func(url string) { a = ask(t, "GET", url+"/x", "", nil) })
+	agenttest.WantAgent(t, out, "up -1")
+	if a.status != 503 || a.body != "the agent has no http.onrequest handler\n" {
+		t.Fatalf("GET /x: %d %q", a.status, a.body)
+	}
+}
+
 // TestAgentURLWithoutHandlerAndPublicURL: a request before any handler
 // (or after it is removed) gets 503; the public URL, when configured, is
 // what agenturl() returns while the listener still serves.

@@ -64,7 +64,10 @@ type Module struct {
 	ctx    context.Context // cancelled by Close: ends every request in flight
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // outbound requests' goroutines
-	client *http.Client
+	// client is made for the first outbound request (httpClient): most
+	// agents send none.
+	clientOnce sync.Once
+	client     *http.Client
 
 	srv      *http.Server
 	ln       net.Listener
@@ -101,10 +104,19 @@ func (*Module) Name() string { return "http" }
 // agent URL as a [Status] line) and installs http and NO_TIMEOUT.
 func (m *Module) Install(env *agentapi.Env) error {
 	m.env, m.rt = env, env.Runtime
-	m.client = newClient(m.opts.TLS)
 	if err := m.listen(); err != nil {
 		return err
 	}
+	// The listener runs from here on; the script's http object is made
+	// when the script first reads the global.
+	if err := env.DefineLazy("http", m.object); err != nil {
+		return err
+	}
+	return env.Define("NO_TIMEOUT", m.rt.ToValue(NoTimeout))
+}
+
+// object makes the http global's object. Loop only.
+func (m *Module) object() goja.Value {
 	rt := m.rt
 	o := rt.NewObject()
 	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) }
@@ -116,10 +128,7 @@ func (m *Module) Install(env *agentapi.Env) error {
 	set("put", m.verb("PUT", "http.put", true))
 	set("request", m.request)
 	m.installEncoders(o)
-	if err := env.Define("http", o); err != nil {
-		return err
-	}
-	return env.Define("NO_TIMEOUT", rt.ToValue(NoTimeout))
+	return o
 }
 
 // listen starts the agent URL's listener, unless it is off.
@@ -169,6 +178,15 @@ func (m *Module) Close() {
 		_ = m.srv.Close()
 		<-m.serveErr
 	}
-	m.wg.Wait()
-	m.client.CloseIdleConnections()
+	m.wg.Wait() // the requests' goroutines, which made the client if any did, have ended
+	if m.client != nil {
+		m.client.CloseIdleConnections()
+	}
+}
+
+// httpClient returns the module's HTTP client, made on the first call.
+// Any goroutine.
+func (m *Module) httpClient() *http.Client {
+	m.clientOnce.Do(func() { m.client = newClient(m.opts.TLS) })
+	return m.client
 }

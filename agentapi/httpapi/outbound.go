@@ -273,7 +273,7 @@ func (m *Module) do(ctx context.Context, r *outReq, onChunk func([]byte)) respon
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "agenthost")
 	}
-	res, err := m.client.Do(req)
+	res, err := m.httpClient().Do(req)
 	if err != nil {
 		return failure(transportCode(ctx, err), err)
 	}

@@ -62,13 +62,13 @@ func (m *Module) newClient() *goja.Object {
 // and a client costs no closures.
 
 // Get implements goja.DynamicObject.
-func (c *client) Get(key string) goja.Value { return c.m.clientMethods[key] }
+func (c *client) Get(key string) goja.Value { return c.m.clientMethod(key) }
 
 // Set implements goja.DynamicObject; client objects are read-only.
 func (c *client) Set(string, goja.Value) bool { return false }
 
 // Has implements goja.DynamicObject.
-func (c *client) Has(key string) bool { return c.m.clientMethods[key] != nil }
+func (c *client) Has(key string) bool { return clientMethods[key] != nil }
 
 // Delete implements goja.DynamicObject.
 func (c *client) Delete(string) bool { return false }
@@ -76,52 +76,68 @@ func (c *client) Delete(string) bool { return false }
 // Keys implements goja.DynamicObject.
 func (c *client) Keys() []string { return nil }
 
-func (m *Module) makeClientMethods() map[string]goja.Value {
-	env := m.env
-	p := map[string]goja.Value{}
-	method := func(name string, fn func(c *client, call goja.FunctionCall) goja.Value) {
-		p[name] = env.Runtime.ToValue(func(call goja.FunctionCall) goja.Value {
-			c, ok := agentapi.GoValue(call.This).(*client)
-			if !ok {
-				env.Throwf("mqttclient.%s called on a value that is not an mqttclient", name)
-			}
-			return fn(c, call)
-		})
-		agentapi.NameFunc(env.Runtime, p[name], "mqttclient."+name)
-	}
-	method("connect", (*client).connect)
-	method("onconnect", func(c *client, call goja.FunctionCall) goja.Value {
-		c.onConnect, _ = env.Callback(call.Argument(0), "mqttclient.onconnect: argument 'callback'")
+// clientMethods are the methods of every mqttclient, by name.
+var clientMethods = map[string]func(c *client, call goja.FunctionCall) goja.Value{
+	"connect": (*client).connect,
+	"onconnect": func(c *client, call goja.FunctionCall) goja.Value {
+		c.onConnect, _ = c.m.env.Callback(call.Argument(0), "mqttclient.onconnect: argument 'callback'")
 		return goja.Undefined()
-	})
-	method("onconnectionlost", func(c *client, call goja.FunctionCall) goja.Value {
-		c.onLost, c.onLostArity = env.Callback(call.Argument(0), "mqttclient.onconnectionlost: argument 'callback'")
+	},
+	"onconnectionlost": func(c *client, call goja.FunctionCall) goja.Value {
+		c.onLost, c.onLostArity = c.m.env.Callback(call.Argument(0), "mqttclient.onconnectionlost: argument 'callback'")
 		return goja.Undefined()
-	})
-	method("onmessage", func(c *client, call goja.FunctionCall) goja.Value {
-		c.onMessage, _ = env.Callback(call.Argument(0), "mqttclient.onmessage: argument 'callback'")
+	},
+	"onmessage": func(c *client, call goja.FunctionCall) goja.Value {
+		c.onMessage, _ = c.m.env.Callback(call.Argument(0), "mqttclient.onmessage: argument 'callback'")
 		return goja.Undefined()
-	})
-	method("subscribe", (*client).subscribe)
-	method("unsubscribe", (*client).unsubscribe)
-	method("createmessage", (*client).createmessage)
-	method("disconnect", (*client).disconnect)
-	method("isconnected", func(c *client, _ goja.FunctionCall) goja.Value {
-		return env.Runtime.ToValue(c.state == stateConnected)
-	})
-	method("id", func(c *client, _ goja.FunctionCall) goja.Value {
+	},
+	"subscribe":     (*client).subscribe,
+	"unsubscribe":   (*client).unsubscribe,
+	"createmessage": (*client).createmessage,
+	"disconnect":    (*client).disconnect,
+	"isconnected": func(c *client, _ goja.FunctionCall) goja.Value {
+		return c.m.env.Runtime.ToValue(c.state == stateConnected)
+	},
+	"id": func(c *client, _ goja.FunctionCall) goja.Value {
 		if c.id == "" {
 			return goja.Null()
 		}
-		return env.Runtime.ToValue(c.id)
-	})
-	method("url", func(c *client, _ goja.FunctionCall) goja.Value {
+		return c.m.env.Runtime.ToValue(c.id)
+	},
+	"url": func(c *client, _ goja.FunctionCall) goja.Value {
 		if c.url == "" {
 			return goja.Null()
 		}
-		return env.Runtime.ToValue(c.url)
+		return c.m.env.Runtime.ToValue(c.url)
+	},
+}
+
+// clientMethod returns the mqttclient method name, making its function
+// the first time a script reads it (an agent uses a few of them, and a
+// runtime's functions are a large part of its memory); nil when clients
+// have no such method. Loop only.
+func (m *Module) clientMethod(name string) goja.Value {
+	if f := m.clientFuncs[name]; f != nil {
+		return f
+	}
+	fn := clientMethods[name]
+	if fn == nil {
+		return nil
+	}
+	env := m.env
+	f := env.Runtime.ToValue(func(call goja.FunctionCall) goja.Value {
+		c, ok := agentapi.GoValue(call.This).(*client)
+		if !ok {
+			env.Throwf("mqttclient.%s called on a value that is not an mqttclient", name)
+		}
+		return fn(c, call)
 	})
-	return p
+	agentapi.NameFunc(env.Runtime, f, "mqttclient."+name)
+	if m.clientFuncs == nil {
+		m.clientFuncs = make(map[string]goja.Value, len(clientMethods))
+	}
+	m.clientFuncs[name] = f
+	return f
 }
 
 // refusals names the CONNACK return codes of MQTT 3.1.1.

@@ -90,7 +90,7 @@ type Module struct {
 	ready   *readyQueue
 	control []*list.Element // pending subscribes/unsubscribes in acked; loop only
 
-	clientMethods  map[string]goja.Value
+	clientFuncs    map[string]goja.Value // the client methods made so far (clientMethod)
 	messageMethods map[string]goja.Value
 }
 
@@ -120,7 +120,6 @@ func (m *Module) Install(env *agentapi.Env) error {
 	_ = o.Set("createclient", func(goja.FunctionCall) goja.Value {
 		return m.newClient()
 	})
-	m.clientMethods = m.makeClientMethods()
 	m.messageMethods = m.makeMessageMethods()
 	return env.Define("mqtt", o)
 }
