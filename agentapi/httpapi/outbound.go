@@ -123,10 +123,7 @@ func (r *outReq) detail() string { return r.method + " " + redact(r.url) }
 // runs on the loop when it completes or fails.
 func (r *outReq) sendasync(call goja.FunctionCall) goja.Value {
 	env := r.m.env
-	done, _ := env.Callback(call.Argument(0), "httprequest.sendasync: argument 'doneCallback'")
-	if done == nil {
-		env.Throwf("httprequest.sendasync: argument 'doneCallback' must be a function, got %s", agentapi.Describe(call.Argument(0)))
-	}
+	done := env.RequiredCallback(call.Argument(0), "httprequest.sendasync: argument 'doneCallback'")
 	args := call.Arguments[1:]
 	var stream goja.Callable
 	if len(args) > 0 {
