@@ -23,7 +23,8 @@ const (
 	// DefaultSendTimeout is sendasync's timeout when none is given (the
 	// imp's ten minutes).
 	DefaultSendTimeout = 600 * time.Second
-	// SyncTimeout bounds sendsync, which blocks the whole agent.
+	// SyncTimeout bounds sendsync, which blocks the whole agent (the
+	// default of Options.SyncTimeout).
 	SyncTimeout = 60 * time.Second
 	// NoTimeout is the value of the global NO_TIMEOUT: sendasync with it
 	// waits as long as the server takes.
@@ -175,16 +176,20 @@ func (r *outReq) sendasync(call goja.FunctionCall) goja.Value {
 }
 
 // sendsync() sends the request and blocks the agent until it completes
-// (at most SyncTimeout), returning the response table.
+// (at most Options.SyncTimeout, then statuscode 28), returning the response
+// table. The wait is a wait on the network, not the script running: it
+// does not count against the callback's limits.cpu_per_callback.
 func (r *outReq) sendsync(goja.FunctionCall) goja.Value {
 	env := r.m.env
 	r.claim("httprequest.sendsync")
 	if !env.Limits.HTTPRequest(r.detail()) {
 		return r.table(rateLimited(env.Limits))
 	}
-	ctx, stop := r.m.requestContext(SyncTimeout)
+	ctx, stop := r.m.requestContext(r.m.opts.SyncTimeout)
 	defer stop()
-	return r.table(r.m.do(ctx, r, nil))
+	var resp response
+	env.Loop.Blocked(func() { resp = r.m.do(ctx, r, nil) })
+	return r.table(resp)
 }
 
 // cancel() aborts a request in flight; its done callback is not called.
