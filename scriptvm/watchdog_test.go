@@ -44,11 +44,10 @@ func TestSharedWatchdogSleepsWhileNoCallbackRuns(t *testing.T) {
 		finished.Add(1)
 		go func() {
 			<-release
-			op.Post(func() {
+			op.Complete(func() { // End is loop only: Complete is the door
 				fn, _ := goja.AssertFunction(l.Runtime().Get("later"))
 				l.Call(fn, goja.Undefined())
 			})
-			op.End()
 		}()
 		go func() {
 			if _, err := l.Run(context.Background(), prg, RunOptions{UntilIdle: true}); err != nil {
