@@ -92,9 +92,12 @@ func (m *Module) newRequest(name, method string, urlV, headersV, bodyV goja.Valu
 			env.Throwf("%s: argument 'headers' must be a table of header names to values, got %s", name, agentapi.Describe(headersV))
 		}
 		for _, k := range obj.Keys() {
+			if !validToken(k) {
+				env.Throwf("%s: argument 'headers': %q is not a header name (letters, digits and !#$%%&'*+-.^_`|~)", name, k)
+			}
 			val, ok := scalarText(obj.Get(k))
-			if !validToken(k) || !ok || strings.ContainsAny(val, "\r\n") {
-				env.Throwf("%s: header %q must have a token name and a string or number value without line breaks, got %s", name, k, agentapi.Describe(obj.Get(k)))
+			if !ok || strings.ContainsAny(val, "\r\n") {
+				env.Throwf("%s: argument 'headers': header %q must be a string, number or boolean without line breaks, got %s", name, k, agentapi.Describe(obj.Get(k)))
 			}
 			r.headers.Add(k, val)
 		}
