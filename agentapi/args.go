@@ -54,6 +54,18 @@ func (e *Env) Callback(v goja.Value, where string) (goja.Callable, int) {
 	return fn, Arity(v)
 }
 
+// RequiredCallback returns the function in v, a callback the call cannot
+// do without (imp.wakeup, httprequest.sendasync, crypto.sign): anything
+// else, null and undefined included, throws a TypeError naming where
+// ("imp.wakeup: argument 'callback' must be a function, got null").
+func (e *Env) RequiredCallback(v goja.Value, where string) goja.Callable {
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		e.Throwf("%s must be a function, got %s", where, Describe(v))
+	}
+	return fn
+}
+
 // Arity is a function's declared parameter count (its length property).
 func Arity(v goja.Value) int {
 	if obj, ok := v.(*goja.Object); ok {

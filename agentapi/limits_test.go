@@ -385,3 +385,20 @@ connect();
 		t.Fatalf("after %d restarts: goroutines %d -> %d, fds %d -> %d", cycles-9, g10, g100, f10, f100)
 	}
 }
+
+// TestTopLevelErrorPrintedPastTheLogLimit: the exception that ends the
+// run is printed even when the log limit is spent; the lines dropped
+// before it are still told.
+func TestTopLevelErrorPrintedPastTheLogLimit(t *testing.T) {
+	out := agenttest.Run(t, `for (let i = 0; i < 7; i++) server.log("x"); throw new Error("the end");`,
+		agenttest.Options{Virtual: true, UntilIdle: true, Config: "limits:\n  log: {rate: 1/h, burst: 3}\n"})
+	if out.Err == nil {
+		t.Fatalf("the run did not fail")
+	}
+	if n := len(out.Agent()); n != 3 || !slices.Contains(out.Status(), "WARNING: 4 log line(s) dropped: more than 1/h (burst 3)") {
+		t.Fatalf("%d agent lines, status %q", n, out.Status())
+	}
+	if errs := out.AgentErrors(); len(errs) == 0 || !strings.HasSuffix(errs[0], "Error: the end") {
+		t.Fatalf("agent errors %q", errs)
+	}
+}

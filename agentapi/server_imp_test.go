@@ -251,7 +251,7 @@ imp.wakeup(0.06, function () { imp.cancelwakeup("n1"); server.log("cancelling a 
 	agenttest.WantAgent(t, out,
 		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
 		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
-		"TypeError: imp.wakeup: argument 'callback' must be a function or null, got number 5",
+		"TypeError: imp.wakeup: argument 'callback' must be a function, got number 5",
 		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 10737418.25",
 		"zero", "a 0.01", "named", "c 0.05", "cancelling a fired name is fine")
 }

@@ -114,6 +114,7 @@ type Loop struct {
 	wdMemory time.Time // when the watchdog next reads the heap for it
 	wdIndex  int       // its place in wd.active
 	wdFired  bool      // the watchdog interrupted it
+	wdPaused bool      // it waits in Blocked: the watchdog does not look
 
 	// The instant timers last ran at, and how many rounds ran at it
 	// (countRound).

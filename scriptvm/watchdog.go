@@ -153,6 +153,47 @@ func (l *Loop) leave() {
 	}
 }
 
+// Blocked runs wait, a wait outside the script that a host function makes
+// on the loop goroutine (sendsync's network round trip), with the running
+// callback's watchdog clock stopped: the time wait takes does not count
+// against Options.CallbackBudget, and the heap is not read meanwhile. The
+// time the callback runs before and after still adds up. A callback the
+// watchdog had already stopped stays stopped. Loop only, inside a task.
+func (l *Loop) Blocked(wait func()) {
+	w := l.wd
+	if w == nil || !l.watched() {
+		wait()
+		return
+	}
+	w.mu.Lock()
+	inside := !l.wdStart.IsZero()
+	l.wdPaused = inside
+	w.mu.Unlock()
+	if !inside {
+		wait()
+		return
+	}
+	t0 := time.Now()
+	defer func() {
+		d := time.Since(t0)
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		l.wdPaused = false
+		l.wdStart = l.wdStart.Add(d)
+		l.wdMemory = l.wdMemory.Add(d)
+		if r := w.run; r != nil && !l.wdFired {
+			if next := l.nextLook(); r.sleeping || next.Before(r.until) {
+				r.sleeping, r.until = false, next
+				select {
+				case r.wake <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	wait()
+}
+
 // watched reports whether a watchdog budget is set.
 func (l *Loop) watched() bool { return l.budget > 0 || l.memory > 0 }
 
@@ -205,7 +246,7 @@ func (w *Watchdog) watch(r *watchRun) {
 		var heavy []*Loop // callbacks whose heap reading is due and over their budget
 		heapRead, heap := false, int64(0)
 		for _, l := range w.active {
-			if l.wdFired {
+			if l.wdFired || l.wdPaused {
 				continue
 			}
 			if l.budget > 0 && now.Sub(l.wdStart) > l.budget {
@@ -252,7 +293,7 @@ func (w *Watchdog) watch(r *watchRun) {
 		w.mu.Lock()
 		var next time.Time
 		for _, l := range w.active {
-			if n := l.nextLook(); !l.wdFired && !n.IsZero() && (next.IsZero() || n.Before(next)) {
+			if n := l.nextLook(); !l.wdFired && !l.wdPaused && !n.IsZero() && (next.IsZero() || n.Before(next)) {
 				next = n
 			}
 		}

@@ -98,10 +98,7 @@ func (m *Module) common(call goja.FunctionCall, where string, cbIndex int) (int6
 	if len(msg) > MaxMessage {
 		env.ThrowRange("%s: argument 'message' is %d bytes, more than the limit of %d", where, len(msg), MaxMessage)
 	}
-	cb, _ := env.Callback(call.Argument(cbIndex), where+": argument 'callback'")
-	if cb == nil {
-		env.Throwf("%s: argument 'callback' must be a function, got %s", where, agentapi.Describe(call.Argument(cbIndex)))
-	}
+	cb := env.RequiredCallback(call.Argument(cbIndex), where+": argument 'callback'")
 	return mode, msg, cb
 }
 
@@ -190,7 +187,11 @@ func parsePrivate(mode int64, der []byte) (any, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("not a DER %s private key (PKCS#1/SEC 1 or PKCS#8)", kind(mode))
+		form := "SEC 1"
+		if mode == RSASSA_PKCS1_SHA256 {
+			form = "PKCS#1"
+		}
+		return nil, fmt.Errorf("not a DER %s private key (%s or PKCS#8)", kind(mode), form)
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey:

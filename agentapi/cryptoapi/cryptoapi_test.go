@@ -237,6 +237,9 @@ for (const f of [
 	function () { crypto.sign(crypto.RSASSA_PKCS1_SHA256, "m", "-----BEGIN RSA PRIVATE KEY-----\nMII", cb); },
 	function () { crypto.sign(crypto.ECDSA_P256_SHA256, "x".repeat(65537), ec, cb); },
 	function () { crypto.sign(crypto.ECDSA_P256_SHA256, "m", ec); },
+	function () { crypto.sign(crypto.ECDSA_P256_SHA256, "m", ec, null); },
+	function () { crypto.verify(crypto.ECDSA_P256_SHA256, "m", "sig", "notakey", "cb"); },
+	function () { crypto.sign(crypto.ECDSA_P256_SHA256, "m", "notakey", cb); },
 	function () { crypto.verify(crypto.ECDSA_P256_SHA256, "m", "sig", "notakey", cb); },
 	function () { crypto.random(0); },
 ]) {
@@ -246,10 +249,13 @@ server.log(crypto.random(32).len() + " " + (hex(crypto.random(16)) != hex(crypto
 `, hex.EncodeToString(sec1)), agenttest.Options{Config: "http: {listen: off}\n"})
 	agenttest.WantAgent(t, out,
 		"crypto.sign: argument 'mode' must be crypto.RSASSA_PKCS1_SHA256 or crypto.ECDSA_P256_SHA256, got number 3",
-		"crypto.sign: argument 'privateKey': not a DER RSA private key (PKCS#1/SEC 1 or PKCS#8)",
+		"crypto.sign: argument 'privateKey': not a DER RSA private key (PKCS#1 or PKCS#8)",
 		"crypto.sign: argument 'privateKey': the key is PEM text; pass the DER bytes (base64-decode the lines between BEGIN and END)",
 		"crypto.sign: argument 'message' is 65537 bytes, more than the limit of 65536",
 		"crypto.sign: argument 'callback' must be a function, got undefined",
+		"crypto.sign: argument 'callback' must be a function, got null",
+		`crypto.verify: argument 'callback' must be a function, got string "cb"`,
+		"crypto.sign: argument 'privateKey': not a DER EC P-256 private key (SEC 1 or PKCS#8)",
 		"crypto.verify: argument 'publicKey': not a DER EC P-256 public key (SubjectPublicKeyInfo)",
 		"crypto.random: argument 'size' must be an integer from 1 to 1048576, got number 0",
 		"32 true")

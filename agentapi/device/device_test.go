@@ -119,3 +119,73 @@ agent.on("after", function () { agent.send("alive", null); });
 		t.Errorf("stderr %q", out.Stderr)
 	}
 }
+
+// TestDeviceErrorsMatchTheAgents: the same code run on both sides throws
+// the same error classes with the same messages (agent.send for
+// device.send): an oversize message is a RangeError, imp.wakeup's range
+// error a RangeError, its other bad arguments and imp.cancelwakeup's
+// TypeErrors; and the device's imp.wakeup honours the name argument, so
+// imp.cancelwakeup(name) cancels every pending wakeup of that name.
+func TestDeviceErrorsMatchTheAgents(t *testing.T) {
+	body := `
+function tryit(f) { try { f(); server.log("no throw"); } catch (e) { server.log(e.name + ": " + e.message); } }
+tryit(function () { SEND("big", "x".repeat(256 * 1024)); });
+tryit(function () { imp.wakeup(2e7, function () {}); });
+tryit(function () { imp.wakeup(-1, function () {}); });
+tryit(function () { imp.wakeup(1, null); });
+tryit(function () { imp.wakeup(1, "f"); });
+tryit(function () { imp.wakeup(1, function () {}, 5); });
+tryit(function () { imp.cancelwakeup("never"); });
+tryit(function () { imp.cancelwakeup(5); });
+imp.wakeup(1, function () { server.log("a fired"); }, "a");
+imp.wakeup(2, function () { server.log("a2 fired"); }, "a");
+imp.wakeup(3, function () { server.log("b fired"); }, "b");
+const h = imp.wakeup(4, function () { server.log("h fired"); });
+imp.wakeup(0.5, function () { imp.cancelwakeup("a"); imp.cancelwakeup(h); imp.cancelwakeup("a"); server.log("cancelled"); });
+`
+	agent := strings.ReplaceAll(body, "SEND", "device.send")
+	dev := strings.ReplaceAll(body, "SEND", "agent.send")
+	out := agenttest.MustRun(t, agent, agenttest.Options{Device: dev, Virtual: true, Config: "http: {listen: off}\n"})
+	want := []string{
+		`RangeError: SEND("big"): the message is 262151 bytes serialised (name included), more than the limit of 262144`,
+		"RangeError: imp.wakeup: argument 'seconds' must be at most 10737418 (2^30 centiseconds), got 20000000",
+		"TypeError: imp.wakeup: argument 'seconds' must be a number >= 0, got number -1",
+		"TypeError: imp.wakeup: argument 'callback' must be a function, got null",
+		`TypeError: imp.wakeup: argument 'callback' must be a function, got string "f"`,
+		"TypeError: imp.wakeup: argument 'name' must be a string, got number 5",
+		`TypeError: imp.cancelwakeup: no wakeup was ever named "never"`,
+		"TypeError: imp.cancelwakeup: argument 'timer' must be a handle returned by imp.wakeup or a wakeup name, got number 5",
+		"cancelled",
+		"b fired",
+	}
+	for side, got := range map[string][]string{"device.send": out.Agent(), "agent.send": out.Device()} {
+		w := strings.Join(want, "\n")
+		if g := strings.Join(got, "\n"); g != strings.ReplaceAll(w, "SEND", side) {
+			t.Errorf("%s side's lines:\n%s\nwant:\n%s", side, g, strings.ReplaceAll(w, "SEND", side))
+		}
+	}
+}
+
+// TestDeviceStartOrder: the device's top level runs as the link comes up,
+// before the agent's device.onconnect; what the top level sent arrives
+// after onconnect.
+func TestDeviceStartOrder(t *testing.T) {
+	out := agenttest.MustRun(t, `
+server.log("agent top level " + device.isconnected());
+device.onconnect(function () { server.log("onconnect"); });
+device.on("hello", function () { server.log("hello arrived"); });
+`, agenttest.Options{Device: `server.log("device top level " + server.isconnected()); agent.send("hello", null);`,
+		Virtual: true, Config: "http: {listen: off}\n"})
+	var got []string
+	for _, l := range out.Stdout {
+		if i := strings.Index(l, "[Agent] "); i >= 0 {
+			got = append(got, l[i:])
+		} else if i := strings.Index(l, "[Device] "); i >= 0 {
+			got = append(got, l[i:])
+		}
+	}
+	want := "[Agent] agent top level false\n[Device] device top level true\n[Agent] onconnect\n[Agent] hello arrived"
+	if g := strings.Join(got, "\n"); g != want {
+		t.Errorf("order:\n%s\nwant:\n%s", g, want)
+	}
+}

@@ -12,7 +12,6 @@ package devicesim
 import (
 	"fmt"
 	"log/slog"
-	"math"
 	"time"
 
 	"github.com/agenthost/agenthost/agentapi"
@@ -38,7 +37,7 @@ type Device struct {
 	start time.Time
 
 	handlers map[string]goja.Callable
-	wakeups  map[*goja.Object]*scriptvm.Timer
+	wakeups  *agentapi.Wakeups
 	globals  []string
 	printers map[*goja.Object]bool
 }
@@ -54,16 +53,18 @@ type Emit func(level slog.Level, lines ...string)
 type Prepare func(d *Device) error
 
 // Start prepares the device script prg on loop, attached to link's Device
-// side: as the loop's first task after the agent's top level, the link
-// comes up (the agent's device.onconnect fires next) and the device's top
-// level runs. A top-level throw is logged as a [Device] error; the
-// handlers registered before it stay. prepare may be nil. Call it before
-// the loop runs.
+// side. In the loop's first timer after the agent's top level, the link
+// comes up and the device's top level runs, in that one task; the agent's
+// device.onconnect runs in the next task, and what the device's top level
+// sent arrives after it. A top-level throw is logged as a [Device] error;
+// the handlers registered before it stay. prepare may be nil. Call it
+// before the loop runs.
 func Start(loop *scriptvm.Loop, link *device.Link, emit Emit, prg *goja.Program, prepare Prepare) (*Device, error) {
-	d := &Device{loop: loop, emit: emit, link: link, handlers: map[string]goja.Callable{}, wakeups: map[*goja.Object]*scriptvm.Timer{},
+	d := &Device{loop: loop, emit: emit, link: link, handlers: map[string]goja.Callable{},
 		printers: map[*goja.Object]bool{}}
 	d.comp = loop.NewCompanion(func(se *scriptvm.ScriptError) { emit(slog.LevelError, se.Lines()...) })
 	d.rt = d.comp.Runtime()
+	d.wakeups = agentapi.NewWakeups(d.rt, loop, func(fn goja.Callable) { d.comp.Call(fn, goja.Undefined()) })
 	d.blobs = agentapi.NewBlobs(d.rt)
 	d.blobs.AllocError = loop.AllocError
 	d.install()
@@ -126,8 +127,8 @@ func (d *Device) install() {
 	_ = server.Set("error", func(call goja.FunctionCall) goja.Value { return d.print(call, "server.error", slog.LevelError) })
 	_ = server.Set("isconnected", func(goja.FunctionCall) goja.Value { return rt.ToValue(d.link.Connected()) })
 	imp := rt.NewObject()
-	_ = imp.Set("wakeup", d.wakeup)
-	_ = imp.Set("cancelwakeup", d.cancelwakeup)
+	_ = imp.Set("wakeup", d.wakeups.Wakeup)
+	_ = imp.Set("cancelwakeup", d.wakeups.Cancel)
 	_ = imp.Set("environment", func(goja.FunctionCall) goja.Value { return rt.ToValue(agentapi.EnvironmentModule) })
 	_ = imp.Set("sleep", func(call goja.FunctionCall) goja.Value {
 		agentapi.Sleep(rt, d.loop, call.Argument(0))
@@ -189,7 +190,9 @@ func (d *Device) on(call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-// send(name, data) → 0, or SendNotConnected when the link is down.
+// send(name, data) → 0, or SendNotConnected when the link is down. As
+// the agent's device.send: a bad argument throws a TypeError, a message
+// over device.MaxMessage a RangeError.
 func (d *Device) send(call goja.FunctionCall) goja.Value {
 	name, ok := agentapi.StringArg(call.Argument(0))
 	if !ok {
@@ -206,7 +209,7 @@ func (d *Device) send(call goja.FunctionCall) goja.Value {
 	case err == device.ErrNotConnected:
 		return d.rt.ToValue(SendNotConnected)
 	case err != nil:
-		panic(d.rt.NewGoError(fmt.Errorf("agent.send(%q): %w", name, err)))
+		agentapi.ThrowRangeError(d.rt, fmt.Sprintf("agent.send(%q): %v", name, err))
 	}
 	return d.rt.ToValue(SendOK)
 }
@@ -218,32 +221,4 @@ func (d *Device) receive(name string, data []byte) {
 		return
 	}
 	d.comp.Call(fn, goja.Undefined(), device.Deserialise(d.rt, d.blobs, data))
-}
-
-// wakeup(seconds, callback) → handle, on the session clock.
-func (d *Device) wakeup(call goja.FunctionCall) goja.Value {
-	sec, ok := agentapi.NumberArg(call.Argument(0))
-	if !ok || math.IsNaN(sec) || sec < 0 || sec > 1<<30/100 {
-		d.throwf("imp.wakeup: argument 'seconds' must be a number from 0 to %d, got %s", 1<<30/100, agentapi.Describe(call.Argument(0)))
-	}
-	fn, ok := goja.AssertFunction(call.Argument(1))
-	if !ok {
-		d.throwf("imp.wakeup: argument 'callback' must be a function, got %s", agentapi.Describe(call.Argument(1)))
-	}
-	handle := d.rt.NewObject()
-	centis := math.Ceil(sec*100 - 1e-9)
-	d.wakeups[handle] = d.loop.SetTimer(time.Duration(centis)*10*time.Millisecond, func() {
-		delete(d.wakeups, handle)
-		d.comp.Call(fn, goja.Undefined())
-	})
-	return handle
-}
-
-func (d *Device) cancelwakeup(call goja.FunctionCall) goja.Value {
-	h, _ := call.Argument(0).(*goja.Object)
-	if t, ok := d.wakeups[h]; ok {
-		d.loop.CancelTimer(t)
-		delete(d.wakeups, h)
-	}
-	return goja.Undefined()
 }

@@ -71,6 +71,16 @@ http.onrequest(function (req, res) {
 		return;
 	}
 	if (req.path == "/blob") { const b = blob(3); b[0] = 0; b[1] = 255; b[2] = 10; res.send(200, b); return; }
+	if (req.path == "/badargs") {
+		const m = [];
+		for (const f of [function () { res.header("Bad Name", "v"); }, function () { res.header("X-A", "a\nb"); },
+		                 function () { res.header("X-A", {}); }, function () { res.send(200, {}); }]) {
+			try { f(); m.push("no throw"); } catch (e) { m.push(e.message); }
+		}
+		res.header("X-Flag", true);
+		res.send(400, m.join("\n"));
+		return;
+	}
 	if (req.path == "/badcode") { try { res.send(99, "x"); } catch (e) { res.send(400, e.message); } return; }
 	res.header("X-Echo", req.method);
 	res.header("Content-Type", "application/json");
@@ -99,6 +109,7 @@ func TestAgentURLServesRealRequests(t *testing.T) {
 		put("twice", ask(t, "GET", url+"/twice", "", nil))
 		put("blob", ask(t, "GET", url+"/blob", "", nil))
 		put("badcode", ask(t, "GET", url+"/badcode", "", nil))
+		put("badargs", ask(t, "GET", url+"/badargs", "", nil))
 		put("big", ask(t, "POST", url+"/big", strings.Repeat("x", 1<<20+1), nil))
 	})
 	if !slices.Contains(out.Agent(), "url "+base) {
@@ -143,6 +154,13 @@ func TestAgentURLServesRealRequests(t *testing.T) {
 	}
 	if r := got["badcode"]; r.status != 400 || r.body != "httpresponse.send: argument 'statuscode' must be an integer from 100 to 599, got number 99" {
 		t.Errorf("badcode: %d %q", r.status, r.body)
+	}
+	wantBad := "httpresponse.header: argument 'name' must be a header name (letters, digits and !#$%&'*+-.^_`|~), got string \"Bad Name\"\n" +
+		"httpresponse.header: argument 'value' must be a string, number or boolean without line breaks, got string \"a\\nb\"\n" +
+		"httpresponse.header: argument 'value' must be a string, number or boolean without line breaks, got object\n" +
+		"httpresponse.send: argument 'body' must be a string, number, boolean or blob, got object"
+	if r := got["badargs"]; r.status != 400 || r.body != wantBad || r.header.Get("X-Flag") != "true" {
+		t.Errorf("badargs: %d %q %v\nwant body %q", r.status, r.body, r.header, wantBad)
 	}
 	if r := got["big"]; r.status != 413 {
 		t.Errorf("big: %d %q", r.status, r.body)

@@ -23,7 +23,7 @@ func (m *Module) installEncoders(o *goja.Object) {
 		if s := call.Argument(1); !agentapi.IsAbsent(s) {
 			obj, ok := s.(*goja.Object)
 			if !ok || obj.ClassName() == "Array" || agentapi.GoValue(s) != nil {
-				env.Throwf("http.jsonencode: argument 'settings' must be a table such as {compact = true}, got %s", agentapi.Describe(s))
+				env.Throwf("http.jsonencode: argument 'settings' must be an object whose only key is compact (e.g. {compact: true}), got %s", agentapi.Describe(s))
 			}
 			for _, k := range obj.Keys() {
 				if k != "compact" {

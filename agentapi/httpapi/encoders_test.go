@@ -94,10 +94,11 @@ server.log(JSON.stringify(d));
 for (const bad of ['{"a": }', '[1, 2', '{"a": 1} x', '', 'nul']) {
 	try { http.jsondecode(bad); server.log("no throw"); } catch (e) { server.log(e.name + ": " + e.message); }
 }
-for (const bad of [{b: blob(2)}, {x: [1, function () {}]}, {n: NaN}, {i: Infinity}]) {
+for (const bad of [{b: blob(2)}, {x: [1, function () {}]}, {n: NaN}, {i: Infinity}, {m: -Infinity}, {big: 10n}]) {
 	try { http.jsonencode(bad); server.log("no throw"); } catch (e) { server.log(e.name + ": " + e.message); }
 }
 try { http.jsonencode(1, {pretty: true}); } catch (e) { server.log(e.message); }
+try { http.jsonencode(1, true); } catch (e) { server.log(e.message); }
 try { http.jsondecode(5); } catch (e) { server.log(e.message); }
 const cyc = {}; cyc.self = cyc;
 try { http.jsonencode(cyc); } catch (e) { server.log(e.message.slice(0, 40)); }
@@ -116,8 +117,11 @@ try { http.jsonencode(cyc); } catch (e) { server.log(e.message.slice(0, 40)); }
 		"TypeError: http.jsonencode: value.b is a blob, which JSON cannot represent (base64encode it first)",
 		"TypeError: http.jsonencode: value.x[1] is a function, which cannot be serialised",
 		"TypeError: http.jsonencode: value.n is NaN, which JSON cannot represent",
-		"TypeError: http.jsonencode: value.i is +Inf, which JSON cannot represent",
+		"TypeError: http.jsonencode: value.i is Infinity, which JSON cannot represent",
+		"TypeError: http.jsonencode: value.m is -Infinity, which JSON cannot represent",
+		"TypeError: http.jsonencode: value.big is a bigint, which cannot be serialised",
 		`http.jsonencode: unknown setting "pretty" (the settings are: compact)`,
+		"http.jsonencode: argument 'settings' must be an object whose only key is compact (e.g. {compact: true}), got boolean true",
 		"http.jsondecode: argument 'json' must be a string, got number 5",
 		"http.jsonencode: value.self.self.self.se",
 	)

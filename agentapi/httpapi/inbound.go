@@ -170,7 +170,7 @@ func (x *exchange) object() *goja.Object {
 		}
 		value, ok := scalarText(call.Argument(1))
 		if !ok || strings.ContainsAny(value, "\r\n") {
-			env.Throwf("httpresponse.header: argument 'value' must be a string or number without line breaks, got %s", agentapi.Describe(call.Argument(1)))
+			env.Throwf("httpresponse.header: argument 'value' must be a string, number or boolean without line breaks, got %s", agentapi.Describe(call.Argument(1)))
 		}
 		if x.answered {
 			x.late("httpresponse.header")
@@ -189,7 +189,7 @@ func (x *exchange) object() *goja.Object {
 			if body, ok = env.Blobs.BytesOf(b); !ok {
 				s, isScalar := scalarText(b)
 				if !isScalar {
-					env.Throwf("httpresponse.send: argument 'body' must be a string or blob, got %s", agentapi.Describe(b))
+					env.Throwf("httpresponse.send: argument 'body' must be a string, number, boolean or blob, got %s", agentapi.Describe(b))
 				}
 				body = []byte(s)
 			}

@@ -53,6 +53,9 @@ type Options struct {
 	// DefaultMaxRequestBody.
 	AnswerTimeout  time.Duration
 	MaxRequestBody int64
+	// SyncTimeout bounds one sendsync; it defaults to SyncTimeout (the
+	// constant). Tests shorten it.
+	SyncTimeout time.Duration
 }
 
 // Module installs http.
@@ -87,6 +90,9 @@ type Module struct {
 
 // New returns the module.
 func New(opts Options) *Module {
+	if opts.SyncTimeout <= 0 {
+		opts.SyncTimeout = SyncTimeout
+	}
 	if opts.AnswerTimeout <= 0 {
 		opts.AnswerTimeout = DefaultAnswerTimeout
 	}

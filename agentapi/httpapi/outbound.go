@@ -23,7 +23,8 @@ const (
 	// DefaultSendTimeout is sendasync's timeout when none is given (the
 	// imp's ten minutes).
 	DefaultSendTimeout = 600 * time.Second
-	// SyncTimeout bounds sendsync, which blocks the whole agent.
+	// SyncTimeout bounds sendsync, which blocks the whole agent (the
+	// default of Options.SyncTimeout).
 	SyncTimeout = 60 * time.Second
 	// NoTimeout is the value of the global NO_TIMEOUT: sendasync with it
 	// waits as long as the server takes.
@@ -91,9 +92,12 @@ func (m *Module) newRequest(name, method string, urlV, headersV, bodyV goja.Valu
 			env.Throwf("%s: argument 'headers' must be a table of header names to values, got %s", name, agentapi.Describe(headersV))
 		}
 		for _, k := range obj.Keys() {
+			if !validToken(k) {
+				env.Throwf("%s: argument 'headers': %q is not a header name (letters, digits and !#$%%&'*+-.^_`|~)", name, k)
+			}
 			val, ok := scalarText(obj.Get(k))
-			if !validToken(k) || !ok || strings.ContainsAny(val, "\r\n") {
-				env.Throwf("%s: header %q must have a token name and a string or number value without line breaks, got %s", name, k, agentapi.Describe(obj.Get(k)))
+			if !ok || strings.ContainsAny(val, "\r\n") {
+				env.Throwf("%s: argument 'headers': header %q must be a string, number or boolean without line breaks, got %s", name, k, agentapi.Describe(obj.Get(k)))
 			}
 			r.headers.Add(k, val)
 		}
@@ -123,10 +127,7 @@ func (r *outReq) detail() string { return r.method + " " + redact(r.url) }
 // runs on the loop when it completes or fails.
 func (r *outReq) sendasync(call goja.FunctionCall) goja.Value {
 	env := r.m.env
-	done, _ := env.Callback(call.Argument(0), "httprequest.sendasync: argument 'doneCallback'")
-	if done == nil {
-		env.Throwf("httprequest.sendasync: argument 'doneCallback' must be a function, got %s", agentapi.Describe(call.Argument(0)))
-	}
+	done := env.RequiredCallback(call.Argument(0), "httprequest.sendasync: argument 'doneCallback'")
 	args := call.Arguments[1:]
 	var stream goja.Callable
 	if len(args) > 0 {
@@ -178,16 +179,20 @@ func (r *outReq) sendasync(call goja.FunctionCall) goja.Value {
 }
 
 // sendsync() sends the request and blocks the agent until it completes
-// (at most SyncTimeout), returning the response table.
+// (at most Options.SyncTimeout, then statuscode 28), returning the response
+// table. The wait is a wait on the network, not the script running: it
+// does not count against the callback's limits.cpu_per_callback.
 func (r *outReq) sendsync(goja.FunctionCall) goja.Value {
 	env := r.m.env
 	r.claim("httprequest.sendsync")
 	if !env.Limits.HTTPRequest(r.detail()) {
 		return r.table(rateLimited(env.Limits))
 	}
-	ctx, stop := r.m.requestContext(SyncTimeout)
+	ctx, stop := r.m.requestContext(r.m.opts.SyncTimeout)
 	defer stop()
-	return r.table(r.m.do(ctx, r, nil))
+	var resp response
+	env.Loop.Blocked(func() { resp = r.m.do(ctx, r, nil) })
+	return r.table(resp)
 }
 
 // cancel() aborts a request in flight; its done callback is not called.

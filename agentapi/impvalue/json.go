@@ -38,7 +38,7 @@ func encode(b *strings.Builder, v Value, compact bool, path string) error {
 		b.WriteString(strconv.FormatInt(x, 10))
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return &Error{path, "is " + strconv.FormatFloat(x, 'g', -1, 64) + ", which JSON cannot represent"}
+			return &Error{path, "is " + jsNumber(x) + ", which JSON cannot represent"}
 		}
 		b.WriteString(FormatFloat(x))
 	case string:
@@ -201,4 +201,17 @@ func located(text string, offset int64, err error) error {
 	line := 1 + strings.Count(before, "\n")
 	col := int(offset) - strings.LastIndexByte(before, '\n')
 	return fmt.Errorf("line %d, column %d: %v", line, col, err)
+}
+
+// jsNumber spells NaN and the infinities as JavaScript does.
+func jsNumber(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case math.IsInf(x, 1):
+		return "Infinity"
+	case math.IsInf(x, -1):
+		return "-Infinity"
+	}
+	return FormatFloat(x)
 }

@@ -12,6 +12,7 @@ package impvalue
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 
 	"github.com/agenthost/agenthost/agentapi"
@@ -92,7 +93,11 @@ func fromJS(v goja.Value, blobs *agentapi.Blobs, path string, depth int) (Value,
 		case float64:
 			return number(x), nil
 		}
-		return nil, &Error{path, "is a " + v.ExportType().String() + ", which cannot be serialised"}
+		what := "is a value of no serialisable type" // nothing else reaches here today
+		if _, isBig := v.Export().(*big.Int); isBig {
+			what = "is a bigint"
+		}
+		return nil, &Error{path, what + ", which cannot be serialised"}
 	}
 	if _, isFn := goja.AssertFunction(v); isFn {
 		return nil, &Error{path, "is a function, which cannot be serialised"}

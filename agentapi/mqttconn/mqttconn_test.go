@@ -394,3 +394,63 @@ mqtt.createConnection(1883, "h", function (err, c) {
 	agenttest.WantAgent(t, out, "utf8: string hé!", "hex: string 68c3a921", "base64: string aMOpIQ==",
 		"latin1: string hÃ©!", "blob: object hé!")
 }
+
+// TestWritesAfterEndAreRefused: after end() (and before 'close') a packet
+// method emits 'error' and returns false, or throws with no listener, as
+// on a closed connection; the packet written before end() reaches the
+// broker and the ones after it do not (a subscriber sees "before" and
+// then its own marker, published once the ended connection has closed).
+func TestWritesAfterEndAreRefused(t *testing.T) {
+	out := agenttest.MustRun(t, `
+function tryit(label, f) {
+	try { server.log(label + ": returned " + f()); }
+	catch (e) { server.log(label + ": threw " + e.name + ": " + e.message); }
+}
+const sub = mqtt.createConnection(1883, "h", function (err, s) {
+	s.connect({protocolId: "MQTT", protocolVersion: 4, clientId: "sub", clean: true});
+});
+sub.setEncoding("utf8");
+sub.once("connack", function () { sub.subscribe({messageId: 1, subscriptions: [{topic: "after/end"}]}); });
+sub.on("publish", function (p) {
+	server.log("subscriber got " + p.payload);
+	if (p.payload == "marker") { sub.end(); }
+});
+sub.once("suback", function () {
+	mqtt.createConnection(1883, "h", function (err, c) {
+		c.connect({protocolId: "MQTT", protocolVersion: 4, clientId: "pub", clean: true});
+		c.once("connack", function () {
+			tryit("before end", function () { return c.publish({topic: "after/end", payload: "before"}); });
+			c.end();
+			tryit("no listener", function () { return c.publish({topic: "after/end", payload: "after"}); });
+			c.on("error", function (e) { server.log("error event: " + e.message); });
+			tryit("with listener", function () { return c.pingreq(); });
+			tryit("disconnect", function () { return c.disconnect(); });
+		});
+		c.on("close", function () {
+			server.log("pub closed");
+			sub.publish({topic: "after/end", payload: "marker"});
+		});
+	});
+});
+`, agenttest.Options{})
+	want := []string{
+		"before end: returned true",
+		"no listener: threw Error: MqttConnection.publish: the connection was ended (end() or destroy()); the packet was not sent",
+		"error event: MqttConnection.pingreq: the connection was ended (end() or destroy()); the packet was not sent",
+		"with listener: returned false",
+		"error event: MqttConnection.disconnect: the connection was ended (end() or destroy()); the packet was not sent",
+		"disconnect: returned false",
+		// The delivery to the subscriber and the publisher's close come
+		// on two connections, in either order.
+		"pub closed",
+		"subscriber got before",
+		"subscriber got marker",
+	}
+	got := out.Agent()
+	if len(got) == len(want) && got[6] == want[7] && got[7] == want[6] {
+		got[6], got[7] = got[7], got[6]
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("agent lines:\n got %q\nwant %q\nstderr: %q", out.Agent(), want, out.Stderr)
+	}
+}

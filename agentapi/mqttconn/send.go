@@ -99,9 +99,12 @@ func limited(pk *packets.Packet) (kind, subject string, ok bool) {
 // the agent's requests first pass the outbound limiter. It returns false
 // (after emitting 'error') when pk is not sent.
 func (c *Conn) send(method string, pk packets.Packet) bool {
-	if c.state != stateOpen {
+	if c.state != stateOpen || c.ended {
 		what := "is closed"
-		if c.state == stateDialing {
+		switch {
+		case c.state == stateOpen: // ended by the script, 'close' not yet emitted
+			what = "was ended (end() or destroy())"
+		case c.state == stateDialing:
 			what = "is not connected yet (wait for 'connected')"
 		}
 		c.invalid(method, "the connection %s; the packet was not sent", what)
@@ -148,10 +151,10 @@ func (c *Conn) flush() {
 	for len(c.out) > 0 && c.out[0].ready {
 		pk := c.out[0].pk
 		c.out = c.out[1:]
-		if c.state != stateOpen {
+		if c.state != stateOpen || c.ended {
 			if _, _, isLimited := limited(&pk); isLimited {
 				c.env.Log.StatusWarn("MqttConnection: a " + mqttwire.TypeName(pk.FixedHeader.Type) +
-					" released by the outbound rate limit was not sent: the connection had closed")
+					" released by the outbound rate limit was not sent: the connection had closed or been ended")
 			}
 			continue
 		}

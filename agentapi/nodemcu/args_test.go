@@ -26,6 +26,8 @@ tryit("constants", function () {
 tryit("new", function () { return typeof new mqtt.Client("n", 0).connect; });
 tryit("clientid", function () { return mqtt.Client(5, 60); });
 tryit("keepalive", function () { return mqtt.Client("a", -1); });
+tryit("username", function () { return mqtt.Client("a", 60, 5); });
+tryit("username length", function () { return mqtt.Client("a", 60, "u".repeat(65536)); });
 tryit("keepalive missing", function () { return mqtt.Client("a"); });
 tryit("cleansession", function () { return mqtt.Client("a", 60, null, null, 2); });
 tryit("too many", function () { return mqtt.Client("a", 60, "u", "p", 1, 1024); });
@@ -58,6 +60,8 @@ tryit("unsubscribe array", function () { return m.unsubscribe(["a"]); });
 		"new: returned function",
 		"clientid: TypeError: mqtt.Client: argument 'clientid' must be a string of at most 65535 bytes, got number 5",
 		"keepalive: TypeError: mqtt.Client: argument 'keepalive' must be a number of seconds from 0 (off) to 65535, got number -1",
+		"username: TypeError: mqtt.Client: argument 'username' must be a string of at most 65535 bytes, got number 5",
+		`username length: TypeError: mqtt.Client: argument 'username' must be a string of at most 65535 bytes, got string "uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu..."`,
 		"keepalive missing: TypeError: mqtt.Client: argument 'keepalive' must be a number of seconds from 0 (off) to 65535, got undefined",
 		"cleansession: TypeError: mqtt.Client: argument 'cleansession' must be 0 or 1 (or false or true), got number 2",
 		"too many: TypeError: mqtt.Client: expected at most 5 arguments (clientid, keepalive, username, password, cleansession), got 6",

@@ -86,7 +86,7 @@ func (m *Module) newClient(args []goja.Value) *goja.Object {
 	if v := arg(2); !agentapi.IsAbsent(v) {
 		s, ok := agentapi.StringArg(v)
 		if !ok || len(s) > 65535 {
-			m.throwf("mqtt.Client: argument 'username' must be a string, got %s", agentapi.Describe(v))
+			m.throwf("mqtt.Client: argument 'username' must be a string of at most 65535 bytes, got %s", agentapi.Describe(v))
 		}
 		c.username, c.hasUser = []byte(s), true
 	}
