@@ -41,3 +41,27 @@ print(math.abs(-3) + " " + math.floor(2.5) + " " + typeof math.sqrt(4) + " " + (
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
 	}
 }
+
+// clock() is the seconds since the runtime started, as a float, read from
+// Options.Now: on the virtual clock it moves with virtual time.
+func TestClockCountsFromTheRuntimeStart(t *testing.T) {
+	now := time.Date(2024, time.February, 29, 13, 14, 15, 0, time.UTC)
+	var out strings.Builder
+	rt, err := NewRuntime(goja.New(), Options{Print: func(s string) { out.WriteString(s) }, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile("clock.nut", []byte(`print(typeof clock() + " " + clock() + "\n");`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []time.Duration{0, 2500 * time.Millisecond, 90 * time.Second} {
+		now = now.Add(step)
+		if _, err := rt.Run(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := "float 0\nfloat 2.5\nfloat 92.5\n"; out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}

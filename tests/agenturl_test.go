@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -232,5 +233,47 @@ agent.on("data", function (d) {
 	}
 	if dev := prefixed(r.stdout, "[Device] "); len(dev) != 1 || dev[0] != "got 3 bytes" {
 		t.Errorf("device lines %q", dev)
+	}
+}
+
+// TestAgentURLUnansweredRequestGets504: a handler that keeps the response
+// and answers only after 120 s leaves the request to the host, which
+// answers 504 once 60 s have passed on the session clock (under --clock
+// virtual, as soon as the agent is idle: the client waits no 60 real
+// seconds); the late send is then ignored with a warning, not thrown.
+func TestAgentURLUnansweredRequestGets504(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "agent.js"), `
+http.onrequest(function (request, response) {
+	const asked = time();
+	server.log("asked " + request.path);
+	imp.wakeup(120, function () {
+		server.log("answering after " + (time() - asked) + " s");
+		response.send(200, "late");
+	});
+});
+`)
+	p := startBin(t, dir, "run", "agent.js", "--clock", "virtual", "--http", "127.0.0.1:0")
+	line := p.waitLine(func(l string) bool { return strings.HasPrefix(l, "[Status] agent URL: ") }, "the agent URL")
+	url := strings.TrimPrefix(line, "[Status] agent URL: ")
+	start := time.Now()
+	resp, err := http.Get(url + "/slow")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if el := time.Since(start); resp.StatusCode != 504 || string(body) != "the agent did not answer in time\n" || el > 10*time.Second {
+		t.Fatalf("GET /slow: %d %q after %s, want 504 within 10 s", resp.StatusCode, body, el)
+	}
+	for _, want := range []string{"[Agent] asked /slow",
+		"[Status] WARNING: GET /slow: the agent did not call response.send within 1m0s; answered 504",
+		"[Agent] answering after 120 s",
+		"[Status] WARNING: httpresponse.send for GET /slow ignored: the host already answered it (timeout or error)"} {
+		p.waitExact(want)
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGINT)
+	if code := p.wait(); code != 0 || p.stderr() != "" {
+		t.Fatalf("exit %d stderr %q", code, p.stderr())
 	}
 }
