@@ -176,6 +176,8 @@ function full(name) { return function (r) { server.log(name + " " + r.statuscode
 imp.wakeup(0, function () { server.log("wakeup after sendsync"); next(); });
 const s = http.get(base + "/echo").sendsync();
 server.log("sendsync " + s.statuscode + " " + s.body.trim() + " | " + xreply(s) + " | " + s.headers["content-type"]);
+const sf = http.get("http://" + p.closed + "/").sendsync();
+server.log("sendsync-refused " + sf.statuscode + " " + (sf.body.length > 0) + " " + sf.rawheaders.length);
 
 steps.push(function () {
 	http.get(base + "/echo", {"X-Key": "k1", "X-Num": 5, "X-Flag": true, "User-Agent": "probe/1"}).sendasync(full("get"));
@@ -223,6 +225,8 @@ steps.push(function () { http.get("http://" + p.closed + "/").sendasync(brief("r
 steps.push(function () { http.get("http://" + "a".repeat(64) + ".example/").sendasync(brief("dns")); });
 steps.push(function () { http.get("http://[::1/").sendasync(brief("malformed")); });
 steps.push(function () { http.get(p.untrusted + "/").sendasync(brief("untrusted")); });
+// The test certificate names 127.0.0.1, not localhost.
+steps.push(function () { http.get(base.replace("127.0.0.1", "localhost") + "/echo").sendasync(brief("wrong-host")); });
 steps.push(function () { http.get(p.oldtls + "/").sendasync(brief("handshake")); });
 steps.push(function () { http.get(p.plain.replace("http://", "https://") + "/").sendasync(brief("https-to-plain")); });
 steps.push(function () { http.get("http://" + p.hangup + "/").sendasync(brief("empty-reply")); });
@@ -266,6 +270,7 @@ func TestOutboundHTTPThroughTheBinary(t *testing.T) {
 	const both = " | a, b | X-Reply: a;X-Reply: b"
 	want := []string{
 		"sendsync 200 " + echo("GET", "agenthost", "", "", "", "", "") + both + " | application/json",
+		"sendsync-refused 7 true 0",
 		"wakeup after sendsync",
 		"get 200 " + echo("GET", "probe/1", "k1", "5", "true", "", "") + both,
 		"post 201 " + echo("POST", "agenthost", "k2", "", "", "application/octet-stream", "00ff41") + both,
@@ -286,6 +291,7 @@ func TestOutboundHTTPThroughTheBinary(t *testing.T) {
 		"dns 6 true",
 		"malformed 3 true",
 		"untrusted 60 true",
+		"wrong-host 60 true",
 		"handshake 35 true",
 		"https-to-plain 56 true",
 		"empty-reply 52 true",
