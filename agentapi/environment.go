@@ -52,5 +52,6 @@ func Sleep(rt *goja.Runtime, l *scriptvm.Loop, v goja.Value) {
 		vc.Advance(d)
 		return
 	}
-	time.Sleep(d)
+	// a wait, not work: it does not count against limits.cpu_per_callback
+	l.Blocked(func() { time.Sleep(d) })
 }

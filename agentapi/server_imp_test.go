@@ -461,3 +461,30 @@ for (const bad of [11, -1, "x"]) {
 		"TypeError: imp.sleep: argument 'seconds' must be a number >= 0, got number -1",
 		`TypeError: imp.sleep: argument 'seconds' must be a number >= 0, got string "x"`)
 }
+
+// TestImpSleepIsNotCPU: on the real clock imp.sleep waits its time, and
+// the wait does not count against limits.cpu_per_callback — a 300 ms sleep
+// under a 100 ms budget completes — while code that runs past the budget
+// around it is still stopped.
+func TestImpSleepIsNotCPU(t *testing.T) {
+	out := agenttest.MustRun(t, `
+function spin(ms) { const t = Date.now(); while (Date.now() - t < ms) {} }
+imp.wakeup(0, function sleeps() {
+	const t0 = Date.now();
+	imp.sleep(0.3);
+	const took = Date.now() - t0;
+	server.log("slept " + (took >= 300 && took < 2000));
+});
+imp.wakeup(0.01, function spinsAround() {
+	spin(60);
+	imp.sleep(0.05);
+	spin(60);
+	server.log("not reached");
+});
+`, agenttest.Options{UntilIdle: true, Config: "limits: {cpu_per_callback: 100ms}\n"})
+	agenttest.WantAgent(t, out, "slept true")
+	errs := strings.Join(out.AgentErrors(), "\n")
+	if strings.Count(errs, "WatchdogError") != 1 || !strings.Contains(errs, "spinsAround") {
+		t.Errorf("want one WatchdogError, in spinsAround; got %q", errs)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/agentapi/impvalue"
@@ -291,16 +292,24 @@ func (m *Module) do(ctx context.Context, r *outReq, onChunk func([]byte)) respon
 			return failure(CodeTooLarge, fmt.Errorf("the response body is larger than %d bytes", MaxResponseBody))
 		}
 	} else {
-		total := 0
+		// Chunks become strings one by one: a UTF-8 sequence split by a
+		// read is held back (at most 3 bytes) and starts the next chunk.
+		total, held := 0, 0
 		buf := make([]byte, 32<<10)
 		for {
-			n, rerr := limited.Read(buf)
+			n, rerr := limited.Read(buf[held:])
 			if total += n; total > MaxResponseBody {
 				return failure(CodeTooLarge, fmt.Errorf("the response body is larger than %d bytes", MaxResponseBody))
 			}
-			if n > 0 {
-				onChunk(append([]byte(nil), buf[:n]...))
+			data := buf[:held+n]
+			cut := len(data)
+			if rerr == nil {
+				cut = completeUTF8(data)
 			}
+			if cut > 0 {
+				onChunk(append([]byte(nil), data[:cut]...))
+			}
+			held = copy(buf, data[cut:])
 			if rerr == io.EOF {
 				break
 			}
@@ -314,6 +323,20 @@ func (m *Module) do(ctx context.Context, r *outReq, onChunk func([]byte)) respon
 		return failure(transportCode(ctx, err), fmt.Errorf("reading the response body: %w", err))
 	}
 	return out
+}
+
+// completeUTF8 returns the length of b without a UTF-8 sequence that is
+// cut short at its end (bytes that are not UTF-8 at all are kept).
+func completeUTF8(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(b[i]) {
+			if b[i] >= utf8.RuneSelf && !utf8.FullRune(b[i:]) {
+				return i
+			}
+			break
+		}
+	}
+	return len(b)
 }
 
 func failure(code int, err error) response {

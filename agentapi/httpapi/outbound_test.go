@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -225,4 +227,46 @@ for (const f of [
 		"httprequest.sendasync: this request was already sent (make a new one with http.get/post/...)",
 		"cancel twice is fine",
 	)
+}
+
+// TestStreamedChunksKeepCharacters: a streamed body whose reads split
+// multi-byte UTF-8 characters reaches the script's chunks whole — their
+// concatenation is the body, with no U+FFFD — and bytes that are not
+// UTF-8 at all still arrive (as U+FFFD, as in a whole body).
+func TestStreamedChunksKeepCharacters(t *testing.T) {
+	body := strings.Repeat("é€😀", 20000) // 2-, 3- and 4-byte sequences, 180,000 bytes
+	mux := http.NewServeMux()
+	mux.HandleFunc("/split", func(w http.ResponseWriter, r *http.Request) {
+		// every write ends inside a character
+		b := []byte(body)
+		for i := 0; i < len(b); {
+			n := min(1001, len(b)-i)
+			w.Write(b[i : i+n])
+			w.(http.Flusher).Flush()
+			i += n
+		}
+		w.Write([]byte{0xe2, 0x82}) // a sequence the body never completes
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	script := `
+let parts = [];
+http.get(imp.configparams.base + "/split").sendasync(function (r) {
+	const all = parts.join("");
+	http.get(imp.configparams.base + "/split").sendasync(function (whole) {
+		server.log("chunks " + parts.length + " body intact " + (all.slice(0, imp.configparams.body.length) == imp.configparams.body) +
+			" same as unstreamed " + (all == whole.body) + " tail " + JSON.stringify(all.slice(imp.configparams.body.length)));
+	});
+}, function (chunk) { parts.push(chunk); });
+`
+	cfg := fmt.Sprintf("http: {listen: off}\nconfigparams: {base: %q, body: %q}\n", srv.URL, body)
+	out := agenttest.MustRun(t, script, agenttest.Options{Config: cfg})
+	got := out.Agent()
+	want := regexp.MustCompile(`^chunks ([0-9]+) body intact true same as unstreamed true tail "\x{FFFD}+"$`)
+	if len(got) != 1 || !want.MatchString(got[0]) {
+		t.Fatalf("agent lines %q, want one line matching %s", got, want)
+	}
+	if n, _ := strconv.Atoi(want.FindStringSubmatch(got[0])[1]); n < 2 {
+		t.Fatalf("the body came in %d chunk(s); the test needs several", n)
+	}
 }
