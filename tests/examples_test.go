@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,6 +25,34 @@ var exampleLangs = []string{".js", ".nut"}
 func TestExampleHello(t *testing.T) {
 	for _, ext := range exampleLangs {
 		t.Run(ext, func(t *testing.T) { testExampleHello(t, ext) })
+	}
+}
+
+// TestReadmeStartsWithTwoCommands: the README opens with exactly two
+// set-up commands — the example agent TestExampleHello runs and the test
+// suite that CI runs (.ci/run calls the same script).
+func TestReadmeStartsWithTwoCommands(t *testing.T) {
+	readmeBytes, err := os.ReadFile(filepath.Join(repo, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(readmeBytes)
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(readme)
+	if block == nil {
+		t.Fatal("README.md has no sh block")
+	}
+	var cmds []string
+	for _, line := range strings.Split(strings.TrimSpace(block[1]), "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		cmds = append(cmds, strings.TrimSpace(cmd))
+	}
+	want := []string{"go run ./cmd/agenthost run examples/hello/hello.js --until-idle", "bash scripts/test.sh"}
+	if !slices.Equal(cmds, want) {
+		t.Fatalf("README's first commands are %q, want %q", cmds, want)
+	}
+	ci, err := os.ReadFile(filepath.Join(repo, ".ci", "run"))
+	if err != nil || !strings.Contains(string(ci), "\nbash scripts/test.sh\n") {
+		t.Fatalf(".ci/run does not run the README's test command (%v):\n%s", err, ci)
 	}
 }
 
