@@ -159,22 +159,7 @@ func (c *Conn) Start(h Handler) {
 // ErrClosed on a connection that has ended or is ending (done is then not
 // called).
 func (c *Conn) Send(pk *packets.Packet, done func(error)) error {
-	b, err := Encode(pk)
-	if err != nil {
-		return err
-	}
-	c.mu.Lock()
-	if c.closed || c.ending {
-		c.mu.Unlock()
-		return ErrClosed
-	}
-	c.queue = append(c.queue, write{b: b, done: done})
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-	return nil
+	return c.enqueue(pk, write{done: done})
 }
 
 // SendHanded queues pk like Send, and calls handed just before its bytes
@@ -183,16 +168,22 @@ func (c *Conn) Send(pk *packets.Packet, done func(error)) error {
 // from handed can never be overtaken by the answer. A write that then
 // fails ends the connection (see Closed).
 func (c *Conn) SendHanded(pk *packets.Packet, handed func()) error {
+	return c.enqueue(pk, write{handed: handed})
+}
+
+// enqueue encodes pk into w and queues it for the writer goroutine.
+func (c *Conn) enqueue(pk *packets.Packet, w write) error {
 	b, err := Encode(pk)
 	if err != nil {
 		return err
 	}
+	w.b = b
 	c.mu.Lock()
 	if c.closed || c.ending {
 		c.mu.Unlock()
 		return ErrClosed
 	}
-	c.queue = append(c.queue, write{b: b, handed: handed})
+	c.queue = append(c.queue, w)
 	c.mu.Unlock()
 	select {
 	case c.wake <- struct{}{}:

@@ -68,32 +68,15 @@ func (s *script) adapt(se *ScriptError, thrown goja.Value) *ScriptError {
 	return se
 }
 
-// impLines is Lines in the imp's shape.
+// impLines is Lines in the imp's shape: the message alone, then "at" for
+// the first frame and "from" for its callers.
 func (e *ScriptError) impLines() []string {
-	lines := []string{e.Message}
-	for i := 0; i < len(e.Stack); {
-		f := e.Stack[i]
-		run := 1
-		for i+run < len(e.Stack) && e.Stack[i+run] == f {
-			run++
-		}
-		if len(lines) > shownFrames {
-			lines = append(lines, "  … "+thousands(len(e.Stack)-i)+" more frames")
-			break
-		}
-		word := "from"
+	return appendFrames([]string{e.Message}, e.Stack, func(i int, f Frame) string {
 		if i == 0 {
-			word = "at"
+			return "at " + f.impString()
 		}
-		lines = append(lines, "  "+word+" "+f.impString())
-		if run > 2 {
-			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+f.impString())
-		} else {
-			run = 1
-		}
-		i += run
-	}
-	return lines
+		return "from " + f.impString()
+	})
 }
 
 // impString is "func file:line", with "main" for a file's top level and

@@ -75,19 +75,29 @@ func (e *ScriptError) Lines() []string {
 		src, caret := sourceAndCaret(e.Source, e.Col)
 		lines = append(lines, "  "+src, "  "+caret)
 	}
-	for i := 0; i < len(e.Stack); {
-		f := e.Stack[i]
+	return appendFrames(lines, e.Stack, func(_ int, f Frame) string { return "at " + f.String() })
+}
+
+// appendFrames appends a line per frame, shown by show (given the frame's
+// index): a frame repeated in a row (a runaway recursion) once, with a
+// count of the rest, "  … 2,490 more frames of …"; past shownFrames lines
+// the remaining frames are counted on one line.
+func appendFrames(lines []string, stack []Frame, show func(i int, f Frame) string) []string {
+	for i := 0; i < len(stack); {
+		f := stack[i]
 		run := 1
-		for i+run < len(e.Stack) && e.Stack[i+run] == f {
+		for i+run < len(stack) && stack[i+run] == f {
 			run++
 		}
 		if len(lines) > shownFrames {
-			lines = append(lines, "  … "+thousands(len(e.Stack)-i)+" more frames")
+			lines = append(lines, "  … "+thousands(len(stack)-i)+" more frames")
 			break
 		}
-		lines = append(lines, "  at "+f.String())
+		shown := show(i, f)
+		lines = append(lines, "  "+shown)
 		if run > 2 {
-			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+f.String())
+			_, what, _ := strings.Cut(shown, " ")
+			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+what)
 		} else {
 			run = 1
 		}
