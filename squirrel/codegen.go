@@ -17,7 +17,7 @@ var helperNames = []string{
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
-	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT",
+	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled
@@ -46,6 +46,8 @@ type codegen struct {
 	// set while compiling a % whose dividend is provably non-negative (see
 	// binary): the remainder then needs no |0
 	modNonNeg bool
+	hot       map[*funcDef]bool // functions that get the inline fast paths (see hot.go)
+	allHot    bool              // every function does
 }
 
 // fnGen is the state of the JavaScript function being generated.
@@ -58,6 +60,13 @@ type fnGen struct {
 	parent  *fnGen
 	tail    bool // has self tail calls: the body is wrapped in a loop
 	co      bool // generating the coroutine twin: suspend() yields
+	loops   int  // depth of loops around the code being generated
+}
+
+// cold reports whether the code being generated runs rarely (see hot.go):
+// it then gets compact runtime calls instead of inline fast paths.
+func (g *codegen) cold() bool {
+	return !g.allHot && g.fn != nil && g.fn.loops == 0 && !g.hot[g.fn.def]
 }
 
 func (g *codegen) tmp() string {
