@@ -58,7 +58,7 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 			if name, ok := staticKey(fn); ok && g.cold() {
 				setup = append(setup, f+"="+g.dotRead(ov, objv.kind, name, fn.p))
 			} else if name, ok := staticKey(fn); ok {
-				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
+				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok {
 					return seq(append(setup, code)...), k
 				}
 				read := g.dotRead(ov, objv.kind, name, fn.p)
@@ -141,14 +141,13 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 	if x.plain {
 		return "", 0, false
 	}
-	fn := x.fn.(*index)
 	switch {
 	case name == "len" && len(x.args) == 0 && ok == kindArray:
 		return "(" + ov + ".Āa.length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindString:
 		return "(" + ov + ".length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindTable:
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		general := marker(x.p) + "$len(" + ov + ")"
 		return "((" + ov + ".Ād===null&&" + ov + ".len===undefined)?" + ov + ".Āo.n:" + general + ")", kindUnknown, true
 	case stringMethods[name] && ok == kindString:
 		as, args := g.callArgs(x.args)
@@ -157,6 +156,9 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		// a string receiver calls the string delegate's method directly; the
 		// arguments can be evaluated first as they have no effects
 		_, args := g.callArgs(x.args)
+		// (numbers' tostring() and the like are common in loops: the
+		// general path stays inline)
+		fn := x.fn.(*index)
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: x.args, method: true, plain: true})
 		return "(typeof " + ov + "===\"string\"?" + marker(x.p) + prop("$SD", name) + "(" + ov + args + "):" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
@@ -165,13 +167,13 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		return seq(s, "("+ov+".Āa.push("+g.stored(v, av.kind)+"),null)"), kindUnknown, true
 	case name == "len" && len(x.args) == 0 && g.acacheOf(ov) != "":
 		A := g.acacheOf(ov)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		general := marker(x.p) + "$len(" + ov + ")"
 		return "(" + A + "!==undefined?" + A + ".length:typeof " + ov + "===\"string\"?" + ov + ".length:" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && g.acacheOf(ov) != "":
 		A := g.acacheOf(ov)
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
+		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
 		return seq(s, "("+A+"!==undefined?("+A+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	case name == "len" && len(x.args) == 0:
 		a := g.tmp()
@@ -181,7 +183,7 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		a := g.tmp()
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
+		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
 		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	}
 	return "", 0, false

@@ -355,6 +355,9 @@ function call(f, self, ...args) {
 	}
 	err("attempt to call '" + typeName(f) + "'");
 }
+// mc is o.k(...args): the method call compiled code falls back to when an
+// inlined built-in method does not apply.
+function mc(o, k, ...args) { return call(gk(o, k), o, ...args); }
 function arityErr() { err("wrong number of parameters"); }
 // len is x.len() for a receiver compiled code has found to be neither a
 // string nor an array: a table without a delegate or a slot "len" calls the
@@ -436,6 +439,6 @@ function exc(e) {
 }
 
 Object.assign($, {
-	gk, gn, sk, sn, ns, nsNew, del, has, typeOf, instanceOf, clone, call, len, arityErr, nx, exc, IT, END,
+	gk, gn, sk, sn, ns, nsNew, del, has, typeOf, instanceOf, clone, call, len, mc, arityErr, nx, exc, IT, END,
 	metamethod,
 });
