@@ -17,7 +17,7 @@ var helperNames = []string{
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
-	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT",
+	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled
@@ -46,6 +46,8 @@ type codegen struct {
 	// set while compiling a % whose dividend is provably non-negative (see
 	// binary): the remainder then needs no |0
 	modNonNeg bool
+	hot       map[*funcDef]bool // functions that get the inline fast paths (see hot.go)
+	allHot    bool              // every function does
 }
 
 // fnGen is the state of the JavaScript function being generated.
@@ -58,6 +60,13 @@ type fnGen struct {
 	parent  *fnGen
 	tail    bool // has self tail calls: the body is wrapped in a loop
 	co      bool // generating the coroutine twin: suspend() yields
+	loops   int  // depth of loops around the code being generated
+}
+
+// cold reports whether the code being generated runs rarely (see hot.go):
+// it then gets compact runtime calls instead of inline fast paths.
+func (g *codegen) cold() bool {
+	return !g.allHot && g.fn != nil && g.fn.loops == 0 && !g.hot[g.fn.def]
 }
 
 func (g *codegen) tmp() string {
@@ -178,6 +187,26 @@ func (g *codegen) function(f *funcDef) string {
 	return "(()=>{const " + p + "=" + main + ";" + p + ".Āco=" + twin + ";return " + p + ";})()"
 }
 
+// usesLookup reports whether generated code refers to $L, the lookup
+// object for `this` (compact code for cold functions reads slots of `this`
+// through $gn and $sn instead).
+func usesLookup(code string) bool {
+	for i := 0; ; {
+		j := strings.Index(code[i:], "$L")
+		if j < 0 {
+			return false
+		}
+		i += j + 2
+		if i >= len(code) || !isIdentByte(code[i]) {
+			return true
+		}
+	}
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
 // pinOuter names a value in the enclosing function's scope.
 func (g *codegen) pinOuter(base string) string {
 	if g.fn == nil {
@@ -249,7 +278,7 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	if f.generator {
 		inner = &genBody
 	}
-	if f.usesThis {
+	if f.usesThis && usesLookup(body.String()) {
 		inner.WriteString("const $L=(typeof self===\"object\"&&self!==null)?self:$EMPTY;\n")
 	}
 	if fg.maxTemp > 0 {

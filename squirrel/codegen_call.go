@@ -46,15 +46,19 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 	f := g.tmp()
 	var setup []string
 	thisv := "self"
+	slotCall := false // obj.f(...): the callee is a slot of another object
 	switch fn := x.fn.(type) {
 	case *index:
 		if x.method && !isThisObj(fn) {
+			slotCall = true
 			objv := g.expr(fn.obj)
 			so, ov := g.hold(objv)
 			setup = append(setup, so)
 			thisv = ov
-			if name, ok := staticKey(fn); ok {
-				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok && !x.plain {
+			if name, ok := staticKey(fn); ok && g.cold() {
+				setup = append(setup, f+"="+g.dotRead(ov, objv.kind, name, fn.p))
+			} else if name, ok := staticKey(fn); ok {
+				if code, k, ok := g.builtinCall(ov, objv.kind, name, x); ok {
 					return seq(append(setup, code)...), k
 				}
 				read := g.dotRead(ov, objv.kind, name, fn.p)
@@ -97,7 +101,7 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 				return seq(setup...), kindUnknown
 			}
 			setup = append(setup, f+"="+g.expr(fn).code)
-			if name, ok := staticKey(fn); ok && name == "format" && fn.bare {
+			if name, ok := staticKey(fn); ok && name == "format" && fn.bare && !g.cold() {
 				if code, ok := g.inlineFormat(f, x, setup); ok {
 					return code, kindUnknown
 				}
@@ -114,8 +118,13 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 	}
 	as, args := g.callArgs(x.args)
 	setup = append(setup, as...)
+	if g.cold() {
+		return seq(append(setup, marker(x.p)+"$call("+f+","+thisv+args+")")...), kindUnknown
+	}
 	call := "(typeof " + f + "===\"function\"?" + marker(x.p) + f + "(" + thisv + args + "):"
-	if len(x.args) <= 8 {
+	if len(x.args) <= 8 && !slotCall {
+		// (a class called as a plain name; one read as a slot, as in
+		// lib.Class(), is rarer and constructed by $call)
 		k := g.tmp()
 		call += "(" + f + "!==null&&typeof " + f + "===\"object\"&&(" + k + "=" + f + ".Ānew)!==undefined)?" + marker(x.p) + k + "(" + strings.TrimPrefix(args, ",") + "):"
 	}
@@ -132,14 +141,13 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 	if x.plain {
 		return "", 0, false
 	}
-	fn := x.fn.(*index)
 	switch {
 	case name == "len" && len(x.args) == 0 && ok == kindArray:
 		return "(" + ov + ".Āa.length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindString:
 		return "(" + ov + ".length)", kindInt, true
 	case name == "len" && len(x.args) == 0 && ok == kindTable:
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		general := marker(x.p) + "$len(" + ov + ")"
 		return "((" + ov + ".Ād===null&&" + ov + ".len===undefined)?" + ov + ".Āo.n:" + general + ")", kindUnknown, true
 	case stringMethods[name] && ok == kindString:
 		as, args := g.callArgs(x.args)
@@ -148,32 +156,35 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		// a string receiver calls the string delegate's method directly; the
 		// arguments can be evaluated first as they have no effects
 		_, args := g.callArgs(x.args)
+		// (numbers' tostring() and the like are common in loops: the
+		// general path stays inline)
+		fn := x.fn.(*index)
 		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: x.args, method: true, plain: true})
 		return "(typeof " + ov + "===\"string\"?" + marker(x.p) + prop("$SD", name) + "(" + ov + args + "):" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		return seq(s, "("+ov+".Āa.push("+stored(v, av.kind)+"),null)"), kindUnknown, true
+		return seq(s, "("+ov+".Āa.push("+g.stored(v, av.kind)+"),null)"), kindUnknown, true
 	case name == "len" && len(x.args) == 0 && g.acacheOf(ov) != "":
 		A := g.acacheOf(ov)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		general := marker(x.p) + "$len(" + ov + ")"
 		return "(" + A + "!==undefined?" + A + ".length:typeof " + ov + "===\"string\"?" + ov + ".length:" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1 && g.acacheOf(ov) != "":
 		A := g.acacheOf(ov)
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
-		return seq(s, "("+A+"!==undefined?("+A+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
+		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
+		return seq(s, "("+A+"!==undefined?("+A+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	case name == "len" && len(x.args) == 0:
 		a := g.tmp()
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, method: true, plain: true})
+		general := marker(x.p) + "$len(" + ov + ")"
 		return "(typeof " + ov + "===\"string\"?" + ov + ".length:(typeof " + ov + "===\"object\"&&" + ov + "!==null&&(" + a + "=" + ov + ".Āa)!==undefined)?" + a + ".length:" + general + ")", kindUnknown, true
 	case (name == "push" || name == "append") && len(x.args) == 1:
 		a := g.tmp()
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		general := g.call(&callExpr{p: x.p, fn: &index{p: fn.p, obj: &tmpRef{ov}, key: fn.key, isDot: true}, args: []expr{&tmpRef{v}}, method: true, plain: true})
-		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
+		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
+		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
 	}
 	return "", 0, false
 }

@@ -117,7 +117,7 @@ func (g *codegen) expr(e expr) val {
 		for i, y := range x.elems {
 			v := g.expr(y)
 			parts[i] = v.code
-			if stored("v", v.kind) != "v" && v.code != "null" && !strings.HasPrefix(v.code, "$F") {
+			if g.stored("v", v.kind) != "v" && v.code != "null" && !strings.HasPrefix(v.code, "$F") {
 				mk = "$AV"
 			}
 		}
@@ -176,10 +176,10 @@ func (g *codegen) table(x *tableLit) string {
 			v := g.expr(x.vals[i])
 			code := v.code
 			if v.simple {
-				code = stored(v.code, v.kind)
-			} else if stored("v", v.kind) != "v" {
+				code = g.stored(v.code, v.kind)
+			} else if g.stored("v", v.kind) != "v" {
 				t := g.tmp()
-				code = "(" + t + "=" + v.code + "," + stored(t, v.kind) + ")"
+				code = "(" + t + "=" + v.code + "," + g.stored(t, v.kind) + ")"
 			}
 			b.WriteString("," + jsString(k.(*strLit).v) + ":" + code)
 		}

@@ -71,6 +71,9 @@ func (g *codegen) binary(x *binary) val {
 	switch x.op {
 	case tkIn:
 		av, bv := g.expr(x.x), g.expr(x.y)
+		if g.cold() {
+			return val{marker(x.p) + "$has(" + av.code + "," + bv.code + ")", kindBool, false}
+		}
 		sa, a := g.hold(av)
 		sb, b := g.hold(bv)
 		// a string key in a table: an own slot
@@ -193,6 +196,17 @@ func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 	if a.kind == kindInt && b.kind == kindInt {
 		return val{seq(sa, sb, fast), kindInt, false}
 	}
+	if g.cold() {
+		k := kindScalar
+		if op == '+' && (a.kind == kindString || b.kind == kindString) {
+			k = kindString
+		} else if op != '+' {
+			if k = arithKind(a.kind, b.kind); k == kindUnknown {
+				k = kindScalar
+			}
+		}
+		return val{seq(sa, sb, slow), k, false}
+	}
 	if op == '+' && (a.kind == kindString || b.kind == kindString) {
 		// a string with a string, an integer or a bool: JavaScript's + gives
 		// the same text
@@ -290,6 +304,9 @@ func (g *codegen) compare(x *binary) val {
 	if a.kind == kindInt && b.kind == kindInt {
 		return val{"(" + a.code + op + b.code + ")", kindBool, false}
 	}
+	if g.cold() {
+		return val{marker(x.p) + fn + "(" + a.code + "," + b.code + ")", kindBool, false}
+	}
 	sa, ac := g.hold(a)
 	sb, bc := g.hold(b)
 	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+ac+op+bc+":"+marker(x.p)+fn+"("+ac+","+bc+"))"), kindBool, false}
@@ -322,6 +339,9 @@ func (g *codegen) equal(a, b val) string {
 	if isPlainLit(a) || isPlainLit(b) || (a.kind == kindInt && b.kind == kindInt) ||
 		a.kind == kindString || b.kind == kindString || a.kind == kindBool || b.kind == kindBool {
 		return "(" + a.code + "===" + b.code + ")"
+	}
+	if g.cold() {
+		return "$eq(" + a.code + "," + b.code + ")"
 	}
 	sa, ac := g.hold(a)
 	sb, bc := g.hold(b)

@@ -107,6 +107,9 @@ func (g *codegen) readSlot(s *slot) string {
 	if s.static {
 		return g.dotRead(s.o, s.ok, s.name, s.x.p)
 	}
+	if g.cold() {
+		return marker(s.x.p) + "$gk(" + s.o + "," + s.k + ")"
+	}
 	v, a := g.tmp(), g.tmp()
 	ov, kv := s.o, s.k
 	slow := marker(s.x.p) + "$gk(" + ov + "," + kv + ")"
@@ -140,8 +143,11 @@ func (g *codegen) readSlot(s *slot) string {
 
 // bareRead reads slot name of `this`, then the root table.
 func (g *codegen) bareRead(name string, p pos) string {
-	v := g.tmp()
 	slow := marker(p) + "$gn(self," + jsString(name) + ")"
+	if g.cold() {
+		return slow
+	}
+	v := g.tmp()
 	first := "(" + v + "=" + prop("$L", name) + ")!==undefined?" + v + ":"
 	if tableDelegateNames[name] {
 		return "(" + first + slow + ")"
@@ -151,6 +157,9 @@ func (g *codegen) bareRead(name string, p pos) string {
 
 // dotRead reads slot name of the value o (a simple expression of kind ok).
 func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
+	if g.cold() {
+		return marker(p) + "$gk(" + o + "," + jsString(name) + ")"
+	}
 	v := g.tmp()
 	s := &slot{o: o, ok: ok}
 	return "((" + and(s.isObjTest(), "("+v+"="+prop(o, name)+")!==undefined") + ")?" +
@@ -159,7 +168,7 @@ func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
 
 // stored returns the code storing simple value v (of kind k) into a
 // container: weak references are stored as their objects (see rv).
-func stored(v string, k valueKind) string {
+func (g *codegen) stored(v string, k valueKind) string {
 	switch k {
 	case kindInt, kindBool, kindString, kindFunc, kindTable, kindArray, kindScalar:
 		return v
@@ -167,14 +176,23 @@ func stored(v string, k valueKind) string {
 	if v == "null" || strings.HasPrefix(v, "$F") {
 		return v
 	}
+	if g.cold() {
+		return "$rv(" + v + ")"
+	}
 	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
 }
 
 // writeSlot compiles slot = value (value already compiled, simple, of kind
 // vk); the expression's value is v.
 func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
-	sv := stored(v, vk)
+	sv := g.stored(v, vk)
 	p := s.x.p
+	if g.cold() {
+		if s.o == "" {
+			return marker(p) + "$sn(self," + s.k + "," + v + ")"
+		}
+		return marker(p) + "$sk(" + s.o + "," + s.k + "," + v + ")"
+	}
 	if s.o == "" {
 		if s.static {
 			w := g.tmp()
@@ -349,6 +367,9 @@ func (g *codegen) newSlot(t *index, x *assign) string {
 	vv := g.expr(x.value)
 	sv, v := g.hold(vv)
 	slow := marker(x.p) + "$ns(" + o + "," + k + "," + v + ")"
+	if g.cold() {
+		return seq(so, sk, sv, slow)
+	}
 	var tests []string
 	if ov.kind != kindTable {
 		tests = append(tests, "typeof "+o+"===\"object\"", o+"!==null", o+".Āw===$WTBL")
@@ -357,7 +378,7 @@ func (g *codegen) newSlot(t *index, x *assign) string {
 	if kv.kind != kindString {
 		tests = append(tests, "typeof "+k+"===\"string\"")
 	}
-	fast := "((" + o + "[" + k + "]!==undefined)?(" + o + "[" + k + "]=" + stored(v, vv.kind) + "," + v + "):" +
+	fast := "((" + o + "[" + k + "]!==undefined)?(" + o + "[" + k + "]=" + g.stored(v, vv.kind) + "," + v + "):" +
 		marker(x.p) + "$nsNew(" + o + "," + k + "," + v + "))"
 	return seq(so, sk, sv, "(("+and(tests...)+")?"+fast+":"+slow+")")
 }
@@ -370,7 +391,7 @@ func (g *codegen) newSlot(t *index, x *assign) string {
 // value, or the old one when old is set. ok is false when no such path
 // applies (the caller emits only the general code).
 func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool) {
-	if (op != '+' && op != '-') || (sl.o == "" && !sl.static) {
+	if (op != '+' && op != '-') || (sl.o == "" && !sl.static) || g.cold() {
 		return "", false
 	}
 	ov, kv := sl.o, sl.k

@@ -22,6 +22,9 @@ func (g *codegen) cond(e expr) string {
 // truthy tests a value of unknown type inline: only null, false, 0 and 0.0
 // are false.
 func (g *codegen) truthy(code string) string {
+	if g.cold() {
+		return "$T(" + code + ")"
+	}
 	t := g.tmp()
 	return "((" + t + "=" + code + ")===true||(" + t + "!==false&&" + t + "!==null&&" + t + "!==0&&(typeof " + t +
 		"!==\"object\"||" + t + ".Āt!==5||" + t + ".Āv!==0)))"
@@ -30,6 +33,11 @@ func (g *codegen) truthy(code string) string {
 func (g *codegen) stmt(b *strings.Builder, s stmt) {
 	g.fn.ntemps = 0
 	b.WriteString(marker(s.at()))
+	switch s.(type) {
+	case *whileStmt, *doWhileStmt, *forStmt, *foreachStmt:
+		g.fn.loops++
+		defer func() { g.fn.loops-- }()
+	}
 	switch s := s.(type) {
 	case *emptyStmt:
 	case *exprStmt:

@@ -78,6 +78,13 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 }
 
 func compileSource(s Source, consts map[string]constant) (*Program, error) {
+	return compileMode(s, consts, false)
+}
+
+// compileMode compiles; allHot gives all code the inline fast paths (the
+// tests run the golden corpus both ways, so the compact forms of cold code
+// and the fast paths of hot code are both checked against 3.0.4).
+func compileMode(s Source, consts map[string]constant, allHot bool) (*Program, error) {
 	name, src := s.Name, s.Text
 	p, main, err := parse(name, src, consts)
 	if err != nil {
@@ -98,6 +105,8 @@ func compileSource(s Source, consts map[string]constant) (*Program, error) {
 		floats: map[uint32]string{},
 		sites:  map[string]string{},
 		vars:   map[string]*variable{},
+		hot:    hotFunctions(main, p.funcs),
+		allHot: allHot,
 	}
 	for _, v := range p.vars {
 		g.vars[v.js] = v

@@ -53,9 +53,13 @@ func runGoldenProbes(t *testing.T, dir string) {
 			if err != nil {
 				t.Fatalf("no recording: %v", err)
 			}
-			got := runNut(t, name, src)
-			if d := firstDiff(normalize(string(want)), normalize(got)); d != "" {
-				t.Errorf("%s: %s", f, d)
+			// as compiled (top-level code and functions not called from
+			// loops are compact), then with every fast path inline
+			for _, allHot := range []bool{false, true} {
+				got := runNutMode(t, name, src, allHot)
+				if d := firstDiff(normalize(string(want)), normalize(got)); d != "" {
+					t.Errorf("%s (all hot: %v): %s", f, allHot, d)
+				}
 			}
 		})
 	}

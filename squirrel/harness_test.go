@@ -15,6 +15,13 @@ import (
 // corpus probes run. An uncaught error is appended like sq reports it.
 func runNut(t testing.TB, name string, src []byte) string {
 	t.Helper()
+	return runNutMode(t, name, src, false)
+}
+
+// runNutMode is runNut; allHot compiles all code with the inline fast paths
+// (see compileMode).
+func runNutMode(t testing.TB, name string, src []byte, allHot bool) string {
+	t.Helper()
 	var out strings.Builder
 	vm := goja.New()
 	now := func() time.Time { return time.Unix(1700000000, 0) }
@@ -25,7 +32,7 @@ func runNut(t testing.TB, name string, src []byte) string {
 	if err != nil {
 		t.Fatalf("NewRuntime: %v", err)
 	}
-	p, err := Compile(name, src)
+	p, err := compileMode(Source{Name: name, Text: src}, nil, allHot)
 	if err != nil {
 		out.WriteString("COMPILE ERROR: " + err.Error() + "\n")
 		return out.String()

@@ -355,7 +355,17 @@ function call(f, self, ...args) {
 	}
 	err("attempt to call '" + typeName(f) + "'");
 }
+// mc is o.k(...args): the method call compiled code falls back to when an
+// inlined built-in method does not apply.
+function mc(o, k, ...args) { return call(gk(o, k), o, ...args); }
 function arityErr() { err("wrong number of parameters"); }
+// len is x.len() for a receiver compiled code has found to be neither a
+// string nor an array: a table without a delegate or a slot "len" calls the
+// table delegate's len, anything else looks the method up and calls it.
+function len(x) {
+	if (typeof x === "object" && x !== null && x.Āw === WTBL && x.Ād === null && x.len === undefined) return DD_TABLE.len(x);
+	return call(gk(x, "len"), x);
+}
 
 // nx advances a foreach over anything but an array (arrays are iterated
 // inline by compiled code). s is the previous state (null at the start);
@@ -429,6 +439,6 @@ function exc(e) {
 }
 
 Object.assign($, {
-	gk, gn, sk, sn, ns, nsNew, del, has, typeOf, instanceOf, clone, call, arityErr, nx, exc, IT, END,
+	gk, gn, sk, sn, ns, nsNew, del, has, typeOf, instanceOf, clone, call, len, mc, arityErr, nx, exc, IT, END,
 	metamethod,
 });
