@@ -69,9 +69,27 @@ c.connect("` + c.url + `", "why");
 		if len(causes) != 1 || !strings.Contains(causes[0], c.cause) || !strings.Contains(causes[0], "user:xxxxx@") {
 			t.Errorf("%s: want one status line with %q, got %q", c.url, c.cause, causes)
 		}
+		if strings.Contains(strings.Join(causes, ""), "dialled") {
+			t.Errorf("%s: the script's own URL was dialled, yet the line says otherwise: %q", c.url, causes)
+		}
 		if all := strings.Join(append(r.stdout, r.stderr...), "\n"); strings.Contains(all, "hunter22") {
 			t.Errorf("%s: the password shows:\n%s", c.url, all)
 		}
+	}
+	// --broker sends the script's connection elsewhere: the failure names
+	// both the script's URL and the address dialled, redacted.
+	script := "const c = mqtt.createclient();\nc.onconnect(function (rc) { server.log(\"onconnect \" + rc); });\nc.connect(\"tcp://example.com\", \"why\");\n"
+	if err := os.WriteFile(filepath.Join(dir, "why.js"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runBin(t, dir, "run", "why.js", "--until-idle", "--broker", "tcp://user:hunter22@"+closedPort)
+	want := "connect tcp://example.com (dialled tcp://user:xxxxx@" + closedPort + ") failed: connection refused: nothing listens at that address (onconnect -1)"
+	found := false
+	for _, s := range r.status() {
+		found = found || strings.HasSuffix(s, want)
+	}
+	if !found || strings.Contains(strings.Join(append(r.stdout, r.stderr...), "\n"), "hunter22") {
+		t.Errorf("want a status line ending %q (no password), got %q", want, r.status())
 	}
 }
 

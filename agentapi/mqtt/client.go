@@ -215,6 +215,11 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 		env.Log.Status(target.Note)
 	}
 	po.AddBroker(target.URL)
+	// a failure names what was dialled when that is not the script's URL
+	what := raw
+	if dialled := brokerurl.Redact(target.URL); dialled != raw {
+		what = raw + " (dialled " + dialled + ")"
+	}
 	if target.TLS != nil {
 		po.SetTLSConfig(target.TLS)
 	}
@@ -285,7 +290,7 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 		}
 		if !connecting.Complete(func() {
 			if cause != "" && gen == c.gen {
-				env.Log.StatusWarn(fmt.Sprintf("connect %s failed: %s (onconnect %d)", raw, cause, code))
+				env.Log.StatusWarn(fmt.Sprintf("connect %s failed: %s (onconnect %d)", what, cause, code))
 			}
 			c.deliverConnect(gen, code)
 		}) && code == codeSuccess {
