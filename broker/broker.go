@@ -5,8 +5,9 @@
 // Compared with a default mochi server, a Broker
 //   - binds its listeners before Start returns and reports the real
 //     addresses (port 0 picks a free port);
-//   - raises mochi's per-client queues so that messages are not dropped
-//     under load, and reports mochi's drop counters in Stats;
+//   - raises mochi's per-client inflight limits, bounds each client's
+//     outbound queue by Options.MaxQueued, and reports mochi's drop
+//     counters in Stats;
 //   - refuses bad credentials with the MQTT 3.1.1 return code 4;
 //   - refuses subscriptions to configured filters with SUBACK code 0x80;
 //   - closes connections that do not send CONNECT within a timeout, bounds
@@ -102,6 +103,22 @@ type Options struct {
 	// DefaultMaxPendingConnections (256).
 	MaxPendingConnections int
 
+	// MaxQueued bounds the messages queued for one client's connection,
+	// waiting for the client to read them. A delivery that finds the
+	// queue full (the subscriber has fallen MaxQueued messages, plus what
+	// the socket buffers hold, behind) is dropped, never retried, and
+	// counted in Stats.MessagesDropped; the client stays connected and
+	// other subscribers are not affected. (A QoS 1 or 2 delivery to a
+	// client whose socket is full can instead make the publisher's
+	// deliveries wait until it reads or disconnects: mochi takes the
+	// packet id under the lock its writer holds while blocked.) mochi
+	// allocates each client's queue up front, 8 bytes an entry, whether
+	// it is used or not: the default, DefaultMaxQueued (8,192), costs
+	// 64 KiB per connected client; the maximum, MaxQueuedLimit
+	// (1,048,576), 8 MiB. 0 means DefaultMaxQueued; negative values and
+	// values over MaxQueuedLimit make Start fail.
+	MaxQueued int
+
 	// Logger receives the broker's own logs and mochi's warnings and
 	// errors (mochi's Debug and Info records are dropped). nil discards.
 	Logger *slog.Logger
@@ -125,12 +142,28 @@ type Stats struct {
 	InflightDropped  int64 // QoS 1/2 deliveries dropped because a client's inflight store or packet ids were exhausted
 }
 
-// Capacity settings. mochi's defaults (8192 pending writes per client,
-// 8192 inflight messages, receive maximum 1024) make it drop messages
-// silently when a fast publisher meets a slower subscriber.
+// Outbound queue sizes (Options.MaxQueued).
 const (
-	maxInflight        = 65535   // QoS>0 messages stored per client (the packet id space)
-	maxWritesPending   = 1 << 17 // queued outbound packets per client; costs 8 bytes each, allocated up front
+	// DefaultMaxQueued is Options.MaxQueued's default: 8,192 messages
+	// (mochi's own default), 64 KiB of queue per connected client, 64 MiB
+	// for 1,000 clients. Measured with a paho publisher sending 20,000
+	// QoS 1 messages without waiting for acknowledgements to a paho
+	// subscriber in the same process, the subscriber's queue peaked at
+	// about 2,100 messages: 2,048 dropped some in 2 runs of 50 on a
+	// loaded machine, 4,096 none in 70; 8,192 leaves room for slower
+	// machines.
+	DefaultMaxQueued = 8192
+
+	// MaxQueuedLimit is the largest Options.MaxQueued: 8 MiB of queue
+	// per client.
+	MaxQueuedLimit = 1 << 20
+)
+
+// Capacity settings. mochi's defaults (8192 inflight messages, receive
+// maximum 1024) make it drop QoS 1 and 2 messages when a fast publisher
+// meets a slower subscriber.
+const (
+	maxInflight        = 65535 // QoS>0 messages stored per client (the packet id space)
 	receiveMaximum     = 65535
 	eventLoopExitLimit = 5 * time.Second
 )
@@ -184,8 +217,10 @@ func Start(opts Options) (*Broker, error) {
 			return nil, fmt.Errorf("embedded broker: invalid DenySubscribe filter %q", f)
 		}
 	}
-	timeout, maxPacket, maxPending := opts.ConnectTimeout, opts.MaxPacketSize, opts.MaxPendingConnections
+	timeout, maxPacket, maxPending, maxQueued := opts.ConnectTimeout, opts.MaxPacketSize, opts.MaxPendingConnections, opts.MaxQueued
 	switch {
+	case maxQueued < 0 || maxQueued > MaxQueuedLimit:
+		return nil, fmt.Errorf("embedded broker: MaxQueued %d outside 0..%d", maxQueued, MaxQueuedLimit)
 	case timeout < 0:
 		return nil, fmt.Errorf("embedded broker: negative ConnectTimeout %v", timeout)
 	case maxPacket < 0 || maxPacket > MaxPacketSizeLimit:
@@ -201,6 +236,9 @@ func Start(opts Options) (*Broker, error) {
 	}
 	if maxPending == 0 {
 		maxPending = DefaultMaxPendingConnections
+	}
+	if maxQueued == 0 {
+		maxQueued = DefaultMaxQueued
 	}
 	var tlsCfg *tls.Config
 	if opts.TLS != nil {
@@ -237,7 +275,7 @@ func Start(opts Options) (*Broker, error) {
 
 	caps := mqtt.NewDefaultServerCapabilities()
 	caps.MaximumInflight = maxInflight
-	caps.MaximumClientWritesPending = maxWritesPending
+	caps.MaximumClientWritesPending = int32(maxQueued)
 	caps.ReceiveMaximum = receiveMaximum
 	users := make(map[string]string, len(opts.Users))
 	for u, p := range opts.Users {

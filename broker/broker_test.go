@@ -440,6 +440,15 @@ func TestStartErrors(t *testing.T) {
 			t.Errorf("error = %v, want it to name the filter", err)
 		}
 	})
+	for _, n := range []int{-1, broker.MaxQueuedLimit + 1} {
+		t.Run(fmt.Sprintf("MaxQueued %d", n), func(t *testing.T) {
+			_, err := broker.Start(broker.Options{MaxQueued: n})
+			want := fmt.Sprintf("embedded broker: MaxQueued %d outside 0..1048576", n)
+			if err == nil || err.Error() != want {
+				t.Errorf("error = %v, want %q", err, want)
+			}
+		})
+	}
 	// The failed starts must not have left the busy port's neighbours or
 	// anything else bound or running; goleak in TestMain checks goroutines.
 }

@@ -23,6 +23,8 @@
 //	  connect_timeout: 10s   # to deliver CONNECT after connecting, TLS handshake included
 //	  max_packet_size: auto  # largest packet a client may send, in bytes (or B, KiB, MiB);
 //	                         # auto: limits.message_size + 65544, 327688 by default
+//	  max_queued: 8192       # messages queued per client before deliveries to it are
+//	                         # dropped; 1 to 1048576, 8 bytes each, allocated per client
 //	tls:                     # client side of ssl:// and wss:// connections
 //	  ca: ca.crt             # PEM CA bundle; default: system roots
 //	state_dir: .agenthost
@@ -63,6 +65,13 @@ const (
 	DefaultLogFormat = "text"
 
 	DefaultConnectTimeout = 10 * time.Second
+
+	// DefaultMaxQueued is embedded.max_queued's default, as the broker's
+	// (64 KiB of queue per connected client).
+	DefaultMaxQueued = 8192
+	// MaxQueuedLimit is the largest embedded.max_queued (8 MiB of queue
+	// per client).
+	MaxQueuedLimit = 1 << 20
 )
 
 // Embedded broker packet sizes, as in package broker (which configparams
@@ -164,6 +173,11 @@ type Embedded struct {
 	// auto, the default. Use [Config.EmbeddedMaxPacketSize] for the
 	// effective value.
 	MaxPacketSize int64
+	// MaxQueued is how many messages may wait to be written to one
+	// client before further deliveries to it are dropped (and counted),
+	// 1 to MaxQueuedLimit. Each client's queue is allocated up front at 8
+	// bytes an entry. Default DefaultMaxQueued.
+	MaxQueued int
 }
 
 // EmbeddedMaxPacketSize returns the embedded broker's maximum packet size:
@@ -211,7 +225,7 @@ func Default() *Config {
 	c := &Config{
 		ConfigParams: map[string]any{},
 		Broker:       DefaultBroker,
-		Embedded:     Embedded{Listen: DefaultListen, ConnectTimeout: DefaultConnectTimeout},
+		Embedded:     Embedded{Listen: DefaultListen, ConnectTimeout: DefaultConnectTimeout, MaxQueued: DefaultMaxQueued},
 		HTTP:         HTTP{Listen: DefaultHTTPListen},
 		StateDir:     DefaultStateDir,
 		LogFormat:    DefaultLogFormat,
@@ -279,6 +293,7 @@ var envVars = []struct{ name, field string }{
 	{"AGENTHOST_EMBEDDED_LISTEN", "embedded.listen"},
 	{"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT", "embedded.connect_timeout"},
 	{"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE", "embedded.max_packet_size"},
+	{"AGENTHOST_EMBEDDED_MAX_QUEUED", "embedded.max_queued"},
 	{"AGENTHOST_HTTP_LISTEN", "http.listen"},
 	{"AGENTHOST_LIB", "lib"},
 }
@@ -286,6 +301,7 @@ var envVars = []struct{ name, field string }{
 // ApplyEnv overlays AGENTHOST_BROKER, AGENTHOST_STATE_DIR,
 // AGENTHOST_LOG_FORMAT, AGENTHOST_EMBEDDED_LISTEN,
 // AGENTHOST_EMBEDDED_CONNECT_TIMEOUT, AGENTHOST_EMBEDDED_MAX_PACKET_SIZE,
+// AGENTHOST_EMBEDDED_MAX_QUEUED,
 // AGENTHOST_HTTP_LISTEN and AGENTHOST_LIB
 // as looked up with
 // getenv (typically os.Getenv); empty values are ignored, and a nil getenv

@@ -59,13 +59,13 @@ func TestDefault(t *testing.T) {
 	if c.ConfigParams == nil || len(c.ConfigParams) != 0 {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
-	if c.Embedded.ConnectTimeout != 10*time.Second || c.Embedded.MaxPacketSize != 0 || c.EmbeddedMaxPacketSize() != 327_688 {
-		t.Errorf("embedded limits: connect timeout %v, max packet size %d (effective %d); want 10s, 0 (auto), 327688",
-			c.Embedded.ConnectTimeout, c.Embedded.MaxPacketSize, c.EmbeddedMaxPacketSize())
+	if c.Embedded.ConnectTimeout != 10*time.Second || c.Embedded.MaxPacketSize != 0 || c.EmbeddedMaxPacketSize() != 327_688 || c.Embedded.MaxQueued != 8192 {
+		t.Errorf("embedded limits: connect timeout %v, max packet size %d (effective %d), max queued %d; want 10s, 0 (auto), 327688, 8192",
+			c.Embedded.ConnectTimeout, c.Embedded.MaxPacketSize, c.EmbeddedMaxPacketSize(), c.Embedded.MaxQueued)
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
 		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen",
-		"embedded.connect_timeout", "embedded.max_packet_size", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format", "lib",
+		"embedded.connect_timeout", "embedded.max_packet_size", "embedded.max_queued", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format", "lib",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
 		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory", "limits.http.rate", "limits.http.burst"}
 	if len(c.Sources) != len(want) {
@@ -99,6 +99,7 @@ embedded:
   tls: {cert: server.crt, key: server.key, listen: 127.0.0.1:8883}
   connect_timeout: 2.5s
   max_packet_size: 64KiB
+  max_queued: 1024
 tls:
   ca: ca.crt
 state_dir: .agenthost
@@ -128,6 +129,7 @@ func TestLoadFullExample(t *testing.T) {
 			},
 			ConnectTimeout: 2500 * time.Millisecond,
 			MaxPacketSize:  64 << 10,
+			MaxQueued:      1024,
 		},
 		TLS:       ClientTLS{CA: filepath.Join(dir, "ca.crt")},
 		StateDir:  filepath.Join(dir, ".agenthost"),
@@ -146,12 +148,13 @@ func TestLoadFullExample(t *testing.T) {
 			"embedded.tls.listen":      at("8"),
 			"embedded.connect_timeout": at("9"),
 			"embedded.max_packet_size": at("10"),
-			"tls.ca":                   at("12"),
+			"embedded.max_queued":      at("11"),
+			"tls.ca":                   at("13"),
 			"tls.insecure":             "default",
 			"http.listen":              "default",
 			"http.public_url":          "default",
-			"state_dir":                at("13"),
-			"log_format":               at("14"),
+			"state_dir":                at("14"),
+			"log_format":               at("15"),
 			"lib":                      "default",
 		},
 	}
@@ -310,6 +313,15 @@ func TestLoadErrors(t *testing.T) {
 		{"max_packet_size large", "embedded:\n  max_packet_size: 257MiB\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
 		{"max_packet_size off", "embedded:\n  max_packet_size: off\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
 		{"max_packet_size unit", "embedded:\n  max_packet_size: 300kb\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
+		{"max_queued zero", "embedded:\n  max_queued: 0\n", 2, 15, "embedded.max_queued",
+			`"0" is not a whole number from 1 to 1048576 (messages queued per client; default 8192)`},
+		{"max_queued negative", "embedded:\n  max_queued: -5\n", 2, 15, "embedded.max_queued", `"-5" is not a whole number from 1 to 1048576`},
+		{"max_queued too big", "embedded:\n  max_queued: 1048577\n", 2, 15, "embedded.max_queued", `"1048577" is not a whole number from 1 to 1048576`},
+		{"max_queued huge", "embedded:\n  max_queued: 99999999999999999999\n", 2, 15, "embedded.max_queued", `"99999999999999999999" is not a whole number from 1 to 1048576`},
+		{"max_queued not a number", "embedded:\n  max_queued: lots\n", 2, 15, "embedded.max_queued", `"lots" is not a whole number from 1 to 1048576`},
+		{"max_queued size", "embedded:\n  max_queued: 8KiB\n", 2, 15, "embedded.max_queued", `"8KiB" is not a whole number`},
+		{"max_queued fraction", "embedded:\n  max_queued: 1.5\n", 2, 15, "embedded.max_queued", `"1.5" is not a whole number`},
+		{"max_queued list", "embedded:\n  max_queued: [1]\n", 2, 15, "embedded.max_queued", "expected a whole number (e.g. 8192), got a list"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -444,6 +456,7 @@ log_format: json
 		"AGENTHOST_EMBEDDED_LISTEN":          "[::1]:1883",
 		"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT": "750ms",
 		"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE": "1 MiB",
+		"AGENTHOST_EMBEDDED_MAX_QUEUED":      "1048576",
 		"AGENTHOST_HTTP_LISTEN":              "off",
 		"AGENTHOST_LIB":                      "envlibs",
 	}
@@ -451,7 +464,7 @@ log_format: json
 		t.Fatal(err)
 	}
 	if c.Lib != "envlibs" || c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" ||
-		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.EmbeddedMaxPacketSize() != 1<<20 {
+		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.EmbeddedMaxPacketSize() != 1<<20 || c.Embedded.MaxQueued != 1<<20 {
 		t.Errorf("env not applied: %+v", c)
 	}
 	for _, v := range envVars {
@@ -808,5 +821,52 @@ func TestEmbeddedMaxPacketSize(t *testing.T) {
 	}
 	if err := c.Set("embedded.connect_timeout", "2h", "flag"); err == nil || c.Embedded.ConnectTimeout != 10*time.Second {
 		t.Errorf("Set 2h: %v, %v; want an error and no change", err, c.Embedded.ConnectTimeout)
+	}
+}
+
+// TestMaxQueued: embedded.max_queued takes 1 to 1048576 from the file or
+// AGENTHOST_EMBEDDED_MAX_QUEUED (which wins); a bad value in the
+// environment is refused naming the variable, and leaves the file's.
+func TestMaxQueued(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want int
+	}{
+		{"", 8192},
+		{"embedded: {max_queued: 1}\n", 1},
+		{"embedded: {max_queued: 64}\n", 64},
+		{"embedded: {max_queued: \"16384\"}\n", 16384},
+		{"embedded: {max_queued: 1048576}\n", 1 << 20},
+	} {
+		p := writeConfig(t, t.TempDir(), tc.yaml)
+		c, err := Load(p)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if c.Embedded.MaxQueued != tc.want {
+			t.Errorf("%q: MaxQueued = %d, want %d", tc.yaml, c.Embedded.MaxQueued, tc.want)
+		}
+		if src := c.Sources["embedded.max_queued"]; (tc.yaml == "") != (src == "default") || (tc.yaml != "" && src != p+":1") {
+			t.Errorf("%q: source %q", tc.yaml, src)
+		}
+	}
+	p := writeConfig(t, t.TempDir(), "embedded: {max_queued: 64}\n")
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ApplyEnv(mapEnv(map[string]string{"AGENTHOST_EMBEDDED_MAX_QUEUED": "32768"})); err != nil {
+		t.Fatal(err)
+	}
+	if c.Embedded.MaxQueued != 32768 || c.Sources["embedded.max_queued"] != "env AGENTHOST_EMBEDDED_MAX_QUEUED" {
+		t.Errorf("env: MaxQueued %d from %q, want 32768 from the environment", c.Embedded.MaxQueued, c.Sources["embedded.max_queued"])
+	}
+	err = c.ApplyEnv(mapEnv(map[string]string{"AGENTHOST_EMBEDDED_MAX_QUEUED": "-1"}))
+	want := `env AGENTHOST_EMBEDDED_MAX_QUEUED: embedded.max_queued: "-1" is not a whole number from 1 to 1048576 (messages queued per client; default 8192)`
+	if err == nil || err.Error() != want {
+		t.Errorf("env -1: error %v, want %q", err, want)
+	}
+	if c.Embedded.MaxQueued != 32768 {
+		t.Errorf("a refused value was applied: %d", c.Embedded.MaxQueued)
 	}
 }

@@ -335,6 +335,7 @@ var limitWant = map[string]string{
 	"insecure":         "true or false",
 	"connect_timeout":  "a duration (e.g. 10s)",
 	"max_packet_size":  "a size (e.g. 320KiB) or auto",
+	"max_queued":       "a whole number (e.g. 8192)",
 }
 
 // isOff reports whether n is the plain string off.

@@ -48,6 +48,7 @@ var embeddedKeys = []entry{
 	{name: "tls", decode: (*decoder).openServerTLS, keys: serverTLSKeys},
 	{name: "connect_timeout", decode: (*decoder).scalarValue},
 	{name: "max_packet_size", decode: (*decoder).scalarValue},
+	{name: "max_queued", decode: (*decoder).scalarValue},
 }
 
 var serverTLSKeys = []entry{
@@ -153,6 +154,12 @@ var stringFields = append([]stringField{
 			c.Embedded.MaxPacketSize, _ = ParseSize(v)
 		},
 		check: checkMaxPacketSize,
+	},
+	{
+		name:  "embedded.max_queued",
+		get:   func(c *Config) string { return strconv.Itoa(c.Embedded.MaxQueued) },
+		set:   func(c *Config, v string) { c.Embedded.MaxQueued, _ = strconv.Atoi(v) },
+		check: checkMaxQueued,
 	},
 	{
 		name: "embedded.tls.cert",

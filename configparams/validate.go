@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,8 +24,9 @@ import (
 // both cert and key; configparams.deviceid, when present, is a non-empty
 // string; limits rates are positive (or the limiter off), bursts at least
 // 1, buffers at least 0 and message_size 0 (off) or 1 byte to 256MiB;
-// embedded.connect_timeout is 10ms to 1h and embedded.max_packet_size auto
-// or MinPacketSize to MaxPacketSizeLimit bytes.
+// embedded.connect_timeout is 10ms to 1h, embedded.max_packet_size auto
+// or MinPacketSize to MaxPacketSizeLimit bytes and embedded.max_queued 1
+// to MaxQueuedLimit.
 // Files named by the configuration are not opened.
 func (c *Config) Validate() error {
 	var errs []error
@@ -142,6 +144,15 @@ func checkMaxPacketSize(v string) string {
 	n, err := ParseSize(v)
 	if err != nil || v == "off" || n < MinPacketSize || n > MaxPacketSizeLimit {
 		return fmt.Sprintf("%q is not a size from %d bytes to %d (MQTT's maximum), e.g. 320KiB, or auto", v, MinPacketSize, MaxPacketSizeLimit)
+	}
+	return ""
+}
+
+// checkMaxQueued describes what is wrong with embedded.max_queued.
+func checkMaxQueued(v string) string {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxQueuedLimit {
+		return fmt.Sprintf("%q is not a whole number from 1 to %d (messages queued per client; default %d)", v, MaxQueuedLimit, DefaultMaxQueued)
 	}
 	return ""
 }

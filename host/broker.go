@@ -27,7 +27,8 @@ func RunBroker(ctx context.Context, cfg *configparams.Config, stdout, stderr io.
 	st := b.Stats()
 	log.Status("embedded broker stopped")
 	if st.MessagesDropped > 0 || st.InflightDropped > 0 {
-		log.StatusWarn(fmt.Sprintf("the broker dropped messages: %d deliveries, %d inflight", st.MessagesDropped, st.InflightDropped))
+		log.StatusWarn(fmt.Sprintf("the broker dropped messages: %d deliveries to subscribers more than embedded.max_queued (%d) messages behind, %d inflight",
+			st.MessagesDropped, cfg.Embedded.MaxQueued, st.InflightDropped))
 	}
 	if err != nil {
 		return hostErr(err, "")

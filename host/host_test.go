@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/agenthost/agenthost/broker"
+	"github.com/agenthost/agenthost/configparams"
 )
 
 func TestSaveFileStaysInTheStateDirectory(t *testing.T) {
@@ -15,5 +18,22 @@ func TestSaveFileStaysInTheStateDirectory(t *testing.T) {
 	}
 	if got := saveFileName("30000c2a690cd0e8"); got != "save-30000c2a690cd0e8.json" {
 		t.Errorf("ordinary id: %q", got)
+	}
+}
+
+// TestBrokerOptionsCarryMaxQueued: embedded.max_queued reaches the broker,
+// and the config's default and maximum are the broker's (configparams
+// does not import broker), so the documented 8192 is what runs.
+func TestBrokerOptionsCarryMaxQueued(t *testing.T) {
+	if configparams.DefaultMaxQueued != broker.DefaultMaxQueued || configparams.MaxQueuedLimit != broker.MaxQueuedLimit {
+		t.Errorf("configparams default %d, limit %d; broker default %d, limit %d",
+			configparams.DefaultMaxQueued, configparams.MaxQueuedLimit, broker.DefaultMaxQueued, broker.MaxQueuedLimit)
+	}
+	cfg := configparams.Default()
+	if err := cfg.Set("embedded.max_queued", "64", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := brokerOptions(cfg, nil).MaxQueued; got != 64 {
+		t.Errorf("broker options MaxQueued %d, want 64", got)
 	}
 }

@@ -323,3 +323,22 @@ class WillTest extends ImpTestCase {
 		t.Fatalf("exit %d\n%s\nstderr %q", r.code, r.rawOut, r.stderr)
 	}
 }
+
+// TestEmbeddedBrokerMaxQueuedErrors: a bad embedded.max_queued stops
+// `agenthost broker` with exit 2 and an error naming the file position,
+// the key and the allowed range, from the file or the environment.
+func TestEmbeddedBrokerMaxQueuedErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "bad.yaml"), "embedded:\n  max_queued: 0\n")
+	r := runBin(t, dir, "broker", "--config", "bad.yaml")
+	want := `bad.yaml:2:15: embedded.max_queued: "0" is not a whole number from 1 to 1048576 (messages queued per client; default 8192)`
+	if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), want) {
+		t.Errorf("file: exit %d stderr %q, want 2 and %q", r.code, r.stderr, want)
+	}
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "")
+	r = runBinEnv(t, dir, []string{"AGENTHOST_EMBEDDED_MAX_QUEUED=2000000"}, "broker")
+	want = `env AGENTHOST_EMBEDDED_MAX_QUEUED: embedded.max_queued: "2000000" is not a whole number from 1 to 1048576`
+	if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), want) {
+		t.Errorf("env: exit %d stderr %q, want 2 and %q", r.code, r.stderr, want)
+	}
+}
