@@ -1,6 +1,7 @@
 package mqtttopic
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -30,9 +31,14 @@ func TestCheckName(t *testing.T) {
 	if err := CheckName("a/b c/d"); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []string{"", "a/#", "a/+/b", "a\x00"} {
+	for _, n := range []string{"", "a/#", "a/+/b", "a\x00", "\xff/a", "é/\xc3", strings.Repeat("a", MaxLen+1), "é/#"} {
 		if CheckName(n) == nil {
 			t.Errorf("CheckName(%q) accepted", n)
+		}
+	}
+	for _, n := range []string{"é/ü/€", "$SYS/x", strings.Repeat("a", MaxLen), " "} {
+		if err := CheckName(n); err != nil {
+			t.Errorf("CheckName(%q): %v", n, err)
 		}
 	}
 }
@@ -61,6 +67,14 @@ func FuzzTopics(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, filter, topic string) {
 		ferr, terr := CheckFilter(filter), CheckName(topic)
+		// the one-pass fast path agrees with the full check
+		full := checkCommon("topic", topic)
+		if full == nil && strings.ContainsAny(topic, "+#") {
+			full = errors.New("wildcard")
+		}
+		if (terr == nil) != (full == nil) {
+			t.Fatalf("CheckName(%q) = %v, the full check says %v", topic, terr, full)
+		}
 		if ferr == nil && terr == nil {
 			_ = Match(filter, topic)
 		}
