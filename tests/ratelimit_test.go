@@ -154,6 +154,29 @@ func TestLimitsCommand(t *testing.T) {
 	}
 }
 
+// TestLimitsMemoryAcceptsWhatItsErrorPromises: through the binary,
+// limits.memory takes every size its error text names ("16MiB to 64GiB"),
+// GiB included, and refuses just past either end with that text.
+func TestLimitsMemoryAcceptsWhatItsErrorPromises(t *testing.T) {
+	dir := t.TempDir()
+	for v, shown := range map[string]string{"16MiB": "16 MiB (16777216 bytes)", "2GiB": "2048 MiB (2147483648 bytes)",
+		"64GiB": "65536 MiB (68719476736 bytes)"} {
+		writeFile(t, filepath.Join(dir, "agenthost.yaml"), "limits:\n  memory: "+v+"\n")
+		r := runBin(t, dir, "limits")
+		if r.code != 0 || !regexp.MustCompile(`(?m)^memory\s+`+regexp.QuoteMeta(shown)+`\s+agenthost.yaml:2$`).MatchString(r.rawOut) {
+			t.Errorf("memory: %s: exit %d, want 0 and %q\n%s%q", v, r.code, shown, r.rawOut, r.stderr)
+		}
+	}
+	for _, v := range []string{"15MiB", "65GiB"} {
+		writeFile(t, filepath.Join(dir, "agenthost.yaml"), "limits:\n  memory: "+v+"\n")
+		r := runBin(t, dir, "limits")
+		want := `agenthost.yaml:2:11: limits.memory: "` + v + `" is not a size from 16MiB to 64GiB (e.g. 256MiB) or off`
+		if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), want) {
+			t.Errorf("memory: %s: exit %d stderr %q, want 2 and %q", v, r.code, r.stderr, want)
+		}
+	}
+}
+
 func TestBadClockFlag(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.js"), "server.log(1);")
