@@ -397,8 +397,13 @@ func (b *Broker) Close() error {
 	if b.state == closed {
 		return b.closeErr
 	}
+	// The listeners are closed here, not by mochi's Server.Close, whose
+	// way of finding their clients can deadlock (see
+	// disconnectListenerClients); after this it finds none.
+	if b.state == running {
+		b.closeListeners()
+	}
 	b.state = closed
-	// mochi closes the listeners still registered: none after Stop.
 	b.closeErr = b.srv.Close()
 	t := time.NewTimer(eventLoopExitLimit)
 	defer t.Stop()

@@ -167,6 +167,14 @@ func (b *Broker) Stop() error {
 		return nil
 	}
 	b.state = stopped
+	b.closeListeners()
+	b.log.Debug("embedded broker: stopped", "addr", b.Addr())
+	return nil
+}
+
+// closeListeners closes the listeners and ends their clients (see
+// trackedListener.Close), and unregisters them from mochi. b.mu held.
+func (b *Broker) closeListeners() {
 	tcpL, tlsL := b.listeners()
 	for _, l := range []*trackedListener{tcpL, tlsL} {
 		if l == nil {
@@ -177,12 +185,14 @@ func (b *Broker) Stop() error {
 		b.srv.Listeners.Close(l.ID(), b.disconnectListenerClients)
 		b.srv.Listeners.Delete(l.ID())
 	}
-	b.log.Debug("embedded broker: stopped", "addr", b.Addr())
-	return nil
 }
 
-// disconnectListenerClients is the listeners.CloseFn used by Stop; it
-// does what mochi's own (unexported) one does for Server.Close.
+// disconnectListenerClients is the listeners.CloseFn used by Stop and
+// Close; it does what mochi's own (unexported) one does for Server.Close,
+// without that one's nested read lock: mochi v2.7.9's
+// Clients.GetByListener read-locks the client map twice, and a client
+// leaving in between (waiting for the write lock) deadlocks it for good
+// (mochi-mqtt/server issue 488).
 func (b *Broker) disconnectListenerClients(listener string) {
 	for _, cl := range b.srv.Clients.GetAll() {
 		if cl.Net.Listener == listener && !cl.Closed() {
