@@ -431,7 +431,7 @@ func tlsNote(b *broker.Broker) string {
 func brokerOptions(cfg *configparams.Config, logger *slog.Logger) broker.Options {
 	e := cfg.Embedded
 	o := broker.Options{Listen: e.Listen, Users: e.Users, DenySubscribe: e.DenySubscribe, Logger: logger,
-		ConnectTimeout: e.ConnectTimeout, MaxPacketSize: cfg.EmbeddedMaxPacketSize(), MaxQueued: e.MaxQueued}
+		ConnectTimeout: e.ConnectTimeout, WriteTimeout: e.WriteTimeout, MaxPacketSize: cfg.EmbeddedMaxPacketSize(), MaxQueued: e.MaxQueued}
 	if e.TLS != nil {
 		o.TLS = &broker.TLSOptions{CertFile: e.TLS.Cert, KeyFile: e.TLS.Key, Listen: e.TLS.Listen}
 	}
