@@ -351,8 +351,9 @@ func NewSession(o SessionOptions) (*Session, error) {
 }
 
 // Close closes the API modules (disconnecting the agent's clients) and
-// stops the embedded broker. Call it after the loop has stopped, from the
-// goroutine that ran it.
+// stops the embedded broker, unless it was shared, logging a warning if it
+// dropped deliveries (WarnBrokerDrops). Call it after the loop has
+// stopped, from the goroutine that ran it.
 func (s *Session) Close() {
 	s.Env.Close()
 	s.closeBroker()
@@ -361,6 +362,7 @@ func (s *Session) Close() {
 func (s *Session) closeBroker() {
 	if s.Broker != nil && !s.sharedBroker {
 		s.Broker.Close()
+		WarnBrokerDrops(s.Log, s.Broker, s.Config)
 	}
 }
 
