@@ -11,9 +11,9 @@
 //   - refuses bad credentials with the MQTT 3.1.1 return code 4;
 //   - refuses subscriptions to configured filters with SUBACK code 0x80;
 //   - closes connections that do not send CONNECT within a timeout, bounds
-//     how many may be waiting for one, and disconnects clients that
-//     announce a packet larger than a maximum before reading it
-//     (conn.go);
+//     how many may be waiting for one, disconnects clients that announce
+//     a packet larger than a maximum before reading it, and clients that
+//     stop reading for longer than a write timeout (conn.go);
 //   - acknowledges and drops PUBLISHes to reserved topics ($SYS, $share),
 //     never matches '$' topics with a leading wildcard, and sends MQTT
 //     3.x clients no DISCONNECT, which that protocol forbids
@@ -95,6 +95,23 @@ type Options struct {
 	// at most MaxPacketSizeLimit.
 	MaxPacketSize int64
 
+	// WriteTimeout bounds how long a write to a client may make no
+	// progress: when the client has not read for that long (its TCP
+	// receive window and the broker's send buffer are full), its
+	// connection is closed, with a warning in the log, and its will is
+	// published, as for any connection that ends without DISCONNECT.
+	// Without it one QoS 1 or 2 subscriber that stops reading, even one
+	// that still sends PINGREQs, would hold up for as long as it stays
+	// connected every delivery of the clients publishing to it, to every
+	// other subscriber too: mochi takes the delivery's packet id under the
+	// lock the blocked write holds. With it that lasts at most about
+	// WriteTimeout. A blocked write is ended between WriteTimeout less a
+	// tenth of it (at most a second) and WriteTimeout after it began; a
+	// packet larger than 64 KiB gets that long for each 64 KiB. 0 means
+	// DefaultWriteTimeout (30 s, which says why); negative values make
+	// Start fail.
+	WriteTimeout time.Duration
+
 	// MaxPendingConnections bounds the connections, TCP and TLS together,
 	// that have been accepted but have not completed CONNECT; while that
 	// many are pending, further connections are closed as soon as they
@@ -110,8 +127,9 @@ type Options struct {
 	// counted in Stats.MessagesDropped; the client stays connected and
 	// other subscribers are not affected. (A QoS 1 or 2 delivery to a
 	// client whose socket is full can instead make the publisher's
-	// deliveries wait until it reads or disconnects: mochi takes the
-	// packet id under the lock its writer holds while blocked.) mochi
+	// deliveries wait, until the client reads or WriteTimeout closes its
+	// connection: mochi takes the packet id under the lock its writer
+	// holds while blocked.) mochi
 	// allocates each client's queue up front, 8 bytes an entry, whether
 	// it is used or not: the default, DefaultMaxQueued (8,192), costs
 	// 64 KiB per connected client; the maximum, MaxQueuedLimit
@@ -218,7 +236,10 @@ func Start(opts Options) (*Broker, error) {
 		}
 	}
 	timeout, maxPacket, maxPending, maxQueued := opts.ConnectTimeout, opts.MaxPacketSize, opts.MaxPendingConnections, opts.MaxQueued
+	writeTimeout := opts.WriteTimeout
 	switch {
+	case writeTimeout < 0:
+		return nil, fmt.Errorf("embedded broker: negative WriteTimeout %v", writeTimeout)
 	case maxQueued < 0 || maxQueued > MaxQueuedLimit:
 		return nil, fmt.Errorf("embedded broker: MaxQueued %d outside 0..%d", maxQueued, MaxQueuedLimit)
 	case timeout < 0:
@@ -240,6 +261,9 @@ func Start(opts Options) (*Broker, error) {
 	if maxQueued == 0 {
 		maxQueued = DefaultMaxQueued
 	}
+	if writeTimeout == 0 {
+		writeTimeout = DefaultWriteTimeout
+	}
 	var tlsCfg *tls.Config
 	if opts.TLS != nil {
 		cert, err := loadKeyPair(opts.TLS.CertFile, opts.TLS.KeyFile)
@@ -259,7 +283,7 @@ func Start(opts Options) (*Broker, error) {
 	}
 	b := &Broker{
 		log:        log,
-		guard:      newConnGuard(timeout, maxPacket, maxPending, log),
+		guard:      newConnGuard(timeout, maxPacket, writeTimeout, maxPending, log),
 		tlsCfg:     tlsCfg,
 		loopHalted: newSignal(),
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,31 @@ const (
 	// default.
 	DefaultMaxPendingConnections = 256
 
+	// DefaultWriteTimeout is Options.WriteTimeout's default, 30 s. A
+	// write to a client blocks only once the client's TCP receive window
+	// and the broker's socket send buffer (together hundreds of KiB or
+	// more) are full, so a client on a slow link that keeps reading keeps
+	// the writes moving. 30 s leaves room for a live client's pauses: TCP
+	// retransmissions backing off on a lossy link, a Wi-Fi or cellular
+	// handover, a client process stopped in a debugger or swapping. It is
+	// also the longest that one stalled QoS 1 or 2 subscriber holds up the
+	// deliveries of a publisher it shares topics with (mochi takes the
+	// delivery's packet id under the lock the blocked write holds), so it
+	// should not be much longer.
+	DefaultWriteTimeout = 30 * time.Second
+
+	// writeChunk is the most Write hands the socket at once, so that a
+	// large packet reaching a slow client in pieces keeps its deadline
+	// moving: the timeout bounds a lack of progress, not a packet's whole
+	// transfer.
+	writeChunk = 64 << 10
+
+	// maxWriteRefresh bounds how stale the write deadline may get before
+	// Write moves it: setting a deadline costs a timer update, so Write
+	// moves it only when it is more than this (or a tenth of the timeout,
+	// if smaller) short of a full timeout away.
+	maxWriteRefresh = time.Second
+
 	// refuseWriteLimit bounds the write of a DISCONNECT to a client that
 	// sent a packet too large, in case it does not read.
 	refuseWriteLimit = time.Second
@@ -58,16 +84,17 @@ func (e *tooLargeError) Error() string {
 // connGuard holds the connection limits shared by a broker's listeners.
 // Its methods may be called from any goroutine.
 type connGuard struct {
-	timeout   time.Duration
-	maxPacket int64
-	log       *slog.Logger
+	timeout      time.Duration
+	maxPacket    int64
+	writeTimeout time.Duration
+	log          *slog.Logger
 
 	pending   chan struct{} // one token per connection not yet through CONNECT
 	saturated atomic.Bool   // pending was full, and that has been logged
 }
 
-func newConnGuard(timeout time.Duration, maxPacket int64, maxPending int, log *slog.Logger) *connGuard {
-	return &connGuard{timeout: timeout, maxPacket: maxPacket, log: log, pending: make(chan struct{}, maxPending)}
+func newConnGuard(timeout time.Duration, maxPacket int64, writeTimeout time.Duration, maxPending int, log *slog.Logger) *connGuard {
+	return &connGuard{timeout: timeout, maxPacket: maxPacket, writeTimeout: writeTimeout, log: log, pending: make(chan struct{}, maxPending)}
 }
 
 // enter takes a pending slot for a newly accepted connection; false means
@@ -95,25 +122,78 @@ func (g *connGuard) leave() {
 // awaitConnect reads the CONNECT packet; afterwards Read passes the
 // stream through a framer that ends the connection at a fixed header
 // announcing a packet larger than the limit, before mochi allocates
-// memory for it.
+// memory for it. Write bounds how long a write may make no progress
+// (the write timeout) and closes the connection when one does not.
 //
-// All its methods but Write and those of net.Conn it does not override
-// run on the connection's goroutine: the listener's, which goes on to run
-// mochi's connection handler, including the policy hook's OnConnect.
+// All its methods but Write, Close and those of net.Conn it does not
+// override run on the connection's goroutine: the listener's, which goes
+// on to run mochi's connection handler, including the policy hook's
+// OnConnect. mochi calls Write from the client's goroutines one at a time
+// (under the client's lock).
 type guardedConn struct {
-	net.Conn // as accepted, TLS-wrapped for the TLS listener
+	net.Conn          // as accepted, TLS-wrapped for the TLS listener
+	raw      net.Conn // the accepted socket, closed on a write timeout
 	log      *slog.Logger
 	fr       framer
 	pending  []byte // read by awaitConnect, not yet returned by Read
 	failure  error  // a framing error, returned once the bytes before it are read
 	refused  bool   // the failure has been logged and answered
 
+	writeTimeout time.Duration
+	writeRefresh time.Duration // see maxWriteRefresh
+	writeDue     atomic.Int64  // the write deadline last set, Unix ns; 0 before the first write
+
 	id      string // client id and protocol version, once the CONNECT is parsed
 	version byte
 }
 
-func newGuardedConn(c net.Conn, maxPacket int64, log *slog.Logger) *guardedConn {
-	return &guardedConn{Conn: c, log: log, fr: framer{max: maxPacket}}
+func newGuardedConn(c, raw net.Conn, maxPacket int64, writeTimeout time.Duration, log *slog.Logger) *guardedConn {
+	return &guardedConn{Conn: c, raw: raw, log: log, fr: framer{max: maxPacket},
+		writeTimeout: writeTimeout, writeRefresh: min(maxWriteRefresh, writeTimeout/10)}
+}
+
+// SetDeadline sets the read deadline only. mochi calls it before reading
+// each packet, with the client's keepalive (one and a half times it);
+// the write deadline is Write's, so a client that keeps sending (a PINGREQ
+// from its own goroutine, say) while it does not read cannot keep a write
+// blocked.
+func (c *guardedConn) SetDeadline(t time.Time) error { return c.Conn.SetReadDeadline(t) }
+
+// Write writes p, in pieces of at most writeChunk bytes, each of which
+// must be written within the write timeout (within a tenth of it, at most
+// a second, less: see maxWriteRefresh). A piece that is not closes the
+// connection, logging a warning: the stream is cut mid-packet and cannot
+// go on, and closing it makes mochi's reader end the client (publishing
+// its will) and releases the client's lock, on which deliveries to the
+// client from other clients' goroutines wait.
+func (c *guardedConn) Write(p []byte) (int, error) {
+	done := 0
+	for {
+		piece := p[done:]
+		if len(piece) > writeChunk {
+			piece = piece[:writeChunk]
+		}
+		now := time.Now()
+		if due := now.Add(c.writeTimeout); due.UnixNano()-c.writeDue.Load() > int64(c.writeRefresh) {
+			if err := c.Conn.SetWriteDeadline(due); err != nil {
+				return done, err
+			}
+			c.writeDue.Store(due.UnixNano())
+		}
+		n, err := c.Conn.Write(piece)
+		done += n
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				c.log.Warn("embedded broker: client disconnected: it has not read for longer than the write timeout",
+					"client", c.id, "remote", c.RemoteAddr().String(), "write_timeout", c.writeTimeout)
+				_ = c.raw.Close()
+			}
+			return done, err
+		}
+		if done == len(p) {
+			return done, nil
+		}
+	}
 }
 
 // awaitConnect reads until the first packet, which must be a CONNECT no

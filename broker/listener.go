@@ -109,7 +109,7 @@ func (l *trackedListener) Serve(establish listeners.EstablishFn) {
 		if l.wrap != nil {
 			conn = l.wrap(raw)
 		}
-		gc := newGuardedConn(conn, l.guard.maxPacket, l.log)
+		gc := newGuardedConn(conn, raw, l.guard.maxPacket, l.guard.writeTimeout, l.log)
 		tc := &trackedConn{conn: gc, done: make(chan struct{})}
 		l.mu.Lock()
 		if l.closed {

@@ -2,10 +2,13 @@ package broker_test
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"net"
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -91,7 +94,8 @@ func TestStalledSubscriberLosesOnlyItsOwnMessages(t *testing.T) {
 	}
 	// At QoS 0: mochi takes a QoS 1 or 2 delivery's packet id under the
 	// lock the client's writer holds while it is blocked on a full socket,
-	// so such a delivery would wait rather than be dropped.
+	// so such a delivery would wait, until the write timeout closed the
+	// connection, rather than be dropped (TestStalledQoS1SubscriberIsDisconnected).
 	stalled.send(packet(pkSubscribe, []byte{0, 1}, mqttStr("flood"), []byte{0}))
 	if ack := stalled.expect(pkSuback); !bytes.Equal(ack, []byte{0, 1, 0}) {
 		t.Fatalf("SUBACK % x, want 00 01 00", ack)
@@ -156,4 +160,147 @@ func TestStalledSubscriberLosesOnlyItsOwnMessages(t *testing.T) {
 		t.Errorf("stalled subscriber got %d messages, fewer than MaxQueued %d", want, maxQueued)
 	}
 	t.Logf("stalled subscriber got %d, the last being %d", want, last)
+}
+
+// TestStalledQoS1SubscriberIsDisconnected: a QoS 1 subscriber that stops
+// reading holds up the deliveries of a publisher it shares a topic with
+// (mochi takes the delivery's packet id under the lock its blocked writer
+// holds) only until the write timeout closes its connection. The healthy
+// QoS 1 subscriber of the same topic then gets every message, in order,
+// soon after; the stalled client's will is published. The stalled client
+// keeps sending PINGREQs, with keepalive 0: it would otherwise stay
+// connected for ever.
+func TestStalledQoS1SubscriberIsDisconnected(t *testing.T) {
+	const writeTimeout, n = 500 * time.Millisecond, 2000
+	b := startBroker(t, broker.Options{WriteTimeout: writeTimeout})
+
+	wills := make(chan string, 4)
+	watcher, tok, err := dial(t, clientOpts{url: "tcp://" + b.Addr(), id: "watcher",
+		onMessage: func(m mqtt.Message) { wills <- m.Topic() + " " + string(m.Payload()) }})
+	if err != nil || tok.ReturnCode() != 0 {
+		t.Fatalf("connect watcher: %v", err)
+	}
+	await(t, "subscribe will/#", watcher.Subscribe("will/#", 1, nil))
+
+	stalled, _ := connectRaw(t, b.Addr(), rawConnect{level: 4, id: "stalled",
+		will: &rawWill{topic: "will/stalled", payload: "gone", qos: 1}})
+	if tc, ok := stalled.Conn.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(16 << 10) // fill up sooner than Linux's autotuned 32 MiB
+	}
+	stalled.send(subscribePacket(4, 1, "flood"))
+	if ack := stalled.expect(pkSuback); !bytes.Equal(ack, []byte{0, 1, 1}) {
+		t.Fatalf("SUBACK % x, want 00 01 01", ack)
+	}
+
+	// Like a paho client, whose pinger is not held up by a full socket,
+	// the stalled client keeps sending PINGREQs (with keepalive 0, which
+	// to mochi means "no deadline").
+	pinging := make(chan struct{})
+	stopPings := make(chan struct{})
+	defer func() { close(stopPings); <-pinging }()
+	go func() {
+		defer close(pinging)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stopPings:
+				return
+			case <-tick.C:
+				if _, err := stalled.Conn.Write([]byte{pkPingreq, 0}); err != nil {
+					return
+				}
+			}
+		}
+	}()
+
+	got := make(chan int, n)
+	healthy, tok, err := dial(t, clientOpts{url: "tcp://" + b.Addr(), id: "healthy",
+		onMessage: func(m mqtt.Message) {
+			p := string(m.Payload())
+			seq, _ := strconv.Atoi(p[:strings.IndexByte(p, ' ')])
+			got <- seq
+		}})
+	if err != nil || tok.ReturnCode() != 0 {
+		t.Fatalf("connect healthy: %v", err)
+	}
+	await(t, "subscribe flood", healthy.Subscribe("flood", 1, nil))
+	pub := mustDial(t, b, "pub")
+
+	// 2,000 messages of 8 KiB, 16 MiB in all: more than the stalled
+	// client's socket buffers hold, so its writer blocks.
+	pad := strings.Repeat("x", 8<<10)
+	start := time.Now()
+	toks := make(chan mqtt.Token, n)
+	go func() { // Publish blocks while the broker does not read the publisher
+		defer close(toks)
+		for i := range n {
+			toks <- pub.Publish("flood", 1, false, strconv.Itoa(i)+" "+pad)
+		}
+	}()
+
+	// Every message reaches the healthy subscriber, in order, within the
+	// write timeout and a margin for the 16 MiB to pass.
+	const margin = 4 * time.Second
+	limit := time.NewTimer(writeTimeout + margin)
+	defer limit.Stop()
+	var willAt time.Duration
+	for i := 0; i < n; {
+		select {
+		case seq := <-got:
+			if seq != i {
+				t.Fatalf("healthy subscriber's message %d is %d", i, seq)
+			}
+			i++
+		case w := <-wills:
+			if w != "will/stalled gone" {
+				t.Fatalf("will %q, want \"will/stalled gone\"", w)
+			}
+			willAt = time.Since(start)
+		case <-limit.C:
+			t.Fatalf("the healthy subscriber got %d of %d messages in %v (stats %+v)", i, n, writeTimeout+margin, b.Stats())
+		}
+	}
+	all := time.Since(start)
+	for tok := range toks {
+		await(t, "publish", tok)
+	}
+	if willAt == 0 {
+		select {
+		case w := <-wills:
+			if w != "will/stalled gone" {
+				t.Fatalf("will %q, want \"will/stalled gone\"", w)
+			}
+			willAt = time.Since(start)
+		case <-time.After(waitLimit):
+			t.Fatalf("no will from the stalled client within %v", waitLimit)
+		}
+	}
+	t.Logf("healthy subscriber had all %d messages after %v; the stalled client's will came after %v", n, all, willAt)
+	// The write that blocks starts after the first publish; it is ended
+	// no sooner than nine tenths of the timeout later.
+	if lo, hi := writeTimeout*9/10, writeTimeout+margin; willAt < lo || willAt > hi {
+		t.Errorf("stalled client disconnected %v after the first publish, want from %v to %v", willAt, lo, hi)
+	}
+	if all < writeTimeout*9/10 {
+		t.Errorf("healthy subscriber had every message after %v, before the stalled client's write could time out (%v): was the stalled client's socket ever full?", all, writeTimeout)
+	}
+	if st := b.Stats(); st.ClientsConnected != 3 {
+		t.Errorf("%d clients connected, want 3 (watcher, healthy, pub)", st.ClientsConnected)
+	}
+
+	// The stalled client reads again: it finds what the sockets held, then
+	// the end of the stream. (A larger receive buffer lets the few MiB
+	// come quickly.)
+	if tc, ok := stalled.Conn.(*net.TCPConn); ok {
+		_ = tc.SetReadBuffer(8 << 20)
+	}
+	if err := stalled.SetReadDeadline(time.Now().Add(waitLimit)); err != nil {
+		t.Fatal(err)
+	}
+	drained, err := io.Copy(io.Discard, stalled.Conn)
+	t.Logf("the stalled client read %d bytes, then %v", drained, err)
+	if err != nil && !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("stalled client's connection: %v, want it closed", err)
+	}
 }

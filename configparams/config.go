@@ -21,6 +21,8 @@
 //	  deny_subscribe: ["private/#"]
 //	  tls: {cert: server.crt, key: server.key, listen: 127.0.0.1:8883}
 //	  connect_timeout: 10s   # to deliver CONNECT after connecting, TLS handshake included
+//	  write_timeout: 30s     # a client that reads nothing for this long while the broker
+//	                         # has data for it is disconnected (its will is published)
 //	  max_packet_size: auto  # largest packet a client may send, in bytes (or B, KiB, MiB);
 //	                         # auto: limits.message_size + 65544, 327688 by default
 //	  max_queued: 8192       # messages queued per client before deliveries to it are
@@ -65,6 +67,10 @@ const (
 	DefaultLogFormat = "text"
 
 	DefaultConnectTimeout = 10 * time.Second
+
+	// DefaultWriteTimeout is embedded.write_timeout's default, as the
+	// broker's (see broker.DefaultWriteTimeout for why 30 s).
+	DefaultWriteTimeout = 30 * time.Second
 
 	// DefaultMaxQueued is embedded.max_queued's default, as the broker's
 	// (64 KiB of queue per connected client).
@@ -168,6 +174,12 @@ type Embedded struct {
 	// accepted, to deliver its whole CONNECT (TLS handshake included)
 	// before the broker closes it; 10ms to 1h. Default 10 s.
 	ConnectTimeout time.Duration
+	// WriteTimeout is how long a write to a client may be blocked, the
+	// client reading nothing, before the broker closes the connection
+	// (and publishes the client's will); 10ms to 1h. It bounds how long a
+	// subscriber that stops reading can hold up the deliveries of the
+	// clients publishing to it. Default DefaultWriteTimeout.
+	WriteTimeout time.Duration
 	// MaxPacketSize is the largest packet a client may send, in bytes
 	// (the whole packet), MinPacketSize to MaxPacketSizeLimit; 0 means
 	// auto, the default. Use [Config.EmbeddedMaxPacketSize] for the
@@ -225,7 +237,7 @@ func Default() *Config {
 	c := &Config{
 		ConfigParams: map[string]any{},
 		Broker:       DefaultBroker,
-		Embedded:     Embedded{Listen: DefaultListen, ConnectTimeout: DefaultConnectTimeout, MaxQueued: DefaultMaxQueued},
+		Embedded:     Embedded{Listen: DefaultListen, ConnectTimeout: DefaultConnectTimeout, WriteTimeout: DefaultWriteTimeout, MaxQueued: DefaultMaxQueued},
 		HTTP:         HTTP{Listen: DefaultHTTPListen},
 		StateDir:     DefaultStateDir,
 		LogFormat:    DefaultLogFormat,
@@ -292,6 +304,7 @@ var envVars = []struct{ name, field string }{
 	{"AGENTHOST_LOG_FORMAT", "log_format"},
 	{"AGENTHOST_EMBEDDED_LISTEN", "embedded.listen"},
 	{"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT", "embedded.connect_timeout"},
+	{"AGENTHOST_EMBEDDED_WRITE_TIMEOUT", "embedded.write_timeout"},
 	{"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE", "embedded.max_packet_size"},
 	{"AGENTHOST_EMBEDDED_MAX_QUEUED", "embedded.max_queued"},
 	{"AGENTHOST_HTTP_LISTEN", "http.listen"},
@@ -300,8 +313,8 @@ var envVars = []struct{ name, field string }{
 
 // ApplyEnv overlays AGENTHOST_BROKER, AGENTHOST_STATE_DIR,
 // AGENTHOST_LOG_FORMAT, AGENTHOST_EMBEDDED_LISTEN,
-// AGENTHOST_EMBEDDED_CONNECT_TIMEOUT, AGENTHOST_EMBEDDED_MAX_PACKET_SIZE,
-// AGENTHOST_EMBEDDED_MAX_QUEUED,
+// AGENTHOST_EMBEDDED_CONNECT_TIMEOUT, AGENTHOST_EMBEDDED_WRITE_TIMEOUT,
+// AGENTHOST_EMBEDDED_MAX_PACKET_SIZE, AGENTHOST_EMBEDDED_MAX_QUEUED,
 // AGENTHOST_HTTP_LISTEN and AGENTHOST_LIB
 // as looked up with
 // getenv (typically os.Getenv); empty values are ignored, and a nil getenv

@@ -59,13 +59,13 @@ func TestDefault(t *testing.T) {
 	if c.ConfigParams == nil || len(c.ConfigParams) != 0 {
 		t.Errorf("ConfigParams = %#v, want empty non-nil map", c.ConfigParams)
 	}
-	if c.Embedded.ConnectTimeout != 10*time.Second || c.Embedded.MaxPacketSize != 0 || c.EmbeddedMaxPacketSize() != 327_688 || c.Embedded.MaxQueued != 8192 {
-		t.Errorf("embedded limits: connect timeout %v, max packet size %d (effective %d), max queued %d; want 10s, 0 (auto), 327688, 8192",
-			c.Embedded.ConnectTimeout, c.Embedded.MaxPacketSize, c.EmbeddedMaxPacketSize(), c.Embedded.MaxQueued)
+	if c.Embedded.ConnectTimeout != 10*time.Second || c.Embedded.WriteTimeout != 30*time.Second || c.Embedded.MaxPacketSize != 0 || c.EmbeddedMaxPacketSize() != 327_688 || c.Embedded.MaxQueued != 8192 {
+		t.Errorf("embedded limits: connect timeout %v, write timeout %v, max packet size %d (effective %d), max queued %d; want 10s, 30s, 0 (auto), 327688, 8192",
+			c.Embedded.ConnectTimeout, c.Embedded.WriteTimeout, c.Embedded.MaxPacketSize, c.EmbeddedMaxPacketSize(), c.Embedded.MaxQueued)
 	}
 	want := []string{"configparams", "broker", "embedded.listen", "embedded.users", "embedded.deny_subscribe",
 		"embedded.tls", "embedded.tls.cert", "embedded.tls.key", "embedded.tls.listen",
-		"embedded.connect_timeout", "embedded.max_packet_size", "embedded.max_queued", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format", "lib",
+		"embedded.connect_timeout", "embedded.write_timeout", "embedded.max_packet_size", "embedded.max_queued", "tls.ca", "tls.insecure", "http.listen", "http.public_url", "state_dir", "log_format", "lib",
 		"limits.log.rate", "limits.log.burst", "limits.mqtt_outbound.rate", "limits.mqtt_outbound.burst",
 		"limits.mqtt_outbound.buffer", "limits.mqtt_inbound.rate", "limits.mqtt_inbound.burst", "limits.message_size", "limits.cpu_per_callback", "limits.memory", "limits.http.rate", "limits.http.burst"}
 	if len(c.Sources) != len(want) {
@@ -98,6 +98,7 @@ embedded:
   deny_subscribe: ["private/#"]
   tls: {cert: server.crt, key: server.key, listen: 127.0.0.1:8883}
   connect_timeout: 2.5s
+  write_timeout: 45s
   max_packet_size: 64KiB
   max_queued: 1024
 tls:
@@ -128,6 +129,7 @@ func TestLoadFullExample(t *testing.T) {
 				Listen: "127.0.0.1:8883",
 			},
 			ConnectTimeout: 2500 * time.Millisecond,
+			WriteTimeout:   45 * time.Second,
 			MaxPacketSize:  64 << 10,
 			MaxQueued:      1024,
 		},
@@ -147,14 +149,15 @@ func TestLoadFullExample(t *testing.T) {
 			"embedded.tls.key":         at("8"),
 			"embedded.tls.listen":      at("8"),
 			"embedded.connect_timeout": at("9"),
-			"embedded.max_packet_size": at("10"),
-			"embedded.max_queued":      at("11"),
-			"tls.ca":                   at("13"),
+			"embedded.write_timeout":   at("10"),
+			"embedded.max_packet_size": at("11"),
+			"embedded.max_queued":      at("12"),
+			"tls.ca":                   at("14"),
 			"tls.insecure":             "default",
 			"http.listen":              "default",
 			"http.public_url":          "default",
-			"state_dir":                at("14"),
-			"log_format":               at("15"),
+			"state_dir":                at("15"),
+			"log_format":               at("16"),
 			"lib":                      "default",
 		},
 	}
@@ -308,6 +311,13 @@ func TestLoadErrors(t *testing.T) {
 		{"connect_timeout zero", "embedded:\n  connect_timeout: 0s\n", 2, 20, "embedded.connect_timeout", "is not a duration from 10ms to 1h"},
 		{"connect_timeout off", "embedded:\n  connect_timeout: off\n", 2, 20, "embedded.connect_timeout", "is not a duration from 10ms to 1h"},
 		{"connect_timeout list", "embedded:\n  connect_timeout: [1s]\n", 2, 20, "embedded.connect_timeout", "expected a duration (e.g. 10s), got a list"},
+		{"write_timeout unit", "embedded:\n  write_timeout: 30\n", 2, 18, "embedded.write_timeout",
+			`"30" is not a duration from 10ms to 1h (e.g. 30s, 2m)`},
+		{"write_timeout zero", "embedded:\n  write_timeout: 0s\n", 2, 18, "embedded.write_timeout", "is not a duration from 10ms to 1h"},
+		{"write_timeout short", "embedded:\n  write_timeout: 5ms\n", 2, 18, "embedded.write_timeout", "is not a duration from 10ms to 1h"},
+		{"write_timeout long", "embedded:\n  write_timeout: 61m\n", 2, 18, "embedded.write_timeout", "is not a duration from 10ms to 1h"},
+		{"write_timeout off", "embedded:\n  write_timeout: off\n", 2, 18, "embedded.write_timeout", "is not a duration from 10ms to 1h"},
+		{"write_timeout list", "embedded:\n  write_timeout: [1s]\n", 2, 18, "embedded.write_timeout", "expected a duration (e.g. 30s), got a list"},
 		{"max_packet_size small", "embedded:\n  max_packet_size: 127\n", 2, 20, "embedded.max_packet_size",
 			`"127" is not a size from 128 bytes to 268435460 (MQTT's maximum), e.g. 320KiB, or auto`},
 		{"max_packet_size large", "embedded:\n  max_packet_size: 257MiB\n", 2, 20, "embedded.max_packet_size", "is not a size from 128 bytes"},
@@ -455,6 +465,7 @@ log_format: json
 		"AGENTHOST_LOG_FORMAT":               "json",
 		"AGENTHOST_EMBEDDED_LISTEN":          "[::1]:1883",
 		"AGENTHOST_EMBEDDED_CONNECT_TIMEOUT": "750ms",
+		"AGENTHOST_EMBEDDED_WRITE_TIMEOUT":   "2m",
 		"AGENTHOST_EMBEDDED_MAX_PACKET_SIZE": "1 MiB",
 		"AGENTHOST_EMBEDDED_MAX_QUEUED":      "1048576",
 		"AGENTHOST_HTTP_LISTEN":              "off",
@@ -464,7 +475,7 @@ log_format: json
 		t.Fatal(err)
 	}
 	if c.Lib != "envlibs" || c.Broker != "script" || c.StateDir != "st" || c.LogFormat != "json" || c.Embedded.Listen != "[::1]:1883" || c.HTTP.Listen != "off" ||
-		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.EmbeddedMaxPacketSize() != 1<<20 || c.Embedded.MaxQueued != 1<<20 {
+		c.Embedded.ConnectTimeout != 750*time.Millisecond || c.Embedded.WriteTimeout != 2*time.Minute || c.EmbeddedMaxPacketSize() != 1<<20 || c.Embedded.MaxQueued != 1<<20 {
 		t.Errorf("env not applied: %+v", c)
 	}
 	for _, v := range envVars {
@@ -821,6 +832,12 @@ func TestEmbeddedMaxPacketSize(t *testing.T) {
 	}
 	if err := c.Set("embedded.connect_timeout", "2h", "flag"); err == nil || c.Embedded.ConnectTimeout != 10*time.Second {
 		t.Errorf("Set 2h: %v, %v; want an error and no change", err, c.Embedded.ConnectTimeout)
+	}
+	if err := c.Set("embedded.write_timeout", "2h", "flag"); err == nil || c.Embedded.WriteTimeout != 30*time.Second {
+		t.Errorf("Set write_timeout 2h: %v, %v; want an error and no change", err, c.Embedded.WriteTimeout)
+	}
+	if err := c.Set("embedded.write_timeout", "500ms", "flag"); err != nil || c.Embedded.WriteTimeout != 500*time.Millisecond || c.Sources["embedded.write_timeout"] != "flag" {
+		t.Errorf("Set write_timeout 500ms: %v, %v from %q", err, c.Embedded.WriteTimeout, c.Sources["embedded.write_timeout"])
 	}
 }
 

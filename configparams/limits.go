@@ -334,6 +334,7 @@ var limitWant = map[string]string{
 	"memory":           "a size (e.g. 256MiB) or off",
 	"insecure":         "true or false",
 	"connect_timeout":  "a duration (e.g. 10s)",
+	"write_timeout":    "a duration (e.g. 30s)",
 	"max_packet_size":  "a size (e.g. 320KiB) or auto",
 	"max_queued":       "a whole number (e.g. 8192)",
 }

@@ -47,6 +47,7 @@ var embeddedKeys = []entry{
 	{name: "deny_subscribe", decode: (*decoder).denySubscribe},
 	{name: "tls", decode: (*decoder).openServerTLS, keys: serverTLSKeys},
 	{name: "connect_timeout", decode: (*decoder).scalarValue},
+	{name: "write_timeout", decode: (*decoder).scalarValue},
 	{name: "max_packet_size", decode: (*decoder).scalarValue},
 	{name: "max_queued", decode: (*decoder).scalarValue},
 }
@@ -137,6 +138,12 @@ var stringFields = append([]stringField{
 		get:   func(c *Config) string { return c.Embedded.ConnectTimeout.String() },
 		set:   func(c *Config, v string) { c.Embedded.ConnectTimeout, _ = time.ParseDuration(v) },
 		check: checkConnectTimeout,
+	},
+	{
+		name:  "embedded.write_timeout",
+		get:   func(c *Config) string { return c.Embedded.WriteTimeout.String() },
+		set:   func(c *Config, v string) { c.Embedded.WriteTimeout, _ = time.ParseDuration(v) },
+		check: checkWriteTimeout,
 	},
 	{
 		name: "embedded.max_packet_size",

@@ -24,7 +24,8 @@ import (
 // both cert and key; configparams.deviceid, when present, is a non-empty
 // string; limits rates are positive (or the limiter off), bursts at least
 // 1, buffers at least 0 and message_size 0 (off) or 1 byte to 256MiB;
-// embedded.connect_timeout is 10ms to 1h, embedded.max_packet_size auto
+// embedded.connect_timeout and embedded.write_timeout are 10ms to 1h,
+// embedded.max_packet_size auto
 // or MinPacketSize to MaxPacketSizeLimit bytes and embedded.max_queued 1
 // to MaxQueuedLimit.
 // Files named by the configuration are not opened.
@@ -132,6 +133,15 @@ func checkConnectTimeout(v string) string {
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 10*time.Millisecond || d > time.Hour {
 		return fmt.Sprintf("%q is not a duration from 10ms to 1h (e.g. 10s, 500ms)", v)
+	}
+	return ""
+}
+
+// checkWriteTimeout describes what is wrong with embedded.write_timeout.
+func checkWriteTimeout(v string) string {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 10*time.Millisecond || d > time.Hour {
+		return fmt.Sprintf("%q is not a duration from 10ms to 1h (e.g. 30s, 2m)", v)
 	}
 	return ""
 }

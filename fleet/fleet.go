@@ -151,7 +151,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		if f.broker, err = host.StartBroker(f.cfg, f.log.Handler()); err != nil {
 			return Result{}, err
 		}
-		defer f.broker.Close()
+		defer func() {
+			f.broker.Close()
+			host.WarnBrokerDrops(f.log, f.broker, f.cfg)
+		}()
 		f.log.Log(SourceFleet, slog.LevelInfo, "embedded broker listening on "+host.BrokerNote(f.broker)+" (shared by the fleet's agents)")
 	}
 	res, err := f.run(ctx)

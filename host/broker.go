@@ -24,14 +24,24 @@ func RunBroker(ctx context.Context, cfg *configparams.Config, stdout, stderr io.
 	log.Status("embedded broker listening on " + b.Addr() + tlsNote(b))
 	<-ctx.Done()
 	err = b.Close()
-	st := b.Stats()
 	log.Status("embedded broker stopped")
-	if st.MessagesDropped > 0 || st.InflightDropped > 0 {
-		log.StatusWarn(fmt.Sprintf("the broker dropped messages: %d deliveries to subscribers more than embedded.max_queued (%d) messages behind, %d inflight",
-			st.MessagesDropped, cfg.Embedded.MaxQueued, st.InflightDropped))
-	}
+	WarnBrokerDrops(log, b, cfg)
 	if err != nil {
 		return hostErr(err, "")
 	}
 	return nil
+}
+
+// WarnBrokerDrops logs a [Status] warning when the embedded broker b has
+// dropped deliveries since it started (Stats.MessagesDropped and
+// InflightDropped), naming the counts and embedded.max_queued, the
+// setting to raise; nothing otherwise. agenthost broker, run and fleet
+// call it as they stop the broker, after its clients are gone. Any
+// goroutine may call it.
+func WarnBrokerDrops(log *hostlog.Clocked, b *broker.Broker, cfg *configparams.Config) {
+	st := b.Stats()
+	if st.MessagesDropped > 0 || st.InflightDropped > 0 {
+		log.StatusWarn(fmt.Sprintf("the broker dropped messages: %d deliveries to subscribers more than embedded.max_queued (%d) messages behind, %d inflight",
+			st.MessagesDropped, cfg.Embedded.MaxQueued, st.InflightDropped))
+	}
 }

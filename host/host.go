@@ -351,8 +351,9 @@ func NewSession(o SessionOptions) (*Session, error) {
 }
 
 // Close closes the API modules (disconnecting the agent's clients) and
-// stops the embedded broker. Call it after the loop has stopped, from the
-// goroutine that ran it.
+// stops the embedded broker, unless it was shared, logging a warning if it
+// dropped deliveries (WarnBrokerDrops). Call it after the loop has
+// stopped, from the goroutine that ran it.
 func (s *Session) Close() {
 	s.Env.Close()
 	s.closeBroker()
@@ -361,6 +362,7 @@ func (s *Session) Close() {
 func (s *Session) closeBroker() {
 	if s.Broker != nil && !s.sharedBroker {
 		s.Broker.Close()
+		WarnBrokerDrops(s.Log, s.Broker, s.Config)
 	}
 }
 
@@ -431,7 +433,7 @@ func tlsNote(b *broker.Broker) string {
 func brokerOptions(cfg *configparams.Config, logger *slog.Logger) broker.Options {
 	e := cfg.Embedded
 	o := broker.Options{Listen: e.Listen, Users: e.Users, DenySubscribe: e.DenySubscribe, Logger: logger,
-		ConnectTimeout: e.ConnectTimeout, MaxPacketSize: cfg.EmbeddedMaxPacketSize(), MaxQueued: e.MaxQueued}
+		ConnectTimeout: e.ConnectTimeout, WriteTimeout: e.WriteTimeout, MaxPacketSize: cfg.EmbeddedMaxPacketSize(), MaxQueued: e.MaxQueued}
 	if e.TLS != nil {
 		o.TLS = &broker.TLSOptions{CertFile: e.TLS.Cert, KeyFile: e.TLS.Key, Listen: e.TLS.Listen}
 	}

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agenthost/agenthost/broker"
 	"github.com/agenthost/agenthost/configparams"
@@ -35,5 +36,20 @@ func TestBrokerOptionsCarryMaxQueued(t *testing.T) {
 	}
 	if got := brokerOptions(cfg, nil).MaxQueued; got != 64 {
 		t.Errorf("broker options MaxQueued %d, want 64", got)
+	}
+}
+
+// TestBrokerOptionsCarryWriteTimeout: embedded.write_timeout reaches the
+// broker, and the config's default is the broker's.
+func TestBrokerOptionsCarryWriteTimeout(t *testing.T) {
+	if configparams.DefaultWriteTimeout != broker.DefaultWriteTimeout {
+		t.Errorf("configparams default %v, broker default %v", configparams.DefaultWriteTimeout, broker.DefaultWriteTimeout)
+	}
+	cfg := configparams.Default()
+	if err := cfg.Set("embedded.write_timeout", "750ms", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := brokerOptions(cfg, nil).WriteTimeout; got != 750*time.Millisecond {
+		t.Errorf("broker.Options.WriteTimeout = %v, want 750ms", got)
 	}
 }

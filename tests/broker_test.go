@@ -3,10 +3,12 @@ package tests
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -340,5 +342,107 @@ func TestEmbeddedBrokerMaxQueuedErrors(t *testing.T) {
 	want = `env AGENTHOST_EMBEDDED_MAX_QUEUED: embedded.max_queued: "2000000" is not a whole number from 1 to 1048576`
 	if r.code != 2 || !strings.Contains(strings.Join(r.stderr, "\n"), want) {
 		t.Errorf("env: exit %d stderr %q, want 2 and %q", r.code, r.stderr, want)
+	}
+}
+
+// TestRunReportsBrokerDrops: `agenthost run` with the embedded broker
+// prints the broker's dropped deliveries when it exits. The agent
+// subscribes; a client floods it with QoS 0 messages much faster than the
+// broker can write them to the agent's connection, whose queue
+// embedded.max_queued makes 1 deep, while the agent's first message
+// starts a busy callback. Then the test sends numbered end markers, one at
+// a time, until the agent reports one: every delivery was then either
+// received or dropped, so the warning's count is exactly what was sent
+// less what the agent received.
+func TestRunReportsBrokerDrops(t *testing.T) {
+	const flood = 20000
+	dir := t.TempDir()
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	writeFile(t, filepath.Join(dir, "agenthost.yaml"), "embedded:\n  listen: "+addr+"\n  max_queued: 1\n"+
+		"limits:\n  mqtt_inbound: off\n  log: off\n  cpu_per_callback: 60s\n")
+	writeFile(t, filepath.Join(dir, "agent.js"), `
+let n = 0;
+const c = mqtt.createclient();
+c.onmessage(function (m) {
+    n++;
+    const s = m.message.tostring();
+    if (n == 1) { const until = Date.now() + 1000; while (Date.now() < until) {} }
+    if (s.startsWith("end ")) server.log("received " + n + " at " + s);
+});
+c.onconnect(function () { c.subscribe("flood", 0, function () { server.log("subscribed"); }); });
+c.connect("tcp://h", "flooded");
+`)
+	p := startBin(t, dir, "run", "agent.js")
+	p.waitExact("[Agent] subscribed")
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(waitLimit))
+	pub := func(payload string) []byte { // QoS 0 PUBLISH to "flood"
+		body := append([]byte{0, 5}, "flood"+payload...)
+		return append([]byte{0x30, byte(len(body))}, body...)
+	}
+	connect := []byte{0x10, 16, 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0, 0, 6, 'f', 'l', 'o', 'o', 'd', 'r'}
+	connect[1] = byte(len(connect) - 2)
+	if _, err := conn.Write(connect); err != nil {
+		t.Fatal(err)
+	}
+	ack := make([]byte, 4)
+	if _, err := io.ReadFull(conn, ack); err != nil || ack[0] != 0x20 || ack[3] != 0 {
+		t.Fatalf("CONNACK % x, %v", ack, err)
+	}
+	var burst []byte
+	for i := range flood {
+		burst = append(burst, pub(fmt.Sprintf("%05d", i))...)
+	}
+	if _, err := conn.Write(burst); err != nil {
+		t.Fatal(err)
+	}
+
+	// End markers, one at a time, until the agent reports the latest.
+	received, markers := -1, 0
+	for received < 0 && markers < 100 {
+		markers++
+		if _, err := conn.Write(pub(fmt.Sprintf("end %d", markers))); err != nil {
+			t.Fatal(err)
+		}
+		timeout := time.After(500 * time.Millisecond)
+	wait:
+		for {
+			select {
+			case l, ok := <-p.lines:
+				if !ok {
+					t.Fatalf("agenthost exited; stdout %q stderr %q", p.output(), p.stderr())
+				}
+				var k, m int
+				if _, err := fmt.Sscanf(l, "[Agent] received %d at end %d", &k, &m); err == nil && m == markers {
+					received = k
+					break wait
+				}
+			case <-timeout:
+				break wait
+			}
+		}
+	}
+	if received < 0 {
+		t.Fatalf("the agent reported none of %d end markers; stdout %q", markers, p.output())
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(); code != 0 {
+		t.Fatalf("exit %d; stderr %q", code, p.stderr())
+	}
+	dropped := flood + markers - received
+	want := fmt.Sprintf("[Status] WARNING: the broker dropped messages: %d deliveries to subscribers more than embedded.max_queued (1) messages behind, 0 inflight", dropped)
+	t.Logf("%d of %d messages received, %d markers", received, flood+markers, markers)
+	if dropped < 1 {
+		t.Fatalf("the agent received all %d messages: the flood never filled the queue", received)
+	}
+	if !slices.Contains(p.output(), want) && !strings.Contains(p.stderr(), want) {
+		t.Errorf("no %q at exit; stdout %q stderr %q", want, p.output(), p.stderr())
 	}
 }
