@@ -3,6 +3,7 @@ package scriptvm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -12,7 +13,20 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain fails the package after testDeadline with every goroutine's
+// stack (the stuck test's among them) instead of at go test's -timeout: a
+// watchdog regression leaves a runaway callback spinning for ever.
+func TestMain(m *testing.M) {
+	time.AfterFunc(testDeadline, func() {
+		debug.SetTraceback("all")
+		panic(fmt.Sprintf("scriptvm tests still running after %v: a runaway callback the watchdog never stopped?", testDeadline))
+	})
+	goleak.VerifyTestMain(m)
+}
+
+// testDeadline is several times what the package's tests take under -race
+// on a loaded 2-core machine (about 20 s).
+const testDeadline = 2 * time.Minute
 
 // harness is a loop with a JS log() that records lines and a JS
 // after(ms, fn) timer, as a test-only stand-in for the agent API.

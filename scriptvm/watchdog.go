@@ -119,15 +119,21 @@ func (l *Loop) enter() {
 	l.wdStart, l.wdMemory, l.wdIndex = now, now.Add(memoryLook), len(w.active)
 	w.active = append(w.active, l)
 	if r := w.run; r != nil {
-		if next := l.nextLook(); r.sleeping || next.Before(r.until) {
-			r.sleeping, r.until = false, next
-			select {
-			case r.wake <- struct{}{}:
-			default:
-			}
-		}
+		r.lookBy(l.nextLook())
 	}
 	w.mu.Unlock()
+}
+
+// lookBy makes the watchdog's goroutine look by next at the latest: it
+// wakes it if it sleeps or would sleep past next. w.mu held.
+func (r *watchRun) lookBy(next time.Time) {
+	if r.sleeping || next.Before(r.until) {
+		r.sleeping, r.until = false, next
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
 }
 
 func (l *Loop) leave() {
@@ -182,13 +188,7 @@ func (l *Loop) Blocked(wait func()) {
 		l.wdStart = l.wdStart.Add(d)
 		l.wdMemory = l.wdMemory.Add(d)
 		if r := w.run; r != nil && !l.wdFired {
-			if next := l.nextLook(); r.sleeping || next.Before(r.until) {
-				r.sleeping, r.until = false, next
-				select {
-				case r.wake <- struct{}{}:
-				default:
-				}
-			}
+			r.lookBy(l.nextLook())
 		}
 	}()
 	wait()

@@ -33,6 +33,10 @@ type State struct {
 	// Exit ends the process at once with a code. Only a second interrupt
 	// calls it (with exitcode.Forced); every other ending returns from Run.
 	Exit func(code int)
+	// SetMemoryLimit sets the Go runtime's soft memory limit
+	// (debug.SetMemoryLimit) for a run whose limits.memory is on; nil
+	// leaves the process as it is (in-process tests).
+	SetMemoryLimit func(bytes int64)
 }
 
 // path resolves p against the working directory st.Dir; "" stays "".

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // TestGCPercent: run and test collect garbage less often than Go's
 // default unless GOGC says otherwise; other commands (fleet: memory per
@@ -35,5 +39,44 @@ func TestGCPercent(t *testing.T) {
 	}
 	if agentGCPercent <= 100 {
 		t.Errorf("agentGCPercent %d is not above Go's default", agentGCPercent)
+	}
+}
+
+// TestRunSetsAMemoryLimit: run gives the Go runtime a soft memory limit of
+// limits.memory plus memoryLimitHeadroom (the default budget and a
+// configured one), and none when limits.memory is off; other commands
+// set none.
+func TestRunSetsAMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		want   int64 // 0: no limit set
+	}{
+		{"", 256<<20 + memoryLimitHeadroom},
+		{"limits: {memory: 1GiB}\n", 1<<30 + memoryLimitHeadroom},
+		{"limits: {memory: off}\n", 0},
+	} {
+		c := newCLI(t)
+		if err := os.WriteFile(filepath.Join(c.dir, "a.js"), []byte("server.log('hi');\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if tc.config != "" {
+			if err := os.WriteFile(filepath.Join(c.dir, "agenthost.yaml"), []byte(tc.config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code := c.run("run", "a.js", "--until-idle", "--http", "off"); code != 0 {
+			t.Fatalf("%q: exit %d, stderr %s", tc.config, code, c.stderr)
+		}
+		var got []int64
+		for len(c.limits) > 0 {
+			got = append(got, <-c.limits)
+		}
+		if tc.want == 0 && len(got) != 0 || tc.want != 0 && (len(got) != 1 || got[0] != tc.want) {
+			t.Errorf("config %q: memory limits set %v, want %d (0: none)", tc.config, got, tc.want)
+		}
+	}
+	c := newCLI(t)
+	if code := c.run("limits"); code != 0 || len(c.limits) != 0 {
+		t.Errorf("limits: exit %d, %d memory limits set", code, len(c.limits))
 	}
 }

@@ -32,6 +32,16 @@ func gcPercent(args []string, getenv func(string) string) (int, bool) {
 	return agentGCPercent, true
 }
 
+// memoryLimitHeadroom is what run adds to limits.memory for the Go
+// runtime's soft memory limit: as the process's Go memory (heap with its
+// garbage, stacks, runtime structures) nears budget + headroom, the
+// collector runs sooner and harder, which keeps garbage from carrying the
+// process past the bound the README promises (limits.memory plus 192 MiB)
+// while GOGC is high, and slows a script that grows its heap until the
+// watchdog stops it (measured: an array-growth attack peaked at 350 MiB
+// RSS with the limit, 425-440 MiB without).
+const memoryLimitHeadroom = 96 << 20
+
 func main() {
 	if p, ok := gcPercent(os.Args[1:], os.Getenv); ok {
 		debug.SetGCPercent(p)
@@ -45,5 +55,10 @@ func main() {
 		Notify:     signal.Notify,
 		StopNotify: signal.Stop,
 		Exit:       os.Exit,
+		SetMemoryLimit: func(n int64) {
+			if os.Getenv("GOMEMLIMIT") == "" {
+				debug.SetMemoryLimit(n)
+			}
+		},
 	}))
 }

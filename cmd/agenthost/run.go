@@ -105,6 +105,9 @@ func runCmd(st *State, args []string) error {
 		}
 	}
 
+	if st.SetMemoryLimit != nil && cfg.Limits.Memory > 0 {
+		st.SetMemoryLimit(cfg.Limits.Memory + memoryLimitHeadroom)
+	}
 	ctx, stop := st.interruptContext()
 	defer stop()
 	_, err = host.Run(ctx, host.Options{

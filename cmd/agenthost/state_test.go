@@ -146,26 +146,28 @@ type cli struct {
 	stdout  *output
 	stderr  *output
 	signals *fakeSignals
-	exits   chan int // codes passed to State.Exit
+	exits   chan int   // codes passed to State.Exit
+	limits  chan int64 // values passed to State.SetMemoryLimit
 }
 
 // newCLI returns an in-process agenthost working in a new temp directory
 // with an empty environment.
 func newCLI(t *testing.T) *cli {
 	return &cli{t: t, dir: t.TempDir(), env: map[string]string{}, stdout: newOutput(), stderr: newOutput(),
-		signals: newFakeSignals(), exits: make(chan int, 10)}
+		signals: newFakeSignals(), exits: make(chan int, 10), limits: make(chan int64, 10)}
 }
 
 func (c *cli) state(args []string) *State {
 	return &State{
-		Args:       args,
-		Stdout:     c.stdout,
-		Stderr:     c.stderr,
-		Getenv:     func(k string) string { return c.env[k] },
-		Dir:        c.dir,
-		Notify:     c.signals.notify,
-		StopNotify: c.signals.stop,
-		Exit:       func(code int) { c.exits <- code },
+		Args:           args,
+		Stdout:         c.stdout,
+		Stderr:         c.stderr,
+		Getenv:         func(k string) string { return c.env[k] },
+		Dir:            c.dir,
+		Notify:         c.signals.notify,
+		StopNotify:     c.signals.stop,
+		Exit:           func(code int) { c.exits <- code },
+		SetMemoryLimit: func(n int64) { c.limits <- n },
 	}
 }
 
