@@ -6,7 +6,6 @@ package rawbroker
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/agenthost/agenthost/mqttwire"
 	"github.com/mochi-mqtt/server/v2/packets"
 )
 
@@ -159,36 +159,14 @@ func (c *Conn) Accept(code byte) (packets.Packet, error) {
 	return pk, c.Send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Connack}, ReasonCode: code, ProtocolVersion: 4})
 }
 
-// Send encodes pk (MQTT 3.1.1) and writes it.
+// Send encodes pk (MQTT 3.1.1, with mqttwire.Encode: what a conforming
+// broker would send) and writes it.
 func (c *Conn) Send(pk packets.Packet) error {
 	pk.ProtocolVersion = 4
-	var buf bytes.Buffer
-	var err error
-	switch pk.FixedHeader.Type {
-	case packets.Connack:
-		err = pk.ConnackEncode(&buf)
-	case packets.Publish:
-		err = pk.PublishEncode(&buf)
-	case packets.Puback:
-		err = pk.PubackEncode(&buf)
-	case packets.Pubrec:
-		err = pk.PubrecEncode(&buf)
-	case packets.Pubrel:
-		err = pk.PubrelEncode(&buf)
-	case packets.Pubcomp:
-		err = pk.PubcompEncode(&buf)
-	case packets.Suback:
-		err = pk.SubackEncode(&buf)
-	case packets.Unsuback:
-		err = pk.UnsubackEncode(&buf)
-	case packets.Pingresp:
-		err = pk.PingrespEncode(&buf)
-	default:
-		err = fmt.Errorf("rawbroker: cannot send packet type %d", pk.FixedHeader.Type)
-	}
+	b, err := mqttwire.Encode(&pk)
 	if err != nil {
-		return err
+		return fmt.Errorf("rawbroker: %w", err)
 	}
-	_, err = c.Write(buf.Bytes())
+	_, err = c.Write(b)
 	return err
 }
