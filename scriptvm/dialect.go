@@ -71,11 +71,11 @@ func (s *script) adapt(se *ScriptError, thrown goja.Value) *ScriptError {
 // impLines is Lines in the imp's shape: the message alone, then "at" for
 // the first frame and "from" for its callers.
 func (e *ScriptError) impLines() []string {
-	return appendFrames([]string{e.Message}, e.Stack, func(i int, f Frame) string {
+	return appendFrames([]string{e.Message}, e.Stack, func(i int, f Frame) (string, string) {
 		if i == 0 {
-			return "at " + f.impString()
+			return "at", f.impString()
 		}
-		return "from " + f.impString()
+		return "from", f.impString()
 	})
 }
 

@@ -75,14 +75,15 @@ func (e *ScriptError) Lines() []string {
 		src, caret := sourceAndCaret(e.Source, e.Col)
 		lines = append(lines, "  "+src, "  "+caret)
 	}
-	return appendFrames(lines, e.Stack, func(_ int, f Frame) string { return "at " + f.String() })
+	return appendFrames(lines, e.Stack, func(_ int, f Frame) (string, string) { return "at", f.String() })
 }
 
-// appendFrames appends a line per frame, shown by show (given the frame's
-// index): a frame repeated in a row (a runaway recursion) once, with a
-// count of the rest, "  … 2,490 more frames of …"; past shownFrames lines
-// the remaining frames are counted on one line.
-func appendFrames(lines []string, stack []Frame, show func(i int, f Frame) string) []string {
+// appendFrames appends a line per frame, "  WORD FRAME" as show gives them
+// for the frame at index i: a frame repeated in a row (a runaway
+// recursion) once, with a count of the rest, "  … 2,490 more frames of
+// FRAME"; past shownFrames lines the remaining frames are counted on one
+// line.
+func appendFrames(lines []string, stack []Frame, show func(i int, f Frame) (word, frame string)) []string {
 	for i := 0; i < len(stack); {
 		f := stack[i]
 		run := 1
@@ -93,11 +94,10 @@ func appendFrames(lines []string, stack []Frame, show func(i int, f Frame) strin
 			lines = append(lines, "  … "+thousands(len(stack)-i)+" more frames")
 			break
 		}
-		shown := show(i, f)
-		lines = append(lines, "  "+shown)
+		word, frame := show(i, f)
+		lines = append(lines, "  "+word+" "+frame)
 		if run > 2 {
-			_, what, _ := strings.Cut(shown, " ")
-			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+what)
+			lines = append(lines, "  … "+thousands(run-1)+" more frames of "+frame)
 		} else {
 			run = 1
 		}

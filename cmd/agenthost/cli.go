@@ -34,8 +34,8 @@ type State struct {
 	// calls it (with exitcode.Forced); every other ending returns from Run.
 	Exit func(code int)
 	// SetMemoryLimit sets the Go runtime's soft memory limit
-	// (debug.SetMemoryLimit) for a run whose limits.memory is on; nil
-	// leaves the process as it is (in-process tests).
+	// (debug.SetMemoryLimit) for a run whose limits.memory is on, unless
+	// GOMEMLIMIT is in the environment; nil leaves the process as it is.
 	SetMemoryLimit func(bytes int64)
 }
 

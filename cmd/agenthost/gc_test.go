@@ -44,18 +44,22 @@ func TestGCPercent(t *testing.T) {
 
 // TestRunSetsAMemoryLimit: run gives the Go runtime a soft memory limit of
 // limits.memory plus memoryLimitHeadroom (the default budget and a
-// configured one), and none when limits.memory is off; other commands
-// set none.
+// configured one), and none when limits.memory is off or GOMEMLIMIT is
+// set; other commands set none.
 func TestRunSetsAMemoryLimit(t *testing.T) {
 	for _, tc := range []struct {
-		config string
-		want   int64 // 0: no limit set
+		config, gomemlimit string
+		want               int64 // 0: no limit set
 	}{
-		{"", 256<<20 + memoryLimitHeadroom},
-		{"limits: {memory: 1GiB}\n", 1<<30 + memoryLimitHeadroom},
-		{"limits: {memory: off}\n", 0},
+		{"", "", 256<<20 + memoryLimitHeadroom},
+		{"limits: {memory: 1GiB}\n", "", 1<<30 + memoryLimitHeadroom},
+		{"limits: {memory: off}\n", "", 0},
+		{"", "1GiB", 0}, // the user's GOMEMLIMIT stands
 	} {
 		c := newCLI(t)
+		if tc.gomemlimit != "" {
+			c.env["GOMEMLIMIT"] = tc.gomemlimit
+		}
 		if err := os.WriteFile(filepath.Join(c.dir, "a.js"), []byte("server.log('hi');\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +76,7 @@ func TestRunSetsAMemoryLimit(t *testing.T) {
 			got = append(got, <-c.limits)
 		}
 		if tc.want == 0 && len(got) != 0 || tc.want != 0 && (len(got) != 1 || got[0] != tc.want) {
-			t.Errorf("config %q: memory limits set %v, want %d (0: none)", tc.config, got, tc.want)
+			t.Errorf("config %q, GOMEMLIMIT %q: memory limits set %v, want %d (0: none)", tc.config, tc.gomemlimit, got, tc.want)
 		}
 	}
 	c := newCLI(t)

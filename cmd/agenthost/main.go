@@ -47,18 +47,14 @@ func main() {
 		debug.SetGCPercent(p)
 	}
 	os.Exit(Run(&State{
-		Args:       os.Args[1:],
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Getenv:     os.Getenv,
-		Dir:        ".",
-		Notify:     signal.Notify,
-		StopNotify: signal.Stop,
-		Exit:       os.Exit,
-		SetMemoryLimit: func(n int64) {
-			if os.Getenv("GOMEMLIMIT") == "" {
-				debug.SetMemoryLimit(n)
-			}
-		},
+		Args:           os.Args[1:],
+		Stdout:         os.Stdout,
+		Stderr:         os.Stderr,
+		Getenv:         os.Getenv,
+		Dir:            ".",
+		Notify:         signal.Notify,
+		StopNotify:     signal.Stop,
+		Exit:           os.Exit,
+		SetMemoryLimit: func(n int64) { debug.SetMemoryLimit(n) },
 	}))
 }

@@ -105,7 +105,7 @@ func runCmd(st *State, args []string) error {
 		}
 	}
 
-	if st.SetMemoryLimit != nil && cfg.Limits.Memory > 0 {
+	if st.SetMemoryLimit != nil && cfg.Limits.Memory > 0 && st.Getenv("GOMEMLIMIT") == "" {
 		st.SetMemoryLimit(cfg.Limits.Memory + memoryLimitHeadroom)
 	}
 	ctx, stop := st.interruptContext()
