@@ -69,6 +69,7 @@ func newOutboundServer(t *testing.T) *outboundServer {
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
+			panic(http.ErrAbortHandler) // send nothing: a late "200" could race the client's timeout
 		case <-time.After(waitLimit):
 			fmt.Fprint(w, "slow")
 		}
@@ -78,6 +79,7 @@ func newOutboundServer(t *testing.T) *outboundServer {
 		select {
 		case <-r.Context().Done():
 			s.hangEnded <- struct{}{}
+			panic(http.ErrAbortHandler)
 		case <-time.After(waitLimit):
 		}
 	})

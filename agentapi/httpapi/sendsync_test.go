@@ -26,6 +26,7 @@ func delayServer(t *testing.T) *httptest.Server {
 	mux.HandleFunc("/delay", func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
+			panic(http.ErrAbortHandler) // send nothing: a late "200" could race the client's timeout
 		case <-time.After(600 * time.Millisecond):
 			fmt.Fprint(w, "done")
 		}
