@@ -53,16 +53,16 @@ type guardian struct {
 	inPlace int
 }
 
-// newGuardian wraps rt's built-ins. Called once per runtime, before any
-// script runs in it.
+// newGuardian guards rt's built-ins. Called once per runtime, on the
+// goroutine that owns it, before any script runs in it.
 //
-// What the wrapping keeps in memory matters: every agent of a fleet has
-// its own runtime. goja creates built-ins lazily, on first use; wrapping
-// one makes it (and its holder) exist. The wrappers call the originals'
-// Go functions, not the original function objects, so those objects are
-// garbage once replaced; the holders the guards need (Array, Object,
-// JSON, Reflect, the typed array constructors...) stay, as goja caches
-// them. BenchmarkNewLoop reports the bytes one runtime keeps.
+// What the guarding keeps in memory matters: every agent of a fleet has
+// its own runtime. goja creates built-ins lazily, on first use; guarding
+// one makes it (and its holder) exist. The guards change the built-ins in
+// place (native.go), so they add no function objects and leave no
+// replaced originals as garbage; the holders the guards need (Array,
+// Object, JSON, Reflect, the typed array constructors...) stay, as goja
+// caches them. BenchmarkNewLoop reports the bytes one runtime keeps.
 func newGuardian(l *Loop, rt *goja.Runtime) *guardian {
 	g := &guardian{l: l, rt: rt}
 	g.installGuards()
