@@ -48,18 +48,21 @@ const (
 type guardian struct {
 	l  *Loop
 	rt *goja.Runtime
+	// inPlace counts the built-ins guarded in place (see native.go), of
+	// the wrapped ones (len(guards()) + 1 + len(bufferConstructors)).
+	inPlace int
 }
 
-// newGuardian wraps rt's built-ins. Called once per runtime, before any
-// script runs in it.
+// newGuardian guards rt's built-ins. Called once per runtime, on the
+// goroutine that owns it, before any script runs in it.
 //
-// What the wrapping keeps in memory matters: every agent of a fleet has
-// its own runtime. goja creates built-ins lazily, on first use; wrapping
-// one makes it (and its holder) exist. The wrappers call the originals'
-// Go functions, not the original function objects, so those objects are
-// garbage once replaced; the holders the guards need (Array, Object,
-// JSON, Reflect, the typed array constructors...) stay, as goja caches
-// them. BenchmarkNewLoop reports the bytes one runtime keeps.
+// What the guarding keeps in memory matters: every agent of a fleet has
+// its own runtime. goja creates built-ins lazily, on first use; guarding
+// one makes it (and its holder) exist. The guards change the built-ins in
+// place (native.go), so they add no function objects and leave no
+// replaced originals as garbage; the holders the guards need (Array,
+// Object, JSON, Reflect, the typed array constructors...) stay, as goja
+// caches them. BenchmarkNewLoop reports the bytes one runtime keeps.
 func newGuardian(l *Loop, rt *goja.Runtime) *guardian {
 	g := &guardian{l: l, rt: rt}
 	g.installGuards()
@@ -75,12 +78,12 @@ type guard struct {
 	check        func(g *guardian, call goja.FunctionCall)
 }
 
-// installGuards wraps the built-ins listed by guards. It makes every
+// installGuards guards the built-ins listed by guards: in place when it
+// can (guardCall, see native.go), which makes no function objects; else
+// with a wrapper function object each. In the fallback it makes every
 // original first and then every wrapper: the originals, garbage once
 // replaced, then lie together in memory and free whole spans, instead of
-// leaving holes between the wrappers, which live as long as the runtime
-// (in a fleet, holes left by thousands of agents' start-up are memory the
-// process keeps).
+// leaving holes between the wrappers, which live as long as the runtime.
 func (g *guardian) installGuards() {
 	gs := g.guards()
 	holders := make([]*goja.Object, len(gs))
@@ -96,10 +99,21 @@ func (g *guardian) installGuards() {
 	}
 	for i, gd := range gs {
 		holder, check, orig := holders[i], gd.check, fns[i]
-		wrapper := g.rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		guarded := func(call goja.FunctionCall) goja.Value {
 			check(g, call)
 			return orig(call) // a JS exception or an interrupt goes on as a panic, as from the original
-		}).(*goja.Object)
+		}
+		// Array.prototype.values is also @@iterator, and goja takes fast
+		// paths that skip iterating (new Set(array), Array.from) when an
+		// array's @@iterator is its original values function: guarded in
+		// place it still would be, so it gets a wrapper, which turns
+		// those paths off and iterates through the guard.
+		iterator := gd.object == "Array.prototype" && gd.name == iteratorMethod
+		if !iterator && guardCall(origs[i], func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return guarded }) {
+			g.inPlace++
+			continue
+		}
+		wrapper := g.rt.ToValue(guarded).(*goja.Object)
 		copyNameLength(wrapper, origs[i])
 		if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
@@ -296,7 +310,7 @@ func (g *guardian) guardStringify() {
 			panic(err) // an interrupt
 		}
 	}
-	wrapper := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+	stringify := func(call goja.FunctionCall) goja.Value {
 		value, replacer, space := call.Argument(0), call.Argument(1), call.Argument(2)
 		if obj, ok := replacer.(*goja.Object); ok && obj.ClassName() == "Array" {
 			g.walkJSON(value, 0, new(int))
@@ -334,7 +348,12 @@ func (g *guardian) guardStringify() {
 			return val
 		})
 		return orig(goja.FunctionCall{This: call.This, Arguments: []goja.Value{value, host, space}})
-	}).(*goja.Object)
+	}
+	if guardCall(origObj, func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return stringify }) {
+		g.inPlace++
+		return
+	}
+	wrapper := rt.ToValue(stringify).(*goja.Object)
 	copyNameLength(wrapper, origObj)
 	_ = holder.DefineDataProperty("stringify", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
@@ -363,11 +382,15 @@ func (g *guardian) walkJSON(v goja.Value, depth int, count *int) {
 
 var arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
 
-// guardBuffers wraps ArrayBuffer and the typed array constructors so that
-// a construction checks the memory it needs first: these allocate all of
-// it at once, natively, faster than the watchdog samples the heap. The
-// wrappers take over the originals' prototypes, static methods and
-// [[Prototype]], so instanceof, from/of and subclassing work as before.
+// guardBuffers guards ArrayBuffer and the typed array constructors so
+// that a construction checks the memory it needs first: these allocate
+// all of it at once, natively, faster than the watchdog samples the heap.
+// In place (guardConstruct, see native.go) the constructor keeps its
+// prototype, statics and identity, and every construction goes through
+// the check, goja's own (species, from/of, super()) included. Otherwise
+// each gets a wrapper that takes over the original's prototype, static
+// methods and [[Prototype]], so instanceof, from/of and subclassing work
+// as before.
 func (g *guardian) guardBuffers() {
 	rt := g.rt
 	global := rt.GlobalObject()
@@ -376,15 +399,28 @@ func (g *guardian) guardBuffers() {
 		if !ok {
 			continue
 		}
-		ctor, ok := goja.AssertConstructor(origObj)
-		if !ok {
-			continue
-		}
 		size := int64(1)
 		if b := origObj.Get("BYTES_PER_ELEMENT"); b != nil && !goja.IsUndefined(b) {
 			size = b.ToInteger()
 		}
 		name := name
+		if guardConstruct(origObj, func(orig func([]goja.Value, *goja.Object) *goja.Object) func([]goja.Value, *goja.Object) *goja.Object {
+			return func(args []goja.Value, newTarget *goja.Object) *goja.Object {
+				var arg goja.Value = goja.Undefined()
+				if len(args) > 0 {
+					arg = args[0]
+				}
+				g.checkBuffer(name, arg, size)
+				return orig(args, newTarget)
+			}
+		}) {
+			g.inPlace++
+			continue
+		}
+		ctor, ok := goja.AssertConstructor(origObj)
+		if !ok {
+			continue
+		}
 		var wrapper *goja.Object
 		wrapper = rt.ToValue(func(call goja.ConstructorCall) *goja.Object {
 			g.checkBuffer(name, call.Argument(0), size)
