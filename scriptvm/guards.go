@@ -109,7 +109,7 @@ func (g *guardian) installGuards() {
 		// place it still would be, so it gets a wrapper, which turns
 		// those paths off and iterates through the guard.
 		iterator := gd.object == "Array.prototype" && gd.name == iteratorMethod
-		if !iterator && guardCall(origs[i], func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return guarded }) {
+		if !iterator && !g.l.wrap && guardCall(origs[i], func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return guarded }) {
 			g.inPlace++
 			continue
 		}
@@ -349,7 +349,7 @@ func (g *guardian) guardStringify() {
 		})
 		return orig(goja.FunctionCall{This: call.This, Arguments: []goja.Value{value, host, space}})
 	}
-	if guardCall(origObj, func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return stringify }) {
+	if !g.l.wrap && guardCall(origObj, func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return stringify }) {
 		g.inPlace++
 		return
 	}
@@ -404,7 +404,7 @@ func (g *guardian) guardBuffers() {
 			size = b.ToInteger()
 		}
 		name := name
-		if guardConstruct(origObj, func(orig func([]goja.Value, *goja.Object) *goja.Object) func([]goja.Value, *goja.Object) *goja.Object {
+		if !g.l.wrap && guardConstruct(origObj, func(orig func([]goja.Value, *goja.Object) *goja.Object) func([]goja.Value, *goja.Object) *goja.Object {
 			return func(args []goja.Value, newTarget *goja.Object) *goja.Object {
 				var arg goja.Value = goja.Undefined()
 				if len(args) > 0 {

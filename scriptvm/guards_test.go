@@ -45,25 +45,41 @@ func TestGuardedBuiltinsRefuseHugeWork(t *testing.T) {
 		"stringify-keys-deep": `var o = {}, d = o; for (var i = 0; i < 5000; i++) { d.x = {}; d = d.x; } JSON.stringify(o, ["x"])`,
 	}
 	for name, expr := range cases {
-		t.Run(name, func(t *testing.T) {
-			h := newHarness(t, nil)
-			start := time.Now()
-			_, err := h.run(t, `try { `+expr+`; log("no error"); } catch (e) { log(e.name + ": " + e.message); }`, RunOptions{UntilIdle: true})
-			must(t, err)
-			if el := time.Since(start); el > 2*time.Second {
-				t.Errorf("took %v to refuse", el)
-			}
-			if len(h.lines) != 1 || !strings.HasPrefix(h.lines[0], "RangeError: ") {
-				t.Fatalf("lines %q", h.lines)
-			}
-		})
+		for _, mode := range guardModes {
+			t.Run(name+"/"+mode.name, func(t *testing.T) {
+				h := newHarnessWith(t, mode.opts)
+				start := time.Now()
+				_, err := h.run(t, `try { `+expr+`; log("no error"); } catch (e) { log(e.name + ": " + e.message); }`, RunOptions{UntilIdle: true})
+				must(t, err)
+				if el := time.Since(start); el > 2*time.Second {
+					t.Errorf("took %v to refuse", el)
+				}
+				if len(h.lines) != 1 || !strings.HasPrefix(h.lines[0], "RangeError: ") {
+					t.Fatalf("lines %q", h.lines)
+				}
+			})
+		}
 	}
 }
+
+// guardModes are the two ways the guards can be installed: in place (with
+// the goja this module pins) and with wrapper function objects (the
+// fallback when goja's layout changes); the guard cases run in both.
+var guardModes = []struct {
+	name string
+	opts Options
+}{{"in place", Options{}}, {"wrapped", Options{wrapGuards: true}}}
 
 // TestGuardedBuiltinsStillWork: below the caps the guarded built-ins do
 // what the language says, names and lengths included.
 func TestGuardedBuiltinsStillWork(t *testing.T) {
-	h := newHarness(t, nil)
+	for _, mode := range guardModes {
+		t.Run(mode.name, func(t *testing.T) { testGuardedBuiltinsStillWork(t, mode.opts) })
+	}
+}
+
+func testGuardedBuiltinsStillWork(t *testing.T, opts Options) {
+	h := newHarnessWith(t, opts)
 	_, err := h.run(t, `
 log([3, 1, 2].sort().join("-") + " " + [3, 1, 2].sort(function (a, b) { return b - a; }).join());
 log(new Array(3).fill(7).toString() + " " + Array.from({length: 2}, function (_, i) { return i * 2; }));
@@ -257,5 +273,8 @@ func TestGuardsAreInPlace(t *testing.T) {
 	want := len(g.guards()) - 1 + 1 + len(bufferConstructors) // all but values; stringify; the buffers
 	if g.inPlace != want {
 		t.Fatalf("%d built-ins guarded in place, want %d: goja's function objects no longer have the fields native.go reaches", g.inPlace, want)
+	}
+	if w := newGuardian(New(Options{wrapGuards: true}), goja.New()); w.inPlace != 0 {
+		t.Fatalf("%d built-ins guarded in place with wrapGuards set: the fallback's tests test nothing", w.inPlace)
 	}
 }

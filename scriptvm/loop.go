@@ -44,6 +44,11 @@ type Options struct {
 	// Watchdog enforces the budgets; loops may share one (a fleet's
 	// agents do). nil: the loop makes its own when it has a budget.
 	Watchdog *Watchdog
+
+	// wrapGuards makes the guards use wrapper function objects, as they
+	// do when goja's layout is not the one native.go knows (tests run the
+	// guard cases both ways).
+	wrapGuards bool
 }
 
 // DefaultMaxCallStack is the deepest JS recursion a runtime allows (a
@@ -106,6 +111,7 @@ type Loop struct {
 	budget  time.Duration
 	memory  int64
 	wd      *Watchdog     // enforces the budgets; nil when there are none
+	wrap    bool          // Options.wrapGuards
 	virtual *VirtualClock // non-nil when the clock is virtual
 	running bool
 
@@ -142,6 +148,7 @@ func New(opts Options) *Loop {
 		clock:   opts.Clock,
 		virtual: vc,
 		wake:    make(chan struct{}, 1),
+		wrap:    opts.wrapGuards,
 	}
 	if l.watched() {
 		if l.wd = opts.Watchdog; l.wd == nil {

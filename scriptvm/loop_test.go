@@ -38,8 +38,16 @@ type harness struct {
 
 func newHarness(t testing.TB, clock Clock) *harness {
 	t.Helper()
+	return newHarnessWith(t, Options{Clock: clock})
+}
+
+// newHarnessWith is newHarness with a loop made from opts (OnError is the
+// harness's).
+func newHarnessWith(t testing.TB, opts Options) *harness {
+	t.Helper()
 	h := &harness{}
-	h.loop = New(Options{Clock: clock, OnError: func(e *ScriptError) { h.errors = append(h.errors, e) }})
+	opts.OnError = func(e *ScriptError) { h.errors = append(h.errors, e) }
+	h.loop = New(opts)
 	rt := h.loop.Runtime()
 	must(t, rt.Set("log", func(s string) { h.lines = append(h.lines, s) }))
 	must(t, rt.Set("after", func(ms int64, fn goja.Callable) {
