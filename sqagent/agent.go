@@ -93,6 +93,11 @@ func InstallOn(t Target) (*Agent, error) {
 			if f.Func == "" || f.Func == "<anonymous>" {
 				return f, false
 			}
+			// a lazily compiled function's stub: its real code is the
+			// next frame in
+			if squirrel.IsStubFrame(f.Func) {
+				return f, false
+			}
 			f.Func = squirrel.FuncName(f.Func)
 			return f, !runtimeFiles[f.File] && !strings.HasPrefix(f.File, "<")
 		},

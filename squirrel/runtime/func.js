@@ -198,6 +198,15 @@ function fnInfo(f) {
 	if (m === null || !programs.has(m[1])) return null;
 	return programs.get(m[1])[+m[2]];
 }
+// lz compiles the code of a lazily compiled function on its stub's first
+// call (see squirrel/lazy.go): the code travels in the comment that ends
+// the stub; env is the program's $E. The stub keeps the result in Āi.
+function lz(stub, env) {
+	const s = Function.prototype.toString.call(stub);
+	const f = host.chunk(env.n, env.s, s.slice(s.indexOf("/*\u0100") + 3, s.length - 3))($, env, stub);
+	stub.Āi = f;
+	return f;
+}
 // withDefaults attaches the default parameter values of a closure, which
 // 3.0.4 evaluates once, when the closure is created.
 function withDefaults(f, defs) {
@@ -380,4 +389,4 @@ const DD_THREAD = ddTable([
 ]);
 for (const k in DD_THREAD) THP[k] = DD_THREAD[k];
 
-Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv, SUSPEND, natSources: () => natSources });
+Object.assign($, { gen, resume, withDefaults, lz, registerProgram, nat, arity, bindenv, SUSPEND, natSources: () => natSources });

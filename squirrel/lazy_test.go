@@ -1,0 +1,156 @@
+package squirrel
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dop251/goja"
+)
+
+// lazyLib has two long cold functions (compiled lazily as compiled) and a
+// short one (compiled with the program).
+const lazyLib = `function describe(t, sep = ", ") {
+	local parts = [];
+	foreach (k, v in t) parts.push(k + "=" + v);
+	parts.sort();
+	local s = "";
+	foreach (i, p in parts) s += (i > 0 ? sep : "") + p;
+	return s;
+}
+function fail(t, depth) {
+	local total = 0;
+	foreach (k, v in t) total += v;
+	if (depth > 0) return 1 + fail(t, depth - 1);
+	return total + t.missing;
+}
+function short() { return 1; }
+`
+
+func stubCount(js string) int { return strings.Count(js, "$lz("+stubPrefix) }
+
+// Long cold functions become stubs; the program runs the same, and a stub
+// keeps its identity, defaults and info across its first call.
+func TestLazyFunctionsBehaveAsCompiled(t *testing.T) {
+	src := lazyLib + `
+local d = describe;
+print(describe({ b = 2, a = 1 }) + "|" + describe({ c = 3 }, ";") + "|");
+print((d == describe) + " " + (d == ::describe) + " " + describe.getinfos().defparams[0] + "|");
+print(short() + " " + fail.getinfos().parameters.len());
+`
+	p, err := Compile("lazy.nut", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := stubCount(p.JS); n != 2 {
+		t.Errorf("%d stubs, want 2 (describe, fail)", n)
+	}
+	eager, err := compileMode(Source{Name: "lazy.nut", Text: []byte(src)}, nil, genMode{eager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := stubCount(eager.JS); n != 0 {
+		t.Errorf("eager program has %d stubs", n)
+	}
+	want := "a=1, b=2|c=3|true true , |1 3"
+	if got := runNut(t, "lazy.nut", []byte(src)); got != want {
+		t.Errorf("output %q, want %q", got, want)
+	}
+}
+
+// An error inside lazily compiled code names the same .nut lines, and the
+// stubs add no frames to the Squirrel stack, whether the code was compiled
+// lazily or not.
+func TestLazyFunctionsKeepStacks(t *testing.T) {
+	src := lazyLib + "fail({ a = 1 }, 2);\n"
+	for _, mode := range []genMode{{eager: true}, {}, {allLazy: true}} {
+		p, err := compileMode(Source{Name: "dir/lib.nut", Text: []byte(src)}, nil, mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, err := NewRuntime(goja.New(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = rt.Run(p)
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%+v: err = %v, want *Error", mode, err)
+		}
+		want := []Frame{
+			{Func: "fail", File: "dir/lib.nut", Line: 13, Col: 18},
+			{Func: "fail", File: "dir/lib.nut", Line: 12},
+			{Func: "fail", File: "dir/lib.nut", Line: 12},
+			{Func: "main", File: "dir/lib.nut", Line: 16},
+		}
+		if e.Message != "the index 'missing' does not exist" || len(e.Stack) != len(want) {
+			t.Fatalf("%+v: %q, stack %+v", mode, e.Message, e.Stack)
+		}
+		for i, w := range want {
+			g := e.Stack[i]
+			if g.Func != w.Func || g.File != w.File || g.Line != w.Line || (w.Col != 0 && g.Col != w.Col) {
+				t.Errorf("%+v: frame %d = %+v, want %+v", mode, i, g, w)
+			}
+		}
+	}
+}
+
+// In a unit assembled from several files, lazily compiled code maps to the
+// file each line came from.
+func TestLazyFunctionsMapIncludedFiles(t *testing.T) {
+	text := lazyLib + "fail({ a = 1 }, 0);\n"
+	n := strings.Count(text, "\n")
+	origins := make([]Origin, n)
+	for i := range origins {
+		origins[i] = Origin{File: "lib/util.nut", Line: 100 + i}
+	}
+	origins[n-1] = Origin{File: "agent.nut", Line: 7}
+	p, err := CompileSource(Source{Name: "agent.nut", Text: []byte(text), Origins: origins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stubCount(p.JS) == 0 {
+		t.Fatal("no lazily compiled function")
+	}
+	rt, err := NewRuntime(goja.New(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.Run(p)
+	var e *Error
+	if !errors.As(err, &e) || len(e.Stack) != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	if f := e.Stack[0]; f.File != "lib/util.nut" || f.Line != 112 || f.Func != "fail" {
+		t.Errorf("inner frame %+v, want fail at lib/util.nut:112", f)
+	}
+	if f := e.Stack[1]; f.File != "agent.nut" || f.Line != 7 {
+		t.Errorf("outer frame %+v, want agent.nut:7", f)
+	}
+}
+
+// One compiled program runs on several runtimes (as a fleet's agents run
+// it): each compiles its lazy functions for itself.
+func TestLazyScriptOnTwoRuntimes(t *testing.T) {
+	p, err := Compile("two.nut", []byte(lazyLib+"print(describe({ x = 1, y = 2 }, \"/\"));\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp, err := p.Script()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		var out strings.Builder
+		vm := goja.New()
+		if _, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := vm.RunProgram(gp); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != "x=1/y=2" {
+			t.Errorf("runtime %d printed %q", i, out.String())
+		}
+	}
+}
