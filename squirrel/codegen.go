@@ -27,11 +27,11 @@ var tableDelegateNames = map[string]bool{
 	"weakref": true, "tostring": true, "clear": true, "setdelegate": true, "getdelegate": true,
 }
 
+// fnInfoOut is a function's entry in the program's function table.
 type fnInfoOut struct {
-	Name    string   `json:"name"`
-	Params  []string `json:"params"`
-	Varargs bool     `json:"varargs"`
-	Src     string   `json:"src"`
+	Name    string
+	Params  []string
+	Varargs bool
 }
 
 type codegen struct {
@@ -52,10 +52,11 @@ type codegen struct {
 	// how a line of the unit maps to one of them (nil: all lines are file's)
 	sources []string
 	origin  func(line int) (src, srcLine int)
-	eager   bool // compile every function with the program
-	allLazy bool // compile lazily every function that can be, however short
-	inLazy  bool // generating the code of a lazily compiled function
-	lazyEnv bool // some function is lazy: the program defines $E
+	eager   bool     // compile every function with the program
+	allLazy bool     // compile lazily every function that can be, however short
+	inLazy  bool     // generating the code of a lazily compiled function
+	lazyEnv bool     // some function is lazy: the program defines $E
+	splice  []string // the lazy functions' comments (see finishCodeFrom)
 }
 
 // fnGen is the state of the JavaScript function being generated.
@@ -123,7 +124,7 @@ func (g *codegen) site(keys []string, cap int) string {
 func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) string {
 	g.infos = make([]fnInfoOut, len(funcs))
 	for i, f := range funcs {
-		info := fnInfoOut{Name: f.name, Varargs: f.varargs, Src: g.file, Params: []string{}}
+		info := fnInfoOut{Name: f.name, Varargs: f.varargs}
 		for _, p := range f.params {
 			info.Params = append(info.Params, p.name)
 		}
@@ -139,8 +140,7 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 		b.WriteString("$" + h + "=$." + h)
 	}
 	b.WriteString(";\nlet $R=$.root();$.onRoot(function(r){$R=r;});\n")
-	infos := g.infosJS()
-	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + infos + ");\n")
+	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + jsString(g.file) + "," + g.infosJS() + ");\n")
 	if len(g.consts) > 0 {
 		b.WriteString("const " + strings.Join(g.consts, ",\n") + ";\n")
 	}
@@ -156,22 +156,21 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 	return b.String()
 }
 
+// infosJS returns the program's function table as registerProgram reads it
+// (see runtime/func.js): one string, which costs goja less to compile than
+// an object per function.
 func (g *codegen) infosJS() string {
 	var b strings.Builder
-	b.WriteByte('[')
 	for i, info := range g.infos {
 		if i > 0 {
-			b.WriteByte(',')
+			b.WriteByte(';')
 		}
-		params := make([]string, len(info.Params))
-		for j, p := range info.Params {
-			params[j] = jsString(p)
+		if info.Varargs {
+			b.WriteByte('*')
 		}
-		fmt.Fprintf(&b, "{name:%s,params:[%s],varargs:%v,src:%s}", jsString(info.Name),
-			strings.Join(params, ","), info.Varargs, jsString(info.Src))
+		b.WriteString(info.Name + ":" + strings.Join(info.Params, ","))
 	}
-	b.WriteByte(']')
-	return b.String()
+	return jsString(b.String())
 }
 
 // jsFuncName picks the JavaScript name of a compiled function (it shows in

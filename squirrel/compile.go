@@ -142,7 +142,7 @@ func compileMode(s Source, consts map[string]constant, mode genMode) (*Program, 
 		g.vars[v.js] = v
 	}
 	code := g.generate(main, p.funcs, p.constDecls())
-	js, mappings := finishCodeFrom(code, origin)
+	js, mappings := finishCodeFrom(code, origin, g.splice)
 	return &Program{
 		Name: name,
 		JS:   js + sourceMapComment(sources, mappings) + "\n",

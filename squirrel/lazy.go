@@ -3,6 +3,7 @@ package squirrel
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,15 @@ import (
 //     inside a lazily compiled function (the code of nested functions
 //     travels in their enclosing function's comment);
 //   - its code is long enough to be worth it.
+
+// helperIndex finds a helper's index in helperNames.
+var helperIndex = func() map[string]int {
+	m := make(map[string]int, len(helperNames))
+	for i, h := range helperNames {
+		m[h] = i
+	}
+	return m
+}()
 
 // lazyMin is the length of code below which a function is compiled with
 // the program (the stub and its call cost about as much as a short body).
@@ -80,9 +90,12 @@ func (g *codegen) lazyFunction(f *funcDef) string {
 	}
 	g.lazyEnv = true
 	chunk := chunkPrologue(real) + "return " + real + ";\n})"
-	code, mappings := finishCodeFrom(chunk, g.origin)
+	code, mappings := finishCodeFrom(chunk, g.origin, nil)
 	code = strings.ReplaceAll(code, "*/", "*Ā/")
 	code = strings.ReplaceAll(code, "\n", chunkNL)
+	// the comment goes into the program's text when its markers are
+	// removed (see finishCodeFrom)
+	g.splice = append(g.splice, chunkOpen+mappings+chunkNL+code+"*/")
 
 	stub := stubPrefix + jsName
 	var params, args strings.Builder
@@ -100,11 +113,10 @@ func (g *codegen) lazyFunction(f *funcDef) string {
 		args.WriteString(",$x")
 	}
 	var b strings.Builder
-	b.Grow(len(code) + len(mappings) + 200)
 	b.WriteString(marker(f.p))
 	b.WriteString("function " + stub + "(" + params.String() + "){/*@" + g.key + ":" + strconv.Itoa(f.id) + "*/")
 	b.WriteString("return(" + stub + ".Āi||$lz(" + stub + ",$E))(" + args.String() + ")")
-	b.WriteString(chunkOpen + mappings + chunkNL + code + "*/}")
+	b.WriteString(string(spliceByte) + strconv.Itoa(len(g.splice)-1) + string(spliceByte) + "}")
 	return b.String()
 }
 
@@ -112,23 +124,38 @@ func (g *codegen) lazyFunction(f *funcDef) string {
 // it receives the runtime's helper object, the program's $E and the stub,
 // and declares the names of the program's scope the code uses.
 func chunkPrologue(code string) string {
-	used := map[string]bool{}
+	helpers := make([]bool, len(helperNames))
+	var env []string
+	root := false
 	for i := 0; i < len(code); i++ {
-		if code[i] != '$' || (i > 0 && isIdentByte(code[i-1])) {
+		k := strings.IndexByte(code[i:], '$')
+		if k < 0 {
+			break
+		}
+		i += k
+		if i > 0 && isIdentByte(code[i-1]) {
 			continue
 		}
 		j := i + 1
 		for j < len(code) && isIdentByte(code[j]) && code[j] != '$' {
 			j++
 		}
-		used[code[i+1:j]] = true
+		name := code[i+1 : j]
+		if h, ok := helperIndex[name]; ok {
+			helpers[h] = true
+		} else if name == "R" {
+			root = true
+		} else if len(name) > 1 && (name[0] == 'S' || name[0] == 'F') && allDigits(name[1:]) &&
+			!slices.Contains(env, "$"+name) {
+			env = append(env, "$"+name)
+		}
 		i = j - 1
 	}
 	var b strings.Builder
 	b.WriteString("(function($,$E,$me){")
 	n := 0
-	for _, h := range helperNames {
-		if used[h] {
+	for i, h := range helperNames {
+		if helpers[i] {
 			if n == 0 {
 				b.WriteString("const ")
 			} else {
@@ -141,17 +168,11 @@ func chunkPrologue(code string) string {
 	if n > 0 {
 		b.WriteString(";")
 	}
-	var env []string
-	for name := range used {
-		if len(name) > 1 && (name[0] == 'S' || name[0] == 'F') && allDigits(name[1:]) {
-			env = append(env, "$"+name)
-		}
-	}
 	if len(env) > 0 {
 		sort.Strings(env)
 		b.WriteString("const {" + strings.Join(env, ",") + "}=$E.k;")
 	}
-	if used["R"] {
+	if root {
 		b.WriteString("let $R=$.root();$.onRoot(function(r){$R=r;});")
 	}
 	b.WriteString("\n")
