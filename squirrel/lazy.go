@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 )
@@ -213,11 +214,55 @@ func (r *Runtime) compileChunk(name string, sources []string, text string) (goja
 	if nl < 0 {
 		return nil, fmt.Errorf("squirrel: malformed lazy function in %s", name)
 	}
-	code := strings.ReplaceAll(text[nl+len(chunkNL):], chunkNL, "\n")
-	code = strings.ReplaceAll(code, "*Ā/", "*/")
-	prg, err := goja.Compile(name, code+"\n"+sourceMapComment(sources, text[:nl])+"\n", true)
-	if err != nil {
-		return nil, fmt.Errorf("squirrel: compiling a lazy function of %s: %w", name, err)
+	c := r.opts.Chunks
+	prg := c.get(text)
+	if prg == nil {
+		code := strings.ReplaceAll(text[nl+len(chunkNL):], chunkNL, "\n")
+		code = strings.ReplaceAll(code, "*Ā/", "*/")
+		var err error
+		prg, err = goja.Compile(name, code+"\n"+sourceMapComment(sources, text[:nl])+"\n", true)
+		if err != nil {
+			return nil, fmt.Errorf("squirrel: compiling a lazy function of %s: %w", name, err)
+		}
+		c.put(text, prg)
 	}
 	return r.vm.RunProgram(prg)
+}
+
+// ChunkCache shares the compiled code of lazily compiled functions between
+// runtimes that run the same program (a fleet's agents, a host's simulated
+// devices), so that each function is compiled once, not once per runtime,
+// and its code is held once. It keeps what it holds until it is dropped.
+// Safe for concurrent use; the zero value is not usable (NewChunkCache).
+type ChunkCache struct {
+	mu sync.Mutex
+	m  map[string]*goja.Program // by the code as its stub carries it
+}
+
+// NewChunkCache returns an empty cache.
+func NewChunkCache() *ChunkCache { return &ChunkCache{m: map[string]*goja.Program{}} }
+
+// Len returns how many functions' code the cache holds.
+func (c *ChunkCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
+
+func (c *ChunkCache) get(text string) *goja.Program {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[text]
+}
+
+func (c *ChunkCache) put(text string, prg *goja.Program) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.m[text] = prg
+	c.mu.Unlock()
 }

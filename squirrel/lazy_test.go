@@ -130,8 +130,9 @@ func TestLazyFunctionsMapIncludedFiles(t *testing.T) {
 }
 
 // One compiled program runs on several runtimes (as a fleet's agents run
-// it): each compiles its lazy functions for itself.
-func TestLazyScriptOnTwoRuntimes(t *testing.T) {
+// it): with a shared ChunkCache a function is compiled once for all of
+// them, and each runtime still gets a function of its own.
+func TestLazyScriptOnRuntimesSharingChunks(t *testing.T) {
 	p, err := Compile("two.nut", []byte(lazyLib+"print(describe({ x = 1, y = 2 }, \"/\"));\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -140,10 +141,11 @@ func TestLazyScriptOnTwoRuntimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 2; i++ {
+	chunks := NewChunkCache()
+	for i := 0; i < 3; i++ {
 		var out strings.Builder
 		vm := goja.New()
-		if _, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }}); err != nil {
+		if _, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }, Chunks: chunks}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := vm.RunProgram(gp); err != nil {
@@ -151,6 +153,10 @@ func TestLazyScriptOnTwoRuntimes(t *testing.T) {
 		}
 		if out.String() != "x=1/y=2" {
 			t.Errorf("runtime %d printed %q", i, out.String())
+		}
+		// describe was called, fail never was
+		if n := chunks.Len(); n != 1 {
+			t.Errorf("after runtime %d the cache holds %d functions, want 1", i, n)
 		}
 	}
 }
