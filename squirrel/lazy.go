@@ -57,14 +57,16 @@ const lazyMin = 400
 // stubPrefix starts the JavaScript name of a stub.
 const stubPrefix = "$z"
 
-// chunkOpen and chunkNL frame a lazy function's code in its stub's
-// comment: "/*Ā" mappings "\x02" code "*/", with the code's newlines
-// written as "\x02" (so the comment adds no lines to the program and its
-// source map) and "*/" written as "*Ā/" (Ā never follows * in generated
-// code: it only starts property names).
+// chunkOpen, chunkNL and chunkEnd frame a lazy function's code in its
+// stub's comment: "/*Ā" code "\x04" mappings "*/", with the code's
+// newlines written as "\x02" (so the comment adds no lines to the program
+// and its source map) and "*/" written as "*Ā/" (Ā never follows * in
+// generated code: it only starts property names). Generated code has no
+// raw control characters of its own (string literals escape them).
 const (
 	chunkOpen = "/*Ā"
 	chunkNL   = "\x02"
+	chunkEnd  = "\x04"
 )
 
 // IsStubFrame reports whether a JavaScript stack frame's function name is
@@ -86,17 +88,23 @@ func (g *codegen) lazyFunction(f *funcDef) string {
 	real := g.functionMode(f, false, jsName, "$me")
 	g.inLazy = false
 	if len(real) < lazyMin && !g.allLazy {
+		if !strings.Contains(real, "$me") {
+			return real
+		}
 		// regenerate: the short code must name itself, not a stub
 		return g.functionMode(f, false, jsName, jsName)
 	}
 	g.lazyEnv = true
-	chunk := chunkPrologue(real) + "return " + real + ";\n})"
-	code, mappings := finishCodeFrom(chunk, g.origin, nil)
-	code = strings.ReplaceAll(code, "*/", "*Ā/")
-	code = strings.ReplaceAll(code, "\n", chunkNL)
-	// the comment goes into the program's text when its markers are
+	// the comment: its code (the factory's prologue on a line of its own,
+	// then the function, markers removed), chunkEnd, the code's mappings;
+	// it goes into the program's text when the program's markers are
 	// removed (see finishCodeFrom)
-	g.splice = append(g.splice, chunkOpen+mappings+chunkNL+code+"*/")
+	var c strings.Builder
+	c.Grow(len(real) + len(real)/8 + 512)
+	c.WriteString(chunkOpen + chunkPrologue(real) + chunkNL + "return ")
+	mappings := finishInto(&c, real, g.origin, nil, true, len("return "))
+	c.WriteString(";" + chunkNL + "})" + chunkEnd + ";" + mappings + "*/")
+	g.splice = append(g.splice, c.String())
 
 	stub := stubPrefix + jsName
 	var params, args strings.Builder
@@ -121,7 +129,8 @@ func (g *codegen) lazyFunction(f *funcDef) string {
 	return b.String()
 }
 
-// chunkPrologue opens the factory a lazy function's code is compiled in:
+// chunkPrologue opens the factory a lazy function's code is compiled in
+// (one line, without its newline):
 // it receives the runtime's helper object, the program's $E and the stub,
 // and declares the names of the program's scope the code uses.
 func chunkPrologue(code string) string {
@@ -176,7 +185,6 @@ func chunkPrologue(code string) string {
 	if root {
 		b.WriteString("let $R=$.root();$.onRoot(function(r){$R=r;});")
 	}
-	b.WriteString("\n")
 	return b.String()
 }
 
@@ -206,21 +214,21 @@ func allDigits(s string) bool {
 }
 
 // compileChunk compiles the code of a lazily compiled function, as its
-// stub's comment carries it (text: mappings, chunkNL, code), in the
+// stub's comment carries it (text: code, chunkEnd, mappings), in the
 // program named name whose source map lists sources, and returns its
 // factory. Loop only.
 func (r *Runtime) compileChunk(name string, sources []string, text string) (goja.Value, error) {
-	nl := strings.Index(text, chunkNL)
-	if nl < 0 {
+	end := strings.LastIndex(text, chunkEnd)
+	if end < 0 {
 		return nil, fmt.Errorf("squirrel: malformed lazy function in %s", name)
 	}
 	c := r.opts.Chunks
 	prg := c.get(text)
 	if prg == nil {
-		code := strings.ReplaceAll(text[nl+len(chunkNL):], chunkNL, "\n")
+		code := strings.ReplaceAll(text[:end], chunkNL, "\n")
 		code = strings.ReplaceAll(code, "*Ā/", "*/")
 		var err error
-		prg, err = goja.Compile(name, code+"\n"+sourceMapComment(sources, text[:nl])+"\n", true)
+		prg, err = goja.Compile(name, code+"\n"+sourceMapComment(sources, text[end+len(chunkEnd):])+"\n", true)
 		if err != nil {
 			return nil, fmt.Errorf("squirrel: compiling a lazy function of %s: %w", name, err)
 		}

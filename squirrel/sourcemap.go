@@ -42,9 +42,19 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 	}
 	var out strings.Builder
 	out.Grow(n)
+	m := finishInto(&out, code, origin, splice, false, 0)
+	return out.String(), m
+}
+
+// finishInto writes code without its markers to out and returns the source
+// map's mappings, for code whose first line starts at column col of out's
+// current line. In a comment (see lazy.go) newlines are written as
+// chunkNL and "*/" as "*Ā/".
+func finishInto(out *strings.Builder, code string, origin func(line int) (src, srcLine int), splice []string,
+	comment bool, col int) string {
 	var maps strings.Builder
 	maps.Grow(len(code) / 8)
-	genCol := 0
+	genCol := col
 	prevGenCol, prevSrc, prevSrcLine, prevSrcCol := 0, 0, 0, 0
 	curLine, curCol := 0, 0 // last marker seen
 	lineHasMap := false
@@ -68,6 +78,11 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 		prevSrcCol = srcCol
 		lineHasMap = true
 	}
+	// special reports whether code[j] needs more than copying
+	special := func(j int) bool {
+		c := code[j]
+		return c == markByte || c == '\n' || c == spliceByte || (comment && c == '*')
+	}
 	for i := 0; i < len(code); i++ {
 		c := code[i]
 		switch c {
@@ -85,7 +100,11 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 			emit(l, col)
 			continue
 		case '\n':
-			out.WriteByte('\n')
+			if comment {
+				out.WriteString(chunkNL)
+			} else {
+				out.WriteByte('\n')
+			}
 			maps.WriteByte(';')
 			genCol = 0
 			prevGenCol = 0
@@ -102,6 +121,15 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 			out.WriteString(splice[n])
 			genCol += len(splice[n])
 			continue
+		case '*':
+			if comment && i+1 < len(code) && code[i+1] == '/' {
+				if !lineHasMap && curLine > 0 {
+					emit(curLine, curCol)
+				}
+				out.WriteString("*Ā")
+				genCol++
+				continue
+			}
 		}
 		if !lineHasMap && curLine > 0 && c != ' ' && c != '\t' {
 			emit(curLine, curCol)
@@ -109,7 +137,7 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 		if lineHasMap || curLine == 0 {
 			// copy up to the next byte that needs attention
 			j := i + 1
-			for j < len(code) && code[j] != markByte && code[j] != '\n' && code[j] != spliceByte {
+			for j < len(code) && !special(j) {
 				j++
 			}
 			out.WriteString(code[i:j])
@@ -120,7 +148,7 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splic
 		out.WriteByte(c)
 		genCol++
 	}
-	return out.String(), maps.String()
+	return maps.String()
 }
 
 const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
