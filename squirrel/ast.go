@@ -301,6 +301,9 @@ type funcDef struct {
 	// it or a function nested in it uses a local of an enclosing function
 	// (so its code cannot be compiled apart from theirs; see lazy.go)
 	capturesOuter bool
-	endLine       int
-	id            int // index in the program's function table
+	// its name (for a constructor, also its class's) is mentioned in it:
+	// it may call itself (see hot.go)
+	mayRecurse bool
+	endLine    int
+	id         int // index in the program's function table
 }

@@ -36,6 +36,10 @@ import (
 //     program's helpers, sites and floats, which the compiled code receives;
 //   - it is cold (see hot.go): a stub adds a call to every call, which
 //     only matters in code that runs often;
+//   - it does not mention its own name (for a constructor, its class's): a
+//     stub doubles the JavaScript frames of each call, and agents' loops
+//     bound JavaScript recursion (scriptvm.DefaultMaxCallStack), so a
+//     recursive function stays as deep as it was;
 //   - it is neither a generator nor has a coroutine twin, and is not itself
 //     inside a lazily compiled function (the code of nested functions
 //     travels in their enclosing function's comment);
@@ -77,7 +81,7 @@ func IsStubFrame(funcName string) bool { return strings.HasPrefix(funcName, stub
 // lazy reports whether f is compiled on its first call.
 func (g *codegen) lazy(f *funcDef) bool {
 	return !g.eager && !g.inLazy && f.parent != nil && !f.capturesOuter && !f.generator &&
-		!f.suspends && !g.hot[f]
+		!f.suspends && (!f.mayRecurse || g.allLazy) && !g.hot[f]
 }
 
 // lazyFunction generates f as a stub carrying its compiled-on-demand code,

@@ -2,14 +2,16 @@ package squirrel
 
 import (
 	"errors"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dop251/goja"
 )
 
-// lazyLib has two long cold functions (compiled lazily as compiled) and a
-// short one (compiled with the program).
+// lazyLib has two long cold functions (compiled lazily as compiled), a
+// short one and a long recursive one (both compiled with the program).
 const lazyLib = `function describe(t, sep = ", ") {
 	local parts = [];
 	foreach (k, v in t) parts.push(k + "=" + v);
@@ -21,40 +23,58 @@ const lazyLib = `function describe(t, sep = ", ") {
 function fail(t, depth) {
 	local total = 0;
 	foreach (k, v in t) total += v;
-	if (depth > 0) return 1 + fail(t, depth - 1);
+	if (depth > 0) return 1 + again(t, depth - 1);
 	return total + t.missing;
 }
+function again(t, depth) { return fail(t, depth); }
 function short() { return 1; }
+function countdown(n) {
+	local s = 0;
+	foreach (i, v in [n, n + 1, n + 2]) s += v * i;
+	return n > 0 ? countdown(n - 1) + s : s;
+}
 `
 
-func stubCount(js string) int { return strings.Count(js, "$lz("+stubPrefix) }
+var stubRE = regexp.MustCompile(`function \` + stubPrefix + `(\w+)\(`)
 
-// Long cold functions become stubs; the program runs the same, and a stub
+// stubs lists the functions a program compiles lazily.
+func stubs(js string) []string {
+	var names []string
+	for _, m := range stubRE.FindAllStringSubmatch(js, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
+// Long cold functions become stubs (not recursive ones: a stub doubles a
+// recursion's JavaScript frames); the program runs the same, and a stub
 // keeps its identity, defaults and info across its first call.
 func TestLazyFunctionsBehaveAsCompiled(t *testing.T) {
 	src := lazyLib + `
 local d = describe;
 print(describe({ b = 2, a = 1 }) + "|" + describe({ c = 3 }, ";") + "|");
 print((d == describe) + " " + (d == ::describe) + " " + describe.getinfos().defparams[0] + "|");
-print(short() + " " + fail.getinfos().parameters.len());
+print(short() + " " + fail.getinfos().parameters.len() + " " + countdown(2));
 `
 	p, err := Compile("lazy.nut", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := stubCount(p.JS); n != 2 {
-		t.Errorf("%d stubs, want 2 (describe, fail)", n)
+	if got := strings.Join(stubs(p.JS), " "); got != "describe fail" {
+		t.Errorf("lazy functions %q, want \"describe fail\"", got)
 	}
 	eager, err := compileMode(Source{Name: "lazy.nut", Text: []byte(src)}, nil, genMode{eager: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := stubCount(eager.JS); n != 0 {
+	if n := len(stubs(eager.JS)); n != 0 {
 		t.Errorf("eager program has %d stubs", n)
 	}
-	want := "a=1, b=2|c=3|true true , |1 3"
-	if got := runNut(t, "lazy.nut", []byte(src)); got != want {
-		t.Errorf("output %q, want %q", got, want)
+	want := "a=1, b=2|c=3|true true , |1 3 24"
+	for _, mode := range []genMode{{}, {allLazy: true}} {
+		if got := runNutMode(t, "lazy.nut", []byte(src), mode); got != want {
+			t.Errorf("%+v: output %q, want %q", mode, got, want)
+		}
 	}
 }
 
@@ -79,9 +99,11 @@ func TestLazyFunctionsKeepStacks(t *testing.T) {
 		}
 		want := []Frame{
 			{Func: "fail", File: "dir/lib.nut", Line: 13, Col: 18},
+			{Func: "again", File: "dir/lib.nut", Line: 15},
 			{Func: "fail", File: "dir/lib.nut", Line: 12},
+			{Func: "again", File: "dir/lib.nut", Line: 15},
 			{Func: "fail", File: "dir/lib.nut", Line: 12},
-			{Func: "main", File: "dir/lib.nut", Line: 16},
+			{Func: "main", File: "dir/lib.nut", Line: 22},
 		}
 		if e.Message != "the index 'missing' does not exist" || len(e.Stack) != len(want) {
 			t.Fatalf("%+v: %q, stack %+v", mode, e.Message, e.Stack)
@@ -109,8 +131,8 @@ func TestLazyFunctionsMapIncludedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stubCount(p.JS) == 0 {
-		t.Fatal("no lazily compiled function")
+	if !slices.Contains(stubs(p.JS), "fail") {
+		t.Fatal("fail is not compiled lazily")
 	}
 	rt, err := NewRuntime(goja.New(), Options{})
 	if err != nil {
@@ -158,5 +180,39 @@ func TestLazyScriptOnRuntimesSharingChunks(t *testing.T) {
 		if n := chunks.Len(); n != 1 {
 			t.Errorf("after runtime %d the cache holds %d functions, want 1", i, n)
 		}
+	}
+}
+
+// Calling the base class's method of the same name (base.constructor())
+// is not recursion: such a method is still compiled lazily; a
+// constructor that builds instances of its own class is not.
+func TestLazyBaseCallIsNotRecursion(t *testing.T) {
+	src := `class A { constructor() {} }
+class B extends A {
+	items = null;
+	constructor(list) {
+		base.constructor();
+		items = [];
+		foreach (i, v in list) items.push(v * i);
+	}
+}
+class Node {
+	kids = null;
+	constructor(depth) {
+		kids = [];
+		foreach (i, v in [1, 2]) if (depth > 0) kids.push(Node(depth - 1));
+	}
+}
+print(B([1, 2, 3]).items.len() + " " + Node(2).kids[0].kids.len());
+`
+	p, err := Compile("base.nut", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(stubs(p.JS), " "); got != "constructor" || !strings.Contains(p.JS, "$zconstructor(self,list$") {
+		t.Errorf("lazy functions %q, want B's constructor alone", got)
+	}
+	if got := runNut(t, "base.nut", []byte(src)); got != "3 2" {
+		t.Errorf("output %q", got)
 	}
 }
