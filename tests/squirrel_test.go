@@ -23,14 +23,17 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 // A Squirrel agent assembled from its files: a #require'd library found in
 // the library directory (given by --lib, AGENTHOST_LIB or lib: in the
 // config, in both layouts), Builder's @include relative to the including
-// file; errors name the file and line of the part they are in.
+// file; errors name the file and line of the part they are in (broken,
+// long, called by name from code that runs once, is compiled on its first
+// call: its stub adds no frame).
 func TestSquirrelIncludeAndRequire(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"agent.nut": `#require "Greeter.lib.nut:1.2.0"
 @include "util/helpers.nut"
 server.log(Greeter(NAME).greet() + " " + twice(21) + " " + Greeter.VERSION);
-imp.wakeup(0, function() { broken(); });
+function later() { broken(); }
+imp.wakeup(0, later);
 `,
 		"util/helpers.nut": `// helpers
 const NAME = "imp";
@@ -38,6 +41,8 @@ const NAME = "imp";
 @include once "more.nut"
 function twice(x) { return x * 2; }
 function broken() {
+    local n = 0;
+    foreach (k, v in { a = 1, b = 2 }) n += v;
     return {}.nothing;
 }
 `,
@@ -52,7 +57,7 @@ function broken() {
 	})
 	want := []string{"more included once", "hello imp 42 1.2.0"}
 	wantErr := []string{"[Agent] ERROR: the index 'nothing' does not exist",
-		"[Agent] ERROR:   at broken util/helpers.nut:7", "[Agent] ERROR:   from unknown agent.nut:4"}
+		"[Agent] ERROR:   at broken util/helpers.nut:9", "[Agent] ERROR:   from later agent.nut:4"}
 	check := func(name string, r result) {
 		t.Helper()
 		if r.code != 0 || !slices.Equal(r.agent(), want) || !slices.Equal(r.stderr, wantErr) {
