@@ -185,7 +185,8 @@ func jsFuncName(f *funcDef) string {
 	return f.name
 }
 
-// function generates a function expression for f. A function that calls
+// function generates a function expression for f: a stub compiled on its
+// first call when it can be (see lazy.go). A function that calls
 // suspend() directly also gets a generator twin (Āco) that threads run, in
 // which those calls yield.
 func (g *codegen) function(f *funcDef) string {

@@ -25,7 +25,7 @@ import (
 //
 // The stub is the function's identity (what Squirrel code stores, compares,
 // binds and asks getinfos about): it carries the /*@program:function*/
-// marker, its defaults and its coroutine twin. The real function refers to
+// marker and its defaults. The real function refers to
 // the stub where it means itself ($me: defaults, base, callee, self tail
 // calls). Stub frames are named "$z" + name and are left out of Squirrel
 // stack traces (see IsStubFrame).
