@@ -216,3 +216,23 @@ print(B([1, 2, 3]).items.len() + " " + Node(2).kids[0].kids.len());
 		t.Errorf("output %q", got)
 	}
 }
+
+// Most of a library is compiled on first call: goja compiles at load only
+// the synthetic library's top-level code, short and hot functions and the
+// stubs (43 bytes a line; 144 with every function eager).
+func TestLibraryLoadsMostlyLazily(t *testing.T) {
+	src := synthLibrary(2000)
+	lines := strings.Count(string(src), "\n")
+	p, err := Compile("lib.nut", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eager := regexp.MustCompile(`(?s)/\*Ā.*?\*/`).ReplaceAllString(p.JS, "")
+	eager = eager[:strings.Index(eager, "//# sourceMappingURL=")]
+	if n := len(eager) / lines; n > 60 {
+		t.Errorf("%d bytes of eager JavaScript per line", n)
+	}
+	if n := len(stubs(p.JS)); n < lines/15 {
+		t.Errorf("%d lazy functions in %d lines", n, lines)
+	}
+}
