@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -161,8 +162,9 @@ func TestLazyFunctionsMapIncludedFiles(t *testing.T) {
 }
 
 // One compiled program runs on several runtimes (as a fleet's agents run
-// it): with a shared ChunkCache a function is compiled once for all of
-// them, and each runtime still gets a function of its own.
+// it, each on its own goroutine): with a shared ChunkCache a function is
+// compiled once for all of them, and each runtime still gets a function of
+// its own.
 func TestLazyScriptOnRuntimesSharingChunks(t *testing.T) {
 	p, err := Compile("two.nut", []byte(lazyLib+"print(describe({ x = 1, y = 2 }, \"/\"));\n"))
 	if err != nil {
@@ -173,22 +175,37 @@ func TestLazyScriptOnRuntimesSharingChunks(t *testing.T) {
 		t.Fatal(err)
 	}
 	chunks := NewChunkCache()
-	for i := 0; i < 3; i++ {
+	run := func(i int) {
 		var out strings.Builder
 		vm := goja.New()
 		if _, err := NewRuntime(vm, Options{Print: func(s string) { out.WriteString(s) }, Chunks: chunks}); err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		if _, err := vm.RunProgram(gp); err != nil {
-			t.Fatal(err)
+			t.Error(err)
+			return
 		}
 		if out.String() != "x=1/y=2" {
 			t.Errorf("runtime %d printed %q", i, out.String())
 		}
-		// describe was called, fail never was
-		if n := chunks.Len(); n != 1 {
-			t.Errorf("after runtime %d the cache holds %d functions, want 1", i, n)
-		}
+	}
+	run(0)
+	// describe was called, fail never was
+	if n := chunks.Len(); n != 1 {
+		t.Errorf("after one runtime the cache holds %d functions, want 1", n)
+	}
+	var wg sync.WaitGroup
+	for i := 1; i <= 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run(i)
+		}()
+	}
+	wg.Wait()
+	if n := chunks.Len(); n != 1 {
+		t.Errorf("after five runtimes the cache holds %d functions, want 1", n)
 	}
 }
 

@@ -246,21 +246,34 @@ func TestSquirrelDevice(t *testing.T) {
 }
 
 // agenthost fleet runs a Squirrel agent N times, compiled once, each with
-// a Squirrel runtime of its own.
+// a Squirrel runtime of its own (and the lazily compiled summary, compiled
+// once for all of them, giving each agent its own function).
 func TestSquirrelFleet(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "agent.nut"), `local c = mqtt.createclient();
+	writeFile(t, filepath.Join(dir, "agent.nut"), `function summary(t) {
+	local keys = [];
+	foreach (k, v in t) keys.push(k + "=" + v);
+	keys.sort();
+	local s = "";
+	foreach (i, k in keys) s += (i > 0 ? "," : "") + k;
+	return s;
+}
+server.log(summary({ b = 2, a = imp.configparams.deviceid.len() }));
+local c = mqtt.createclient();
 c.onconnect(function(rc) { server.log("connected " + rc + " as " + c.id().len()); c.disconnect(); });
 c.connect("tcp://h", "fleet-" + imp.configparams.deviceid);
 `)
 	r := runBin(t, dir, "fleet", "agent.nut", "--agents", "3", "--until-idle")
-	n := 0
+	n, summaries := 0, 0
 	for _, l := range r.stdout {
 		if strings.HasPrefix(l, "[Agent ") && strings.HasSuffix(l, "] connected 0 as 22") {
 			n++
 		}
+		if strings.HasPrefix(l, "[Agent ") && strings.HasSuffix(l, "] a=16,b=2") {
+			summaries++
+		}
 	}
-	if r.code != 0 || n != 3 {
-		t.Fatalf("exit %d, %d agents connected\nstdout %q\nstderr %q", r.code, n, r.stdout, r.stderr)
+	if r.code != 0 || n != 3 || summaries != 3 {
+		t.Fatalf("exit %d, %d agents connected, %d summaries\nstdout %q\nstderr %q", r.code, n, summaries, r.stdout, r.stderr)
 	}
 }
