@@ -33,6 +33,7 @@ import (
 	"github.com/agenthost/agenthost/report"
 	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/agenthost/agenthost/sqagent"
+	"github.com/agenthost/agenthost/squirrel"
 	"github.com/dop251/goja"
 )
 
@@ -106,8 +107,11 @@ type fleet struct {
 	params *Params
 	prg    *goja.Program
 	// squirrel is set when the script is Squirrel (.nut): prg then runs
-	// the compiled program's main chunk in each agent's Squirrel runtime.
+	// the compiled program's main chunk in each agent's Squirrel runtime,
+	// and chunks holds its lazily compiled functions, compiled once for
+	// all agents.
 	squirrel bool
+	chunks   *squirrel.ChunkCache
 	log      *hostlog.Clocked
 	console  *console
 	next     slog.Handler // the agents' lines go here; nil when quiet
@@ -405,7 +409,7 @@ func (f *fleet) runAgent(a *agent, params map[string]any) {
 	if err == nil && f.squirrel {
 		// each agent has a Squirrel runtime of its own; the program is
 		// compiled once
-		if _, err = sqagent.Install(sess.Env, sess.Loop); err != nil {
+		if _, err = sqagent.InstallShared(sess.Env, sess.Loop, f.chunks); err != nil {
 			sess.Close()
 		}
 	}
@@ -479,5 +483,6 @@ func (f *fleet) compileSquirrel() error {
 		return exitcode.New(exitcode.Host, fmt.Errorf("squirrel: %w", err), "")
 	}
 	f.squirrel = true
+	f.chunks = squirrel.NewChunkCache()
 	return nil
 }

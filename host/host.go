@@ -593,10 +593,13 @@ func compileDevice(path, libDir string) (*goja.Program, devicesim.Prepare, error
 	if err != nil {
 		return nil, nil, hostErr(fmt.Errorf("squirrel: %w", err), "")
 	}
+	// the devices run one program: its lazily compiled functions are
+	// compiled once for all of them
+	chunks := squirrel.NewChunkCache()
 	prepare := func(d *devicesim.Device) error {
 		c := d.Companion()
 		_, err := sqagent.InstallOn(sqagent.Target{Runtime: d.Runtime(), Globals: d.Globals(), Blobs: d.Blobs(),
-			Now: d.Now, Printer: d.IsPrinter, SetDialect: c.SetDialect, ScriptError: c.ScriptError})
+			Now: d.Now, Printer: d.IsPrinter, SetDialect: c.SetDialect, ScriptError: c.ScriptError, Chunks: chunks})
 		return err
 	}
 	return prg, prepare, nil

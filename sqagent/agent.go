@@ -46,6 +46,10 @@ type Target struct {
 	// the imp's way; ScriptError converts an error from running code.
 	SetDialect  func(*scriptvm.Dialect)
 	ScriptError func(error) *scriptvm.ScriptError
+	// Chunks, when set, is shared by the runtimes that run one compiled
+	// program (a fleet's agents, a host's devices): each of its lazily
+	// compiled functions is compiled once for all of them.
+	Chunks *squirrel.ChunkCache
 }
 
 // Install installs the Squirrel runtime in the loop's runtime, after the
@@ -54,15 +58,21 @@ type Target struct {
 // reports errors the imp's way, naming .nut files and lines. Call it
 // before Run, from the goroutine that will run the loop.
 func Install(env *agentapi.Env, loop *scriptvm.Loop) (*Agent, error) {
+	return InstallShared(env, loop, nil)
+}
+
+// InstallShared is Install for one of many runtimes that run the same
+// compiled program: chunks (see Target) is shared by all of them.
+func InstallShared(env *agentapi.Env, loop *scriptvm.Loop, chunks *squirrel.ChunkCache) (*Agent, error) {
 	return InstallOn(Target{Runtime: loop.Runtime(), Globals: env.Globals(), Blobs: env.Blobs, Now: env.Now,
-		Printer: env.IsPrinter, SetDialect: loop.SetDialect, ScriptError: loop.ScriptError})
+		Printer: env.IsPrinter, SetDialect: loop.SetDialect, ScriptError: loop.ScriptError, Chunks: chunks})
 }
 
 // InstallOn installs the Squirrel runtime in t.Runtime (Install for the
 // agent; a simulated device's runtime too). Call it before any script
 // runs there, on the goroutine that owns the runtime.
 func InstallOn(t Target) (*Agent, error) {
-	rt, err := squirrel.NewRuntime(t.Runtime, squirrel.Options{Now: t.Now, TextArgs: t.Printer})
+	rt, err := squirrel.NewRuntime(t.Runtime, squirrel.Options{Now: t.Now, TextArgs: t.Printer, Chunks: t.Chunks})
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +101,11 @@ func InstallOn(t Target) (*Agent, error) {
 			// the top level of the script that runs a program's main
 			// chunk has no name: it is not Squirrel's
 			if f.Func == "" || f.Func == "<anonymous>" {
+				return f, false
+			}
+			// a lazily compiled function's stub: its real code is the
+			// next frame in
+			if squirrel.IsStubFrame(f.Func) {
 				return f, false
 			}
 			f.Func = squirrel.FuncName(f.Func)

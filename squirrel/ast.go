@@ -298,6 +298,12 @@ type funcDef struct {
 	usesBase  bool
 	suspends  bool // calls suspend() directly: gets a coroutine twin for threads
 	usesThis  bool // reads slots of `this` (bare names), so needs the lookup object
-	endLine   int
-	id        int // index in the program's function table
+	// it or a function nested in it uses a local of an enclosing function
+	// (so its code cannot be compiled apart from theirs; see lazy.go)
+	capturesOuter bool
+	// its name (for a constructor, also its class's) is mentioned in it:
+	// it may call itself (see hot.go)
+	mayRecurse bool
+	endLine    int
+	id         int // index in the program's function table
 }

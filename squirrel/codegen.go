@@ -17,7 +17,7 @@ var helperNames = []string{
 	"bitErr", "lt", "gt", "le", "ge", "cmp3", "eq", "gk", "gn", "sk", "sn", "ns", "del", "has",
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
-	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc",
+	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc", "lz",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled
@@ -27,11 +27,11 @@ var tableDelegateNames = map[string]bool{
 	"weakref": true, "tostring": true, "clear": true, "setdelegate": true, "getdelegate": true,
 }
 
+// fnInfoOut is a function's entry in the program's function table.
 type fnInfoOut struct {
-	Name    string   `json:"name"`
-	Params  []string `json:"params"`
-	Varargs bool     `json:"varargs"`
-	Src     string   `json:"src"`
+	Name    string
+	Params  []string
+	Varargs bool
 }
 
 type codegen struct {
@@ -48,12 +48,22 @@ type codegen struct {
 	modNonNeg bool
 	hot       map[*funcDef]bool // functions that get the inline fast paths (see hot.go)
 	allHot    bool              // every function does
+	// lazy compilation (see lazy.go): the sources of the source map, and
+	// how a line of the unit maps to one of them (nil: all lines are file's)
+	sources []string
+	origin  func(line int) (src, srcLine int)
+	eager   bool     // compile every function with the program
+	allLazy bool     // compile lazily every function that can be, however short
+	inLazy  bool     // generating the code of a lazily compiled function
+	lazyEnv bool     // some function is lazy: the program defines $E
+	splice  []string // the lazy functions' comments (see finishCodeFrom)
 }
 
 // fnGen is the state of the JavaScript function being generated.
 type fnGen struct {
 	def     *funcDef
 	jsName  string
+	self    string // how the function's code names the function value itself
 	ntemps  int
 	maxTemp int
 	pinned  int
@@ -114,7 +124,7 @@ func (g *codegen) site(keys []string, cap int) string {
 func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) string {
 	g.infos = make([]fnInfoOut, len(funcs))
 	for i, f := range funcs {
-		info := fnInfoOut{Name: f.name, Varargs: f.varargs, Src: g.file, Params: []string{}}
+		info := fnInfoOut{Name: f.name, Varargs: f.varargs}
 		for _, p := range f.params {
 			info.Params = append(info.Params, p.name)
 		}
@@ -130,10 +140,12 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 		b.WriteString("$" + h + "=$." + h)
 	}
 	b.WriteString(";\nlet $R=$.root();$.onRoot(function(r){$R=r;});\n")
-	infos := g.infosJS()
-	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + infos + ");\n")
+	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + jsString(g.file) + "," + g.infosJS() + ");\n")
 	if len(g.consts) > 0 {
 		b.WriteString("const " + strings.Join(g.consts, ",\n") + ";\n")
+	}
+	if g.lazyEnv {
+		b.WriteString(g.lazyEnvJS())
 	}
 	if consts != "" {
 		b.WriteString("$.defConsts(" + consts + ");\n")
@@ -144,22 +156,21 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 	return b.String()
 }
 
+// infosJS returns the program's function table as registerProgram reads it
+// (see runtime/func.js): one string, which costs goja less to compile than
+// an object per function.
 func (g *codegen) infosJS() string {
 	var b strings.Builder
-	b.WriteByte('[')
 	for i, info := range g.infos {
 		if i > 0 {
-			b.WriteByte(',')
+			b.WriteByte(';')
 		}
-		params := make([]string, len(info.Params))
-		for j, p := range info.Params {
-			params[j] = jsString(p)
+		if info.Varargs {
+			b.WriteByte('*')
 		}
-		fmt.Fprintf(&b, "{name:%s,params:[%s],varargs:%v,src:%s}", jsString(info.Name),
-			strings.Join(params, ","), info.Varargs, jsString(info.Src))
+		b.WriteString(info.Name + ":" + strings.Join(info.Params, ","))
 	}
-	b.WriteByte(']')
-	return b.String()
+	return jsString(b.String())
 }
 
 // jsFuncName picks the JavaScript name of a compiled function (it shows in
@@ -174,17 +185,32 @@ func jsFuncName(f *funcDef) string {
 	return f.name
 }
 
-// function generates a function expression for f. A function that calls
+// function generates a function expression for f: a stub compiled on its
+// first call when it can be (see lazy.go). A function that calls
 // suspend() directly also gets a generator twin (Āco) that threads run, in
 // which those calls yield.
 func (g *codegen) function(f *funcDef) string {
-	if !f.suspends || f.generator {
-		return g.functionMode(f, false, jsFuncName(f))
+	var code string
+	switch {
+	case g.lazy(f):
+		code = g.lazyFunction(f)
+	case !f.suspends || f.generator:
+		code = g.functionMode(f, false, jsFuncName(f), jsFuncName(f))
+	default:
+		p := g.pinOuter("p")
+		main := g.functionMode(f, false, jsFuncName(f), jsFuncName(f))
+		twin := g.functionMode(f, true, p, p)
+		code = "(()=>{const " + p + "=" + main + ";" + p + ".Āco=" + twin + ";return " + p + ";})()"
 	}
-	p := g.pinOuter("p")
-	main := g.functionMode(f, false, jsFuncName(f))
-	twin := g.functionMode(f, true, p)
-	return "(()=>{const " + p + "=" + main + ";" + p + ".Āco=" + twin + ";return " + p + ";})()"
+	if len(f.defaults) > 0 {
+		// evaluated where the closure is created, in the enclosing code
+		defs := make([]string, len(f.defaults))
+		for i, d := range f.defaults {
+			defs[i] = g.expr(d).code
+		}
+		code = "$withDefaults(" + code + ",[" + strings.Join(defs, ",") + "])"
+	}
+	return code
 }
 
 // usesLookup reports whether generated code refers to $L, the lookup
@@ -215,9 +241,11 @@ func (g *codegen) pinOuter(base string) string {
 	return g.pin(base)
 }
 
-func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
+// functionMode generates f's function expression (co: its coroutine twin)
+// named jsName, whose code refers to the function value itself as self.
+func (g *codegen) functionMode(f *funcDef, co bool, jsName, self string) string {
 	saved := g.fn
-	fg := &fnGen{def: f, jsName: jsName, parent: saved, co: co}
+	fg := &fnGen{def: f, jsName: jsName, self: self, parent: saved, co: co}
 	g.fn = fg
 	for _, p := range f.params {
 		if cacheable(p) {
@@ -261,7 +289,7 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	}
 	for i := nreq; i < len(f.params); i++ {
 		p := f.params[i]
-		fmt.Fprintf(&b, "if(%s===undefined)%s=%s.Ādp[%d];\n", p.js, p.js, fg.jsName, i-nreq)
+		fmt.Fprintf(&b, "if(%s===undefined)%s=%s.Ādp[%d];\n", p.js, p.js, fg.self, i-nreq)
 	}
 	if f.varargs {
 		if f.vargv != nil {
@@ -303,13 +331,5 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	} else {
 		b.WriteString("return null;\n}")
 	}
-	code := b.String()
-	if len(f.defaults) > 0 && !co {
-		defs := make([]string, len(f.defaults))
-		for i, d := range f.defaults {
-			defs[i] = g.expr(d).code
-		}
-		code = "$withDefaults(" + code + ",[" + strings.Join(defs, ",") + "])"
-	}
-	return code
+	return b.String()
 }

@@ -82,7 +82,7 @@ func (g *codegen) callKind(x *callExpr) (string, valueKind) {
 			}
 		} else {
 			if name, ok := staticKey(fn); ok && name == "callee" && fn.bare && len(x.args) == 0 {
-				return marker(x.p) + "$callee(self," + g.fn.jsName + ")", kindUnknown
+				return marker(x.p) + "$callee(self," + g.fn.self + ")", kindUnknown
 			}
 			if name, ok := staticKey(fn); ok && name == "suspend" && fn.bare && g.fn.co {
 				// in a thread's coroutine: the built-in suspend yields

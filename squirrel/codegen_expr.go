@@ -79,7 +79,7 @@ func (g *codegen) expr(e expr) val {
 	case *tmpRef:
 		return val{x.js, kindUnknown, true}
 	case *baseRef:
-		return val{"$baseOf(" + g.fn.jsName + ")", kindUnknown, false}
+		return val{"$baseOf(" + g.fn.self + ")", kindUnknown, false}
 	case *index:
 		return val{g.read(x), kindUnknown, false}
 	case *callExpr:

@@ -231,7 +231,7 @@ func (g *codegen) tailCall(b *strings.Builder, c *callExpr) {
 	for i, a := range c.args {
 		args[i] = g.exprMoved(a, nil).code
 	}
-	b.WriteString("if(" + f + "===" + g.fn.jsName + "){")
+	b.WriteString("if(" + f + "===" + g.fn.self + "){")
 	// evaluate every argument before assigning any parameter
 	tmps := make([]string, len(args))
 	for i, a := range args {

@@ -78,13 +78,21 @@ func compileUnit(name string, src []byte, consts map[string]constant) (*Program,
 }
 
 func compileSource(s Source, consts map[string]constant) (*Program, error) {
-	return compileMode(s, consts, false)
+	return compileMode(s, consts, genMode{})
 }
 
-// compileMode compiles; allHot gives all code the inline fast paths (the
-// tests run the golden corpus both ways, so the compact forms of cold code
-// and the fast paths of hot code are both checked against 3.0.4).
-func compileMode(s Source, consts map[string]constant, allHot bool) (*Program, error) {
+// genMode chooses code forms for tests: the golden corpus runs both as
+// compiled and in the stress mode, so the compact forms of cold code, the
+// fast paths of hot code and lazily compiled code (see lazy.go) are all
+// checked against 3.0.4.
+type genMode struct {
+	allHot  bool // all code gets the inline fast paths
+	allLazy bool // every function that can be is compiled lazily, however short
+	eager   bool // no function is compiled lazily
+}
+
+// compileMode compiles with the code forms of mode.
+func compileMode(s Source, consts map[string]constant, mode genMode) (*Program, error) {
 	name, src := s.Name, s.Text
 	p, main, err := parse(name, src, consts)
 	if err != nil {
@@ -99,35 +107,42 @@ func compileMode(s Source, consts map[string]constant, allHot bool) (*Program, e
 	h.Write([]byte(name))
 	h.Write([]byte{0})
 	h.Write(src)
+	// the source map's sources: the unit's own file, then the others in
+	// the order of their first line (lazily compiled code gets the list
+	// before it is used)
+	sources := []string{path.Base(name)}
+	var origin func(int) (int, int)
+	if s.Origins != nil {
+		index := map[string]int{s.Name: 0}
+		for _, o := range s.Origins {
+			if _, ok := index[o.File]; !ok {
+				index[o.File] = len(sources)
+				sources = append(sources, o.File)
+			}
+		}
+		origin = func(line int) (int, int) {
+			f, l := s.origin(line)
+			return index[f], l
+		}
+	}
 	g := &codegen{
-		file:   name,
-		key:    fmt.Sprintf("%x", h.Sum64()),
-		floats: map[uint32]string{},
-		sites:  map[string]string{},
-		vars:   map[string]*variable{},
-		hot:    hotFunctions(main, p.funcs),
-		allHot: allHot,
+		file:    name,
+		key:     fmt.Sprintf("%x", h.Sum64()),
+		floats:  map[uint32]string{},
+		sites:   map[string]string{},
+		vars:    map[string]*variable{},
+		hot:     hotFunctions(main, p.funcs),
+		allHot:  mode.allHot,
+		allLazy: mode.allLazy,
+		eager:   mode.eager,
+		sources: sources,
+		origin:  origin,
 	}
 	for _, v := range p.vars {
 		g.vars[v.js] = v
 	}
 	code := g.generate(main, p.funcs, p.constDecls())
-	sources := []string{path.Base(name)}
-	var origin func(int) (int, int)
-	if s.Origins != nil {
-		index := map[string]int{s.Name: 0}
-		origin = func(line int) (int, int) {
-			f, l := s.origin(line)
-			i, ok := index[f]
-			if !ok {
-				i = len(sources)
-				index[f] = i
-				sources = append(sources, f)
-			}
-			return i, l
-		}
-	}
-	js, mappings := finishCodeFrom(code, origin)
+	js, mappings := finishCodeFrom(code, origin, g.splice)
 	return &Program{
 		Name: name,
 		JS:   js + sourceMapComment(sources, mappings) + "\n",

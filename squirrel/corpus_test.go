@@ -54,11 +54,13 @@ func runGoldenProbes(t *testing.T, dir string) {
 				t.Fatalf("no recording: %v", err)
 			}
 			// as compiled (top-level code and functions not called from
-			// loops are compact), then with every fast path inline
-			for _, allHot := range []bool{false, true} {
-				got := runNutMode(t, name, src, allHot)
+			// loops are compact, long cold functions compiled lazily), then
+			// with every fast path inline and every function that can be
+			// compiled lazily
+			for _, mode := range []genMode{{}, {allHot: true, allLazy: true}} {
+				got := runNutMode(t, name, src, mode)
 				if d := firstDiff(normalize(string(want)), normalize(got)); d != "" {
-					t.Errorf("%s (all hot: %v): %s", f, allHot, d)
+					t.Errorf("%s (%+v): %s", f, mode, d)
 				}
 			}
 		})

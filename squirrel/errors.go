@@ -50,12 +50,14 @@ func (r *Runtime) wrapError(err error) error {
 }
 
 // squirrelFrames keeps the frames of Squirrel code (mapped to .nut
-// positions by the source map), dropping the runtime's own.
+// positions by the source map), dropping the runtime's own and those of
+// lazily compiled functions' stubs.
 func squirrelFrames(ex *goja.Exception) []Frame {
 	var out []Frame
 	for _, f := range ex.Stack() {
 		p := f.Position()
-		if p.Filename == "" || p.Filename == "squirrel-runtime.js" || strings.HasPrefix(p.Filename, "<") || p.Line <= 0 {
+		if p.Filename == "" || p.Filename == "squirrel-runtime.js" || strings.HasPrefix(p.Filename, "<") || p.Line <= 0 ||
+			IsStubFrame(f.FuncName()) {
 			continue
 		}
 		out = append(out, Frame{Func: FuncName(f.FuncName()), File: p.Filename, Line: p.Line, Col: p.Column})

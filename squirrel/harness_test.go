@@ -15,12 +15,11 @@ import (
 // corpus probes run. An uncaught error is appended like sq reports it.
 func runNut(t testing.TB, name string, src []byte) string {
 	t.Helper()
-	return runNutMode(t, name, src, false)
+	return runNutMode(t, name, src, genMode{})
 }
 
-// runNutMode is runNut; allHot compiles all code with the inline fast paths
-// (see compileMode).
-func runNutMode(t testing.TB, name string, src []byte, allHot bool) string {
+// runNutMode is runNut with the code forms of mode (see compileMode).
+func runNutMode(t testing.TB, name string, src []byte, mode genMode) string {
 	t.Helper()
 	var out strings.Builder
 	vm := goja.New()
@@ -32,7 +31,7 @@ func runNutMode(t testing.TB, name string, src []byte, allHot bool) string {
 	if err != nil {
 		t.Fatalf("NewRuntime: %v", err)
 	}
-	p, err := compileMode(Source{Name: name, Text: src}, nil, allHot)
+	p, err := compileMode(Source{Name: name, Text: src}, nil, mode)
 	if err != nil {
 		out.WriteString("COMPILE ERROR: " + err.Error() + "\n")
 		return out.String()

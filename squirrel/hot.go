@@ -1,5 +1,7 @@
 package squirrel
 
+import "slices"
+
 // Hot and cold code. The inline fast paths the generator emits make
 // operations fast but the code long, and goja's compile time grows with
 // the length of the code: a library of which most code runs once would
@@ -87,7 +89,18 @@ func hotFunctions(main *funcDef, funcs []*funcDef) map[*funcDef]bool {
 	return h.hot
 }
 
-func (h *hotScan) mention(name string) {
+// mention records that the current function's code mentions name;
+// viaBase is set for base.name, which reaches the base class's member.
+func (h *hotScan) mention(name string, viaBase bool) {
+	// a function that may call itself (its own name, or its class's for a
+	// constructor, mentioned in it or in a function inside it) is not
+	// compiled lazily: its stub would double the JavaScript frames of a
+	// deep recursion (see lazy.go)
+	for f := h.cur; f != nil && !viaBase; f = f.parent {
+		if f.name == name || slices.Contains(h.aliases[f], name) {
+			f.mayRecurse = true
+		}
+	}
 	add := func(m map[*funcDef]map[string]bool) {
 		s := m[h.cur]
 		if s == nil {
@@ -188,11 +201,12 @@ func (h *hotScan) expr(e expr) {
 	switch x := e.(type) {
 	case nil:
 	case *varRef:
-		h.mention(x.v.name)
+		h.mention(x.v.name, false)
 	case *index:
 		h.expr(x.obj)
 		if s, ok := x.key.(*strLit); ok {
-			h.mention(s.v)
+			_, viaBase := x.obj.(*baseRef)
+			h.mention(s.v, viaBase)
 		} else {
 			h.expr(x.key)
 		}

@@ -55,11 +55,13 @@ function run() {
 func TestColdCodeIsCompact(t *testing.T) {
 	src := synthLibrary(2000)
 	lines := bytes.Count(src, []byte("\n"))
-	p, err := Compile("lib.nut", src)
+	// compiled with the program: lazily compiled code is the same code,
+	// carried in a comment
+	p, err := compileMode(Source{Name: "lib.nut", Text: src}, nil, genMode{eager: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hot, err := compileMode(Source{Name: "lib.nut", Text: src}, nil, true)
+	hot, err := compileMode(Source{Name: "lib.nut", Text: src}, nil, genMode{allHot: true, eager: true})
 	if err != nil {
 		t.Fatal(err)
 	}

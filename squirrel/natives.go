@@ -146,6 +146,17 @@ func (r *Runtime) hostObject() *goja.Object {
 		obj, ok := c.Argument(0).(*goja.Object)
 		return vm.ToValue(ok && r.opts.TextArgs != nil && r.opts.TextArgs(obj))
 	})
+	set("chunk", func(c goja.FunctionCall) goja.Value {
+		var sources []string
+		if err := vm.ExportTo(c.Argument(1), &sources); err != nil {
+			panic(vm.NewGoError(err))
+		}
+		f, err := r.compileChunk(c.Argument(0).String(), sources, c.Argument(2).String())
+		if err != nil {
+			panic(vm.NewGoError(err))
+		}
+		return f
+	})
 	set("compile", func(c goja.FunctionCall) goja.Value {
 		res := vm.NewObject()
 		p, err := compileUnit(str(c, 1), []byte(str(c, 0)), exportConsts(c.Argument(2)))

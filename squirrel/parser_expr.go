@@ -257,6 +257,9 @@ func (p *parser) factor() expr {
 		for fs := p.fs.parent; fs != nil; fs = fs.parent {
 			if v := fs.find(id); v != nil {
 				v.captured = true
+				for in := p.fs; in != fs; in = in.parent {
+					in.def.capturesOuter = true
+				}
 				p.etype = etOUTER
 				return &varRef{p: at, v: v, outer: true}
 			}

@@ -79,6 +79,10 @@ type Options struct {
 	// which pass as their host objects. It is asked once per function,
 	// when the function first crosses into Squirrel.
 	TextArgs func(fn *goja.Object) bool
+	// Chunks, when set, shares the compiled code of lazily compiled
+	// functions with the other runtimes given the same cache (see
+	// ChunkCache); nil compiles it for this runtime alone.
+	Chunks *ChunkCache
 }
 
 // Runtime is the Squirrel runtime installed in one goja.Runtime. Its methods

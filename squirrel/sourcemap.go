@@ -24,15 +24,37 @@ func marker(p pos) string {
 //
 // Source columns are stored 1-based (goja reports the stored column as is,
 // and its source map reader ignores mappings to line 1, column 0).
-func finishCode(code string) (string, string) { return finishCodeFrom(code, nil) }
+func finishCode(code string) (string, string) { return finishCodeFrom(code, nil, nil) }
+
+// spliceByte starts a placeholder "\x03index\x03" for text that finishCode
+// copies in as it is (from splice; it has no markers and no newlines): the
+// code of lazily compiled functions, which would otherwise be copied with
+// every string it is concatenated into.
+const spliceByte = '\x03'
 
 // finishCodeFrom is finishCode for a unit assembled from several files:
-// origin maps a line of the unit to its source's index and line.
-func finishCodeFrom(code string, origin func(line int) (src, srcLine int)) (string, string) {
+// origin maps a line of the unit to its source's index and line; splice
+// holds the texts of placeholders.
+func finishCodeFrom(code string, origin func(line int) (src, srcLine int), splice []string) (string, string) {
+	n := len(code)
+	for _, s := range splice {
+		n += len(s)
+	}
 	var out strings.Builder
-	out.Grow(len(code))
+	out.Grow(n)
+	m := finishInto(&out, code, origin, splice, false, 0)
+	return out.String(), m
+}
+
+// finishInto writes code without its markers to out and returns the source
+// map's mappings, for code whose first line starts at column col of out's
+// current line. In a comment (see lazy.go) newlines are written as
+// chunkNL and "*/" as "*Ā/".
+func finishInto(out *strings.Builder, code string, origin func(line int) (src, srcLine int), splice []string,
+	comment bool, col int) string {
 	var maps strings.Builder
-	genLine, genCol := 0, 0
+	maps.Grow(len(code) / 8)
+	genCol := col
 	prevGenCol, prevSrc, prevSrcLine, prevSrcCol := 0, 0, 0, 0
 	curLine, curCol := 0, 0 // last marker seen
 	lineHasMap := false
@@ -56,9 +78,15 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int)) (stri
 		prevSrcCol = srcCol
 		lineHasMap = true
 	}
+	// special reports whether code[j] needs more than copying
+	special := func(j int) bool {
+		c := code[j]
+		return c == markByte || c == '\n' || c == spliceByte || (comment && c == '*')
+	}
 	for i := 0; i < len(code); i++ {
 		c := code[i]
-		if c == markByte {
+		switch c {
+		case markByte:
 			j := strings.IndexByte(code[i+1:], markByte)
 			m := code[i+1 : i+1+j]
 			i += j + 1
@@ -71,24 +99,56 @@ func finishCodeFrom(code string, origin func(line int) (src, srcLine int)) (stri
 			curLine, curCol = l, col
 			emit(l, col)
 			continue
-		}
-		if c == '\n' {
-			out.WriteByte('\n')
+		case '\n':
+			if comment {
+				out.WriteString(chunkNL)
+			} else {
+				out.WriteByte('\n')
+			}
 			maps.WriteByte(';')
-			genLine++
 			genCol = 0
 			prevGenCol = 0
 			firstOnLine = true
 			lineHasMap = false
 			continue
+		case spliceByte:
+			j := strings.IndexByte(code[i+1:], spliceByte)
+			n, _ := strconv.Atoi(code[i+1 : i+1+j])
+			i += j + 1
+			if !lineHasMap && curLine > 0 {
+				emit(curLine, curCol)
+			}
+			out.WriteString(splice[n])
+			genCol += len(splice[n])
+			continue
+		case '*':
+			if comment && i+1 < len(code) && code[i+1] == '/' {
+				if !lineHasMap && curLine > 0 {
+					emit(curLine, curCol)
+				}
+				out.WriteString("*Ā")
+				genCol++
+				continue
+			}
 		}
 		if !lineHasMap && curLine > 0 && c != ' ' && c != '\t' {
 			emit(curLine, curCol)
 		}
+		if lineHasMap || curLine == 0 {
+			// copy up to the next byte that needs attention
+			j := i + 1
+			for j < len(code) && !special(j) {
+				j++
+			}
+			out.WriteString(code[i:j])
+			genCol += j - i
+			i = j - 1
+			continue
+		}
 		out.WriteByte(c)
 		genCol++
 	}
-	return out.String(), maps.String()
+	return maps.String()
 }
 
 const b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

@@ -23,14 +23,17 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 // A Squirrel agent assembled from its files: a #require'd library found in
 // the library directory (given by --lib, AGENTHOST_LIB or lib: in the
 // config, in both layouts), Builder's @include relative to the including
-// file; errors name the file and line of the part they are in.
+// file; errors name the file and line of the part they are in (broken,
+// long, called by name from code that runs once, is compiled on its first
+// call: its stub adds no frame).
 func TestSquirrelIncludeAndRequire(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"agent.nut": `#require "Greeter.lib.nut:1.2.0"
 @include "util/helpers.nut"
 server.log(Greeter(NAME).greet() + " " + twice(21) + " " + Greeter.VERSION);
-imp.wakeup(0, function() { broken(); });
+function later() { broken(); }
+imp.wakeup(0, later);
 `,
 		"util/helpers.nut": `// helpers
 const NAME = "imp";
@@ -38,6 +41,8 @@ const NAME = "imp";
 @include once "more.nut"
 function twice(x) { return x * 2; }
 function broken() {
+    local n = 0;
+    foreach (k, v in { a = 1, b = 2 }) n += v;
     return {}.nothing;
 }
 `,
@@ -52,7 +57,7 @@ function broken() {
 	})
 	want := []string{"more included once", "hello imp 42 1.2.0"}
 	wantErr := []string{"[Agent] ERROR: the index 'nothing' does not exist",
-		"[Agent] ERROR:   at broken util/helpers.nut:7", "[Agent] ERROR:   from unknown agent.nut:4"}
+		"[Agent] ERROR:   at broken util/helpers.nut:9", "[Agent] ERROR:   from later agent.nut:4"}
 	check := func(name string, r result) {
 		t.Helper()
 		if r.code != 0 || !slices.Equal(r.agent(), want) || !slices.Equal(r.stderr, wantErr) {
@@ -241,21 +246,34 @@ func TestSquirrelDevice(t *testing.T) {
 }
 
 // agenthost fleet runs a Squirrel agent N times, compiled once, each with
-// a Squirrel runtime of its own.
+// a Squirrel runtime of its own (and the lazily compiled summary, compiled
+// once for all of them, giving each agent its own function).
 func TestSquirrelFleet(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "agent.nut"), `local c = mqtt.createclient();
+	writeFile(t, filepath.Join(dir, "agent.nut"), `function summary(t) {
+	local keys = [];
+	foreach (k, v in t) keys.push(k + "=" + v);
+	keys.sort();
+	local s = "";
+	foreach (i, k in keys) s += (i > 0 ? "," : "") + k;
+	return s;
+}
+server.log(summary({ b = 2, a = imp.configparams.deviceid.len() }));
+local c = mqtt.createclient();
 c.onconnect(function(rc) { server.log("connected " + rc + " as " + c.id().len()); c.disconnect(); });
 c.connect("tcp://h", "fleet-" + imp.configparams.deviceid);
 `)
 	r := runBin(t, dir, "fleet", "agent.nut", "--agents", "3", "--until-idle")
-	n := 0
+	n, summaries := 0, 0
 	for _, l := range r.stdout {
 		if strings.HasPrefix(l, "[Agent ") && strings.HasSuffix(l, "] connected 0 as 22") {
 			n++
 		}
+		if strings.HasPrefix(l, "[Agent ") && strings.HasSuffix(l, "] a=16,b=2") {
+			summaries++
+		}
 	}
-	if r.code != 0 || n != 3 {
-		t.Fatalf("exit %d, %d agents connected\nstdout %q\nstderr %q", r.code, n, r.stdout, r.stderr)
+	if r.code != 0 || n != 3 || summaries != 3 {
+		t.Fatalf("exit %d, %d agents connected, %d summaries\nstdout %q\nstderr %q", r.code, n, summaries, r.stdout, r.stderr)
 	}
 }

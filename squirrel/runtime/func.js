@@ -185,10 +185,15 @@ function ddTableSelf(defs) {
 // ---- closures ----
 
 // Compiled functions start with a comment naming their static description:
-// /*@<program>:<function>*/. Programs register their tables here.
+// /*@<program>:<function>*/. Programs register their tables here: src is
+// the file they were compiled from, table a string with an entry per
+// function, separated by ";": "*" when it has varargs, its name (empty for
+// an anonymous function), ":" and its parameters separated by ","
+// (Squirrel names have none of these characters). Tables are read on
+// first use.
 const programs = new Map();
-function registerProgram(key, infos) {
-	programs.set(key, infos);
+function registerProgram(key, src, table) {
+	programs.set(key, { src, table, infos: null });
 }
 function fnInfo(f) {
 	const o = f.Āf !== undefined ? f.Āf : f;
@@ -196,7 +201,25 @@ function fnInfo(f) {
 	const src = Function.prototype.toString.call(o);
 	const m = /\/\*@([^:*]+):(\d+)\*\//.exec(src);
 	if (m === null || !programs.has(m[1])) return null;
-	return programs.get(m[1])[+m[2]];
+	const p = programs.get(m[1]);
+	if (p.infos === null) {
+		p.infos = p.table.split(";").map((e) => {
+			const varargs = e[0] === "*";
+			const c = e.indexOf(":");
+			const ps = e.slice(c + 1);
+			return { name: e.slice(varargs ? 1 : 0, c), params: ps === "" ? [] : ps.split(","), varargs, src: p.src };
+		});
+	}
+	return p.infos[+m[2]];
+}
+// lz compiles the code of a lazily compiled function on its stub's first
+// call (see squirrel/lazy.go): the code travels in the comment that ends
+// the stub; env is the program's $E. The stub keeps the result in Āi.
+function lz(stub, env) {
+	const s = Function.prototype.toString.call(stub);
+	const f = host.chunk(env.n, env.s, s.slice(s.indexOf("/*\u0100") + 3, s.length - 3))($, env, stub);
+	stub.Āi = f;
+	return f;
 }
 // withDefaults attaches the default parameter values of a closure, which
 // 3.0.4 evaluates once, when the closure is created.
@@ -380,4 +403,4 @@ const DD_THREAD = ddTable([
 ]);
 for (const k in DD_THREAD) THP[k] = DD_THREAD[k];
 
-Object.assign($, { gen, resume, withDefaults, registerProgram, nat, arity, bindenv, SUSPEND, natSources: () => natSources });
+Object.assign($, { gen, resume, withDefaults, lz, registerProgram, nat, arity, bindenv, SUSPEND, natSources: () => natSources });
