@@ -122,7 +122,7 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 	}
 	body := g.function(main)
 	var b strings.Builder
-	b.WriteString("(function($){\"use strict\";\nconst ")
+	b.WriteString("(function($){\"use strict\";\nconst undefined=void 0,")
 	for i, h := range helperNames {
 		if i > 0 {
 			b.WriteByte(',')

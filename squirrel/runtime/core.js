@@ -19,6 +19,11 @@
 // contain, so they never collide with Squirrel keys.
 
 "use strict";
+// local bindings for undefined and the built-ins: goja looks a global up by
+// name (a map lookup) on every use
+const undefined = void 0;
+const { Object, Array, String, Number, Math, JSON, Map, Set, WeakMap, Error, Function,
+	Int32Array, ArrayBuffer, DataView, Promise } = globalThis;
 const $ = Object.create(null);
 const fround = Math.fround, imul = Math.imul, trunc = Math.trunc;
 const TBL = 1, ARR = 2, INST = 3, CLS = 4, FLT = 5, GEN = 6, WREF = 7, THR = 8;
