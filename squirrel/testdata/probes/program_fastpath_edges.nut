@@ -1,0 +1,50 @@
+// Edges a compiled fast path must not get wrong inside hot loops: a table
+// slot that stops holding a function, a class method replaced after
+// instances exist, a loop counter that wraps, _get on an instance, an
+// array cached in a local that is resized, a string counter turning float.
+function err(label, f) {
+	try { print(label + " " + f() + "\n"); } catch (e) print(label + " ERR " + e + "\n");
+}
+local t = { f = function(x) { return x + 1; } };
+local acc = 0;
+for (local i = 0; i < 6; i++) {
+	if (i == 3) t.f = 10;
+	try { acc += t.f(i); } catch (e) { print("edge.slot.nonfunc " + i + " ERR " + e + "\n"); acc += t.f; }
+}
+print("edge.slot.acc " + acc + "\n");
+class P { v = 1; function get() { return v; } }
+local ps = [P(), P(), P()];
+local s = 0;
+for (local i = 0; i < 6; i++) {
+	if (i == 3) P.get <- function() { return v * 100; };
+	foreach (p in ps) s += p.get();
+}
+print("edge.method.replaced " + s + "\n");
+local n = 0;
+for (local i = 2147483645; i > 0; i++) { n++; if (n > 10) break; }
+print("edge.counter.wrap " + n + "\n");
+local h = 2147483647;
+for (local i = 0; i < 3; i++) h += 1;
+print("edge.add.wrap " + h + "\n");
+local m = 65536;
+for (local i = 0; i < 2; i++) m = m * 65536;
+print("edge.mul.wrap " + m + "\n");
+class G { function _get(k) { return "got " + k; } }
+local g = G();
+local out = "";
+for (local i = 0; i < 3; i++) out += g.missing + ";";
+print("edge.get.instance " + out + "\n");
+local a = [1, 2, 3];
+local sum = 0;
+for (local i = 0; i < 6; i++) {
+	if (i == 2) a.resize(6, 5);
+	sum += a[i % a.len()];
+}
+print("edge.array.resized " + sum + "\n");
+local f = 0;
+for (local i = 0; i < 4; i++) f += (i == 2 ? 0.5 : 1);
+print("edge.float.mix " + f + "\n");
+local str = "";
+for (local i = 0; i < 3; i++) str += i == 1 ? 1.5 : i;
+print("edge.str.float " + str + "\n");
+err("edge.in.proto", function() { local c = {}; local k = "len"; return (k in c) + " " + ("len" in c); });
