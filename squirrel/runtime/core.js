@@ -53,6 +53,22 @@ SqArray.prototype = AP;
 function A(a) { return new SqArray(a); }
 function AV(a) { return new SqArray(rvAll(a)); }
 
+// dense returns a new array of n copies of v. goja writes every element of
+// new Array(n).fill(v) through a slow path (a hole consults Array.prototype
+// by name), but Array.apply copies its argument list in one go and fill on
+// a dense array is direct: the template copied (nulls, a power of two
+// long, kept per runtime up to 2^16 elements) is cut to n and filled.
+const denseT = [];
+function dense(n, v) {
+	if (n < 2 || n > 65536) return n === 1 ? [v] : n === 0 ? [] : new Array(n).fill(v);
+	const p = 32 - Math.clz32(n - 1);
+	let t = denseT[p];
+	if (t === undefined) t = denseT[p] = new Array(1 << p).fill(null);
+	const a = Array.apply(null, t);
+	a.length = n;
+	return a.fill(v);
+}
+
 function isObj(x) { return typeof x === "object" && x !== null; }
 // rv is what a container stores for v: 3.0.4 containers dereference weak
 // references when read, and since a weak reference here never loses its

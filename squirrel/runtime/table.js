@@ -70,8 +70,8 @@ function Layout(size) {
 
 function layAlloc(L, size) {
 	L.size = size;
-	L.ks = new Array(size).fill(NOKEY);
-	L.eks = new Array(size).fill("");
+	L.ks = dense(size, NOKEY);
+	L.eks = dense(size, "");
 	L.hs = new Int32Array(size);
 	L.nx = new Int32Array(size).fill(-1);
 	L.ff = size - 1;
@@ -122,12 +122,53 @@ function layRehash(L, force) {
 	else if (n <= (oldsize >> 2) && oldsize > 4) size = oldsize >> 1;
 	else if (force) size = oldsize;
 	else return;
-	const ks = L.ks, eks = L.eks, hs = L.hs;
+	const oks = L.ks, oeks = L.eks, ohs = L.hs;
 	layAlloc(L, size);
-	L.used = 0;
+	// layInsert of every old node in node order, inlined with the fields in
+	// locals (this is most of a layout's cost). The new node array has room
+	// for them all, so the free-node search cannot run out; if it did, the
+	// rest would go through layInsert, which rehashes as 3.0.4 does.
+	const mask = size - 1, ks = L.ks, eks = L.eks, hs = L.hs, nx = L.nx;
+	let ff = L.ff, used = 0;
 	for (let i = 0; i < oldsize; i++) {
-		if (ks[i] !== NOKEY) layInsert(L, ks[i], eks[i], hs[i]);
+		const key = oks[i];
+		if (key === NOKEY) continue;
+		const h = ohs[i];
+		const mp = h & mask;
+		let n = mp;
+		if (ks[mp] !== NOKEY) {
+			const other = hs[mp] & mask;
+			if (mp > ff && other !== mp) {
+				let o = other;
+				while (nx[o] !== mp) o = nx[o];
+				nx[o] = ff;
+				ks[ff] = ks[mp]; eks[ff] = eks[mp]; hs[ff] = hs[mp];
+				nx[ff] = nx[mp];
+				ks[mp] = NOKEY; eks[mp] = ""; nx[mp] = -1;
+			} else {
+				nx[ff] = nx[mp];
+				nx[mp] = ff;
+				n = ff;
+			}
+		}
+		ks[n] = key; eks[n] = oeks[i]; hs[n] = h;
+		for (;;) {
+			if (ks[ff] === NOKEY && nx[ff] === -1) break;
+			if (ff === 0) {
+				L.ff = 0;
+				L.used = used;
+				layRehash(L, true);
+				for (let j = i + 1; j < oldsize; j++) {
+					if (oks[j] !== NOKEY) layInsert(L, oks[j], oeks[j], ohs[j]);
+				}
+				return;
+			}
+			ff--;
+		}
+		used++;
 	}
+	L.ff = ff;
+	L.used = used;
 }
 
 function layRemove(L, e, h) {
@@ -168,7 +209,10 @@ function layout(o) {
 		for (let i = 0; i < lk.length; i++) {
 			const k = lk[i];
 			switch (lo[i]) {
-				case INS: layInsert(L, k, ek(k), khash(k)); break;
+				case INS:
+					if (typeof k === "string") layInsert(L, k, k, strHash(k));
+					else layInsert(L, k, ek(k), khash(k));
+					break;
 				case DEL: layRemove(L, ek(k), khash(k)); break;
 				default: layClear(L);
 			}
