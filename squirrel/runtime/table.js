@@ -58,9 +58,19 @@ function Ord(cap, n) {
 	this.sh = false;
 	this.n = n;
 	this.cap = cap;
-	this.lk = [];
-	this.lo = [];
+	this.lk = logArray();
+	this.lo = logArray();
 	this.lay = null;
+}
+// logArray makes an array for a history log. It has no prototype: goja
+// appends to such an array directly, while an append to an ordinary one
+// (push included) first looks the index up on Array.prototype by name.
+// Logs are appended to with ordAdd and read by index only.
+function logArray() { return Object.setPrototypeOf([], null); }
+function ordAdd(o, k, op) {
+	const n = o.lk.length;
+	o.lk[n] = k;
+	o.lo[n] = op;
 }
 
 function Layout(size) {
@@ -217,8 +227,8 @@ function layout(o) {
 				default: layClear(L);
 			}
 		}
-		o.lk = [];
-		o.lo = [];
+		lk.length = 0;
+		lo.length = 0;
 	}
 	return L;
 }
@@ -228,7 +238,7 @@ function ord(t) {
 	let o = t.Āo;
 	if (o.sh) {
 		const p = new Ord(o.cap, o.n);
-		for (const k of o.keys) { p.lk.push(k); p.lo.push(INS); }
+		for (const k of o.keys) ordAdd(p, k, INS);
 		t.Āo = p;
 		o = p;
 	}
@@ -236,8 +246,7 @@ function ord(t) {
 }
 function logOp(t, op, k) {
 	const o = ord(t);
-	o.lk.push(k);
-	o.lo.push(op);
+	ordAdd(o, k, op);
 	if (op === INS) o.n++;
 	else if (op === DEL) o.n--;
 	else o.n = 0;
@@ -313,8 +322,7 @@ function tClone(t) {
 		if (k === NOKEY) continue;
 		const e = L.eks[i];
 		c[e] = t[e];
-		o.lk.push(k);
-		o.lo.push(INS);
+		ordAdd(o, k, INS);
 		o.n++;
 	}
 	return c;
