@@ -1,0 +1,64 @@
+package squirrel
+
+import (
+	"reflect"
+	"strconv"
+
+	"github.com/dop251/goja"
+)
+
+// arithNatives defines the fast paths compiled code calls for + - * on
+// operands of unknown type ($fadd, $fsub, $fmul). goja runs a call of a Go
+// function for less than the typeof tests and branches it replaces, so
+// these do the common cases in Go: integers (wrapped to 32 bits as 3.0.4
+// does), and for + strings with strings or integers. Anything else
+// (floats, booleans, null, metamethods, errors) returns undefined, and the
+// compiled code then calls the JavaScript helper ($add, $sub, $mul) that
+// has 3.0.4's full rules. Called on the goja runtime's goroutine only.
+func arithNatives(vm *goja.Runtime, set func(string, func(goja.FunctionCall) goja.Value)) {
+	intT := reflect.TypeOf(int64(0)) // goja's integer values export as int64
+	isInt := func(v goja.Value) bool { return v.ExportType() == intT }
+	text := func(v goja.Value) goja.String {
+		s, _ := vm.ToValue(strconv.FormatInt(v.ToInteger(), 10)).(goja.String)
+		return s
+	}
+	set("fadd", func(c goja.FunctionCall) goja.Value {
+		a, b := c.Argument(0), c.Argument(1)
+		if isInt(a) {
+			if isInt(b) {
+				return vm.ToValue(int32(a.ToInteger() + b.ToInteger()))
+			}
+			if sb, ok := b.(goja.String); ok {
+				if sa := text(a); sa != nil {
+					return sa.Concat(sb)
+				}
+			}
+			return goja.Undefined()
+		}
+		if sa, ok := a.(goja.String); ok {
+			if sb, ok := b.(goja.String); ok {
+				return sa.Concat(sb)
+			}
+			if isInt(b) {
+				if sb := text(b); sb != nil {
+					return sa.Concat(sb)
+				}
+			}
+		}
+		return goja.Undefined()
+	})
+	set("fsub", func(c goja.FunctionCall) goja.Value {
+		a, b := c.Argument(0), c.Argument(1)
+		if isInt(a) && isInt(b) {
+			return vm.ToValue(int32(a.ToInteger() - b.ToInteger()))
+		}
+		return goja.Undefined()
+	})
+	set("fmul", func(c goja.FunctionCall) goja.Value {
+		a, b := c.Argument(0), c.Argument(1)
+		if isInt(a) && isInt(b) {
+			return vm.ToValue(int32(a.ToInteger() * b.ToInteger()))
+		}
+		return goja.Undefined()
+	})
+}
