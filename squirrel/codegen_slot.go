@@ -399,6 +399,17 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 	if bare {
 		ov = "$L" // `this`, or an empty object; a miss takes the general path
 	}
+	if sl.ok == kindTable && !sl.static && sl.kk != kindString && sl.kk != kindInt {
+		// a key of unknown type: the Go fast path tests it (see arithNatives)
+		r, flags := g.tmp(), 0
+		if old {
+			flags |= 1
+		}
+		if op == '-' {
+			flags |= 2
+		}
+		return "((" + r + "=$tadd(" + ov + "," + kv + "," + rhs.code + "," + strconv.Itoa(flags) + "))!==undefined)?" + r, true
+	}
 	o := g.tmp()
 	var tests []string
 	var ref string // the slot as a JavaScript member expression

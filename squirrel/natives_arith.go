@@ -8,7 +8,8 @@ import (
 )
 
 // arithNatives defines the fast paths compiled code calls for + - * on
-// operands of unknown type ($fadd, $fsub, $fmul). goja runs a call of a Go
+// operands of unknown type ($fadd, $fsub, $fmul) and for t[k] += n on a
+// table with a key of unknown type ($tadd). goja runs a call of a Go
 // function for less than the typeof tests and branches it replaces, so
 // these do the common cases in Go: integers (wrapped to 32 bits as 3.0.4
 // does), and for + strings with strings or integers. Anything else
@@ -46,6 +47,34 @@ func arithNatives(vm *goja.Runtime, set func(string, func(goja.FunctionCall) goj
 			}
 		}
 		return goja.Undefined()
+	})
+	// tadd(t, k, n, flags) is t[k] += n (flags&2: -= n) on a table t whose
+	// slot k (a string) holds an integer; flags&1 returns the old value.
+	set("tadd", func(c goja.FunctionCall) goja.Value {
+		o, ok := c.Argument(0).(*goja.Object)
+		k, ok2 := c.Argument(1).(goja.String)
+		n := c.Argument(2)
+		if !ok || !ok2 || !isInt(n) {
+			return goja.Undefined()
+		}
+		name := k.String()
+		v := o.Get(name)
+		if v == nil || !isInt(v) {
+			return goja.Undefined()
+		}
+		flags := c.Argument(3).ToInteger()
+		r := v.ToInteger() + n.ToInteger()
+		if flags&2 != 0 {
+			r = v.ToInteger() - n.ToInteger()
+		}
+		nv := vm.ToValue(int32(r))
+		if o.Set(name, nv) != nil {
+			return goja.Undefined()
+		}
+		if flags&1 != 0 {
+			return v
+		}
+		return nv
 	})
 	set("fsub", func(c goja.FunctionCall) goja.Value {
 		a, b := c.Argument(0), c.Argument(1)
