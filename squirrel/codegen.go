@@ -279,8 +279,12 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 	if f.generator {
 		inner = &genBody
 	}
-	if f.usesThis && usesLookup(body.String()) {
+	if f.usesThis && (usesLookup(body.String()) || strings.Contains(body.String(), "$Lw")) {
 		inner.WriteString("const $L=(typeof self===\"object\"&&self!==null)?self:$EMPTY;\n")
+		if strings.Contains(body.String(), "$Lw") {
+			// the field set of `this` (see writeSlot): constant for a given $L
+			inner.WriteString("const $Lw=$L.Āw;\n")
+		}
 	}
 	if fg.maxTemp > 0 {
 		inner.WriteString("var ")

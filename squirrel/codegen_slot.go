@@ -195,8 +195,8 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	}
 	if s.o == "" {
 		if s.static {
-			w := g.tmp()
-			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop(w, s.name) +
+			// $Lw is $L.Āw, read once per call (see functionMode)
+			return "((($Lw===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop("$Lw", s.name) +
 				"===true)?(" + prop("$L", s.name) + "=" + sv + "," + v + "):" + marker(p) + "$sn(self," + s.k + "," + v + "))"
 		}
 		return marker(p) + "$sn(self," + s.k + "," + v + ")"
@@ -427,15 +427,18 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 			ref = ov + "[" + kv + "]"
 		}
 		if sl.ok != kindTable {
-			w := g.tmp()
+			w := "$Lw"
+			if !bare {
+				w = g.tmp()
+			}
 			field := prop(w, sl.name)
 			if !sl.static {
 				field = w + "[" + kv + "]"
 			}
 			if !bare {
-				tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null")
+				tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", "("+w+"="+ov+".Āw)!==undefined")
 			}
-			tests = append(tests, "(("+w+"="+ov+".Āw)===$WTBL||"+field+"===true)")
+			tests = append(tests, "("+w+"===$WTBL||"+field+"===true)")
 		}
 	case sl.kk == kindInt || sl.kk == kindUnknown:
 		if sl.kk != kindInt {
