@@ -18,7 +18,7 @@ var helperNames = []string{
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
 	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc",
-	"fadd", "fsub", "fmul", "tadd",
+	"fadd", "fsub", "fmul", "tadd", "gx",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled

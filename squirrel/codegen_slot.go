@@ -162,6 +162,11 @@ func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
 	}
 	v := g.tmp()
 	s := &slot{o: o, ok: ok}
+	if t := s.isObjTest(); t != "" && o != "self" {
+		// an object of unknown type: the Go test (see arithNatives)
+		return "((" + v + "=$gx(" + o + "," + jsString(name) + "))!==undefined?" +
+			v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
+	}
 	return "((" + and(s.isObjTest(), "("+v+"="+prop(o, name)+")!==undefined") + ")?" +
 		v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
 }

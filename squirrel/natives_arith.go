@@ -9,7 +9,8 @@ import (
 
 // arithNatives defines the fast paths compiled code calls for + - * on
 // operands of unknown type ($fadd, $fsub, $fmul) and for t[k] += n on a
-// table with a key of unknown type ($tadd). goja runs a call of a Go
+// table with a key of unknown type ($tadd), and a slot read o.name on an
+// object of unknown type ($gx). goja runs a call of a Go
 // function for less than the typeof tests and branches it replaces, so
 // these do the common cases in Go: integers (wrapped to 32 bits as 3.0.4
 // does), and for + strings with strings or integers. Anything else
@@ -75,6 +76,18 @@ func arithNatives(vm *goja.Runtime, set func(string, func(goja.FunctionCall) goj
 			return v
 		}
 		return nv
+	})
+	// gx(o, name) is o[name] when o is an object other than a function
+	// (a table, array, instance, class...) and the property exists, else
+	// undefined: the test compiled code makes before a slot read's fast path
+	// (functions go to the slow path, as their slots are their delegate's).
+	set("gx", func(c goja.FunctionCall) goja.Value {
+		if o, ok := c.Argument(0).(*goja.Object); ok && o.ClassName() != "Function" {
+			if v := o.Get(c.Argument(1).String()); v != nil {
+				return v
+			}
+		}
+		return goja.Undefined()
 	})
 	set("fsub", func(c goja.FunctionCall) goja.Value {
 		a, b := c.Argument(0), c.Argument(1)

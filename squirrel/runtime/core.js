@@ -346,5 +346,5 @@ function eq(a, b) {
 Object.assign($, {
 	TP, DTP, AP, FP, CLP, WTBL, EMPTY, F, A, AV, T, str, rv, typeName, err, oid,
 	add, sub, mul, div, mod, modErr, arith, neg, bnot, bitErr, cmp, lt, gt, le, ge, cmp3, eq, f2i,
-	imul, fadd: host.fadd, fsub: host.fsub, fmul: host.fmul, tadd: host.tadd,
+	imul, fadd: host.fadd, gx: host.gx, fsub: host.fsub, fmul: host.fmul, tadd: host.tadd,
 });
