@@ -62,6 +62,9 @@ type fnGen struct {
 	tail    bool // has self tail calls: the body is wrapped in a loop
 	co      bool // generating the coroutine twin: suspend() yields
 	loops   int  // depth of loops around the code being generated
+	// locals no closure captures, declared with var at the top of the
+	// function (a let in a loop body costs goja a block entry per pass)
+	hoisted []string
 }
 
 // cold reports whether the code being generated runs rarely (see hot.go):
@@ -286,15 +289,12 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName string) string {
 			inner.WriteString("const $Lw=$L.Āw;\n")
 		}
 	}
-	if fg.maxTemp > 0 {
-		inner.WriteString("var ")
+	if fg.maxTemp > 0 || len(fg.hoisted) > 0 {
+		names := fg.hoisted
 		for i := 1; i <= fg.maxTemp; i++ {
-			if i > 1 {
-				inner.WriteByte(',')
-			}
-			inner.WriteString("$" + strconv.Itoa(i))
+			names = append(names, "$"+strconv.Itoa(i))
 		}
-		inner.WriteString(";\n")
+		inner.WriteString("var " + strings.Join(names, ",") + ";\n")
 	}
 	if fg.tail {
 		inner.WriteString("$tail:for(;;){\n" + body.String() + "return null;\n}\n")

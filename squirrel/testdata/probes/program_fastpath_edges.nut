@@ -48,3 +48,16 @@ local str = "";
 for (local i = 0; i < 3; i++) str += i == 1 ? 1.5 : i;
 print("edge.str.float " + str + "\n");
 err("edge.in.proto", function() { local c = {}; local k = "len"; return (k in c) + " " + ("len" in c); });
+// locals declared in a loop body start again at each pass (compiled as
+// function-level variables when no closure captures them)
+local seen = "";
+for (local i = 0; i < 3; i++) {
+	local x;
+	local y = i * 2;
+	if (i == 0) x = 5;
+	seen += x + "/" + y + ";";
+}
+print("edge.local.reset " + seen + "\n");
+local fns = [];
+for (local i = 0; i < 3; i++) { local z = i + 10; local w = z; fns.push(@() z); w = 0; }
+print("edge.local.captured " + fns[0]() + fns[1]() + fns[2]() + "\n");
