@@ -18,7 +18,7 @@ var helperNames = []string{
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
 	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc",
-	"fadd", "fsub", "fmul", "tadd", "gx",
+	"fadd", "fsub", "fmul", "tadd", "gx", "frv",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled

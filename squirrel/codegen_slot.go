@@ -184,7 +184,7 @@ func (g *codegen) stored(v string, k valueKind) string {
 	if g.cold() {
 		return "$rv(" + v + ")"
 	}
-	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
+	return "$frv(" + v + ")"
 }
 
 // writeSlot compiles slot = value (value already compiled, simple, of kind

@@ -89,6 +89,21 @@ func arithNatives(vm *goja.Runtime, set func(string, func(goja.FunctionCall) goj
 		}
 		return goja.Undefined()
 	})
+	// rvw(WP) names the prototype of weak references; rv(v) is then what a
+	// container stores for v: a weak reference's object, else v (one
+	// pointer comparison instead of a property lookup on every store).
+	var weakProto *goja.Object
+	set("rvw", func(c goja.FunctionCall) goja.Value {
+		weakProto, _ = c.Argument(0).(*goja.Object)
+		return goja.Undefined()
+	})
+	set("rv", func(c goja.FunctionCall) goja.Value {
+		v := c.Argument(0)
+		if o, ok := v.(*goja.Object); ok && weakProto != nil && o.Prototype() == weakProto {
+			return o.Get("Ār")
+		}
+		return v
+	})
 	set("fsub", func(c goja.FunctionCall) goja.Value {
 		a, b := c.Argument(0), c.Argument(1)
 		if isInt(a) && isInt(b) {

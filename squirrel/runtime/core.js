@@ -39,6 +39,7 @@ const WTBL = Object.create(null), NOW = Object.create(null);
 const TP = proto(TBL), DTP = proto(TBL), AP = proto(ARR), FP = proto(FLT),
 	CLP = proto(CLS), GP = proto(GEN), WP = proto(WREF), THP = proto(THR), IPP = Object.create(null),
 	EMPTY = Object.create(null);
+host.rvw(WP);
 TP.Ād = null; TP.Āw = WTBL; DTP.Āw = WTBL;
 // Āx: lookups that miss must go through the slow path (delegates, _get,
 // default delegates of non-objects) before falling back to the root table
@@ -346,5 +347,5 @@ function eq(a, b) {
 Object.assign($, {
 	TP, DTP, AP, FP, CLP, WTBL, EMPTY, F, A, AV, T, str, rv, typeName, err, oid,
 	add, sub, mul, div, mod, modErr, arith, neg, bnot, bitErr, cmp, lt, gt, le, ge, cmp3, eq, f2i,
-	imul, fadd: host.fadd, gx: host.gx, fsub: host.fsub, fmul: host.fmul, tadd: host.tadd,
+	imul, fadd: host.fadd, frv: host.rv, gx: host.gx, fsub: host.fsub, fmul: host.fmul, tadd: host.tadd,
 });

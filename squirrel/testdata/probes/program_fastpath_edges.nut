@@ -61,3 +61,21 @@ print("edge.local.reset " + seen + "\n");
 local fns = [];
 for (local i = 0; i < 3; i++) { local z = i + 10; local w = z; fns.push(@() z); w = 0; }
 print("edge.local.captured " + fns[0]() + fns[1]() + fns[2]() + "\n");
+// weak references stored into a table slot, an array and a field inside a
+// loop are stored as their objects (the targets stay referenced)
+class Holder { f = null; }
+local keepT = { n = 1 }, keepA = [1, 2], keepI = Holder();
+local wt = {}, wa = [], wi = Holder();
+function wref(i) {
+	if (i == 0) return keepT.weakref();
+	if (i == 1) return keepA.weakref();
+	if (i == 2) return keepI.weakref();
+	return i == 3 ? 5 : "s";
+}
+for (local i = 0; i < 5; i++) {
+	local w = wref(i);
+	wt[i] <- w;
+	wa.push(w);
+	wi.f = w;
+	print("edge.weak." + i + " " + typeof w + " " + typeof wt[i] + " " + typeof wa[i] + " " + typeof wi.f + "\n");
+}
