@@ -18,6 +18,7 @@ var helperNames = []string{
 	"typeOf", "instanceOf", "clone", "call", "arityErr", "nx", "exc", "IT", "END", "gen", "resume",
 	"withDefaults", "newClass", "newMember", "baseOf", "imul", "TP", "WTBL", "EMPTY", "Site",
 	"newTable", "callee", "SD", "SUSPEND", "layout", "NOKEY", "nsNew", "TD", "FMT", "len", "mc", "lz",
+	"fadd", "fsub", "fmul", "tadd", "gx", "frv",
 }
 
 // tableDelegateNames are the table default delegate's methods. Compiled
@@ -71,6 +72,9 @@ type fnGen struct {
 	tail    bool // has self tail calls: the body is wrapped in a loop
 	co      bool // generating the coroutine twin: suspend() yields
 	loops   int  // depth of loops around the code being generated
+	// locals no closure captures, declared with var at the top of the
+	// function (a let in a loop body costs goja a block entry per pass)
+	hoisted []string
 }
 
 // cold reports whether the code being generated runs rarely (see hot.go):
@@ -132,7 +136,7 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 	}
 	body := g.function(main)
 	var b strings.Builder
-	b.WriteString("(function($){\"use strict\";\nconst ")
+	b.WriteString("(function($){\"use strict\";\nconst undefined=void 0,")
 	for i, h := range helperNames {
 		if i > 0 {
 			b.WriteByte(',')
@@ -306,18 +310,19 @@ func (g *codegen) functionMode(f *funcDef, co bool, jsName, self string) string 
 	if f.generator {
 		inner = &genBody
 	}
-	if f.usesThis && usesLookup(body.String()) {
+	if f.usesThis && (usesLookup(body.String()) || strings.Contains(body.String(), "$Lw")) {
 		inner.WriteString("const $L=(typeof self===\"object\"&&self!==null)?self:$EMPTY;\n")
-	}
-	if fg.maxTemp > 0 {
-		inner.WriteString("var ")
-		for i := 1; i <= fg.maxTemp; i++ {
-			if i > 1 {
-				inner.WriteByte(',')
-			}
-			inner.WriteString("$" + strconv.Itoa(i))
+		if strings.Contains(body.String(), "$Lw") {
+			// the field set of `this` (see writeSlot): constant for a given $L
+			inner.WriteString("const $Lw=$L.Āw;\n")
 		}
-		inner.WriteString(";\n")
+	}
+	if fg.maxTemp > 0 || len(fg.hoisted) > 0 {
+		names := fg.hoisted
+		for i := 1; i <= fg.maxTemp; i++ {
+			names = append(names, "$"+strconv.Itoa(i))
+		}
+		inner.WriteString("var " + strings.Join(names, ",") + ";\n")
 	}
 	if fg.tail {
 		inner.WriteString("$tail:for(;;){\n" + body.String() + "return null;\n}\n")

@@ -164,7 +164,8 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 	case (name == "push" || name == "append") && len(x.args) == 1 && ok == kindArray:
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
-		return seq(s, "("+ov+".Āa.push("+g.stored(v, av.kind)+"),null)"), kindUnknown, true
+		a := g.tmp()
+		return seq(s, "(("+a+"="+ov+".Āa)["+a+".length]="+g.stored(v, av.kind)+",null)"), kindUnknown, true
 	case name == "len" && len(x.args) == 0 && g.acacheOf(ov) != "":
 		A := g.acacheOf(ov)
 		general := marker(x.p) + "$len(" + ov + ")"
@@ -174,7 +175,7 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
 		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
-		return seq(s, "("+A+"!==undefined?("+A+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
+		return seq(s, "("+A+"!==undefined?("+A+"["+A+".length]="+g.stored(v, av.kind)+",null):"+general+")"), kindUnknown, true
 	case name == "len" && len(x.args) == 0:
 		a := g.tmp()
 		general := marker(x.p) + "$len(" + ov + ")"
@@ -184,7 +185,7 @@ func (g *codegen) builtinCall(ov string, ok valueKind, name string, x *callExpr)
 		av := g.expr(x.args[0])
 		s, v := g.hold(av)
 		general := marker(x.p) + "$mc(" + ov + "," + jsString(name) + "," + v + ")"
-		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+".push("+g.stored(v, av.kind)+"),null):"+general+")"), kindUnknown, true
+		return seq(s, "((typeof "+ov+"===\"object\"&&"+ov+"!==null&&("+a+"="+ov+".Āa)!==undefined)?("+a+"["+a+".length]="+g.stored(v, av.kind)+",null):"+general+")"), kindUnknown, true
 	}
 	return "", 0, false
 }

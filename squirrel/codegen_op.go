@@ -210,33 +210,39 @@ func (g *codegen) arith(op int, a, b val, p pos, modFb string) val {
 	if op == '+' && (a.kind == kindString || b.kind == kindString) {
 		// a string with a string, an integer or a bool: JavaScript's + gives
 		// the same text
-		other, ok := b, bc
+		other := b
 		if b.kind == kindString {
-			other, ok = a, ac
+			other = a
 		}
 		switch other.kind {
 		case kindString, kindInt, kindBool:
 			return val{seq(sa, sb, "("+ac+"+"+bc+")"), kindString, false}
 		}
-		return val{seq(sa, sb, "((typeof "+ok+"===\"string\"||typeof "+ok+"===\"number\")?"+ac+"+"+bc+":"+slow+")"), kindString, false}
+		return val{seq(sa, sb, g.nativeArith("$fadd", ac, bc, slow)), kindString, false}
 	}
-	if op == '+' {
-		// integers add; strings concatenate with strings and integers
-		ta, tb := "typeof "+ac, "typeof "+bc
-		switch {
-		case a.kind == kindInt:
-			return val{seq(sa, sb, "("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
-		case b.kind == kindInt:
-			return val{seq(sa, sb, "("+ta+"===\"number\"?"+fast+":"+ta+"===\"string\"?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
-		}
-		return val{seq(sa, sb, "("+ta+"===\"number\"?("+tb+"===\"number\"?"+fast+":"+tb+"===\"string\"?"+ac+"+"+bc+":"+slow+
-			"):("+ta+"===\"string\"&&("+tb+"===\"string\"||"+tb+"===\"number\"))?"+ac+"+"+bc+":"+slow+")"), kindScalar, false}
+	// operands of unknown type: a Go fast path (see arithNatives) unless
+	// the inline test is short (one operand a known integer, or a small
+	// literal factor)
+	switch {
+	case op == '+':
+		return val{seq(sa, sb, g.nativeArith("$fadd", ac, bc, slow)), kindScalar, false}
+	case op == '-' && a.kind != kindInt && b.kind != kindInt:
+		return val{seq(sa, sb, g.nativeArith("$fsub", ac, bc, slow)), kindScalar, false}
+	case op == '*' && strings.HasPrefix(fast, "$imul("):
+		return val{seq(sa, sb, g.nativeArith("$fmul", ac, bc, slow)), kindScalar, false}
 	}
 	k := arithKind(a.kind, b.kind)
 	if k == kindUnknown {
 		k = kindScalar
 	}
 	return val{seq(sa, sb, "(("+both(a, b, ac, bc)+")?"+fast+":"+slow+")"), k, false}
+}
+
+// nativeArith calls the Go fast path fn on simple values a and b, and slow
+// (the JavaScript helper) when it declines.
+func (g *codegen) nativeArith(fn, a, b, slow string) string {
+	r := g.tmp()
+	return "((" + r + "=" + fn + "(" + a + "," + b + "))!==undefined?" + r + ":" + slow + ")"
 }
 
 // arithPre is arith with setup code that must run first.

@@ -162,6 +162,11 @@ func (g *codegen) dotRead(o string, ok valueKind, name string, p pos) string {
 	}
 	v := g.tmp()
 	s := &slot{o: o, ok: ok}
+	if t := s.isObjTest(); t != "" && o != "self" {
+		// an object of unknown type: the Go test (see arithNatives)
+		return "((" + v + "=$gx(" + o + "," + jsString(name) + "))!==undefined?" +
+			v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
+	}
 	return "((" + and(s.isObjTest(), "("+v+"="+prop(o, name)+")!==undefined") + ")?" +
 		v + ":" + marker(p) + "$gk(" + o + "," + jsString(name) + "))"
 }
@@ -179,7 +184,7 @@ func (g *codegen) stored(v string, k valueKind) string {
 	if g.cold() {
 		return "$rv(" + v + ")"
 	}
-	return "(" + v + "!==null&&typeof " + v + "===\"object\"&&" + v + ".Āt===7?" + v + ".Ār:" + v + ")"
+	return "$frv(" + v + ")"
 }
 
 // writeSlot compiles slot = value (value already compiled, simple, of kind
@@ -195,8 +200,8 @@ func (g *codegen) writeSlot(s *slot, v string, vk valueKind) string {
 	}
 	if s.o == "" {
 		if s.static {
-			w := g.tmp()
-			return "((((" + w + "=$L.Āw)===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop(w, s.name) +
+			// $Lw is $L.Āw, read once per call (see functionMode)
+			return "((($Lw===$WTBL)?" + prop("$L", s.name) + "!==undefined:" + prop("$Lw", s.name) +
 				"===true)?(" + prop("$L", s.name) + "=" + sv + "," + v + "):" + marker(p) + "$sn(self," + s.k + "," + v + "))"
 		}
 		return marker(p) + "$sn(self," + s.k + "," + v + ")"
@@ -399,6 +404,17 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 	if bare {
 		ov = "$L" // `this`, or an empty object; a miss takes the general path
 	}
+	if sl.ok == kindTable && !sl.static && sl.kk != kindString && sl.kk != kindInt {
+		// a key of unknown type: the Go fast path tests it (see arithNatives)
+		r, flags := g.tmp(), 0
+		if old {
+			flags |= 1
+		}
+		if op == '-' {
+			flags |= 2
+		}
+		return "((" + r + "=$tadd(" + ov + "," + kv + "," + rhs.code + "," + strconv.Itoa(flags) + "))!==undefined)?" + r, true
+	}
 	o := g.tmp()
 	var tests []string
 	var ref string // the slot as a JavaScript member expression
@@ -416,15 +432,18 @@ func (g *codegen) fusedUpdate(sl *slot, op int, rhs val, old bool) (string, bool
 			ref = ov + "[" + kv + "]"
 		}
 		if sl.ok != kindTable {
-			w := g.tmp()
+			w := "$Lw"
+			if !bare {
+				w = g.tmp()
+			}
 			field := prop(w, sl.name)
 			if !sl.static {
 				field = w + "[" + kv + "]"
 			}
 			if !bare {
-				tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null")
+				tests = append(tests, "typeof "+ov+"===\"object\"", ov+"!==null", "("+w+"="+ov+".Āw)!==undefined")
 			}
-			tests = append(tests, "(("+w+"="+ov+".Āw)===$WTBL||"+field+"===true)")
+			tests = append(tests, "("+w+"===$WTBL||"+field+"===true)")
 		}
 	case sl.kk == kindInt || sl.kk == kindUnknown:
 		if sl.kk != kindInt {

@@ -44,12 +44,23 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 		b.WriteString(g.exprStmt(s.x))
 		b.WriteString(";\n")
 	case *localDecl:
-		b.WriteString("let ")
+		hoist := g.fn != nil
+		for _, v := range s.vars {
+			if v.captured {
+				hoist = false
+			}
+		}
+		if !hoist {
+			b.WriteString("let ")
+		}
 		for i, v := range s.vars {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteString(v.js + "=")
+			if hoist {
+				g.fn.hoisted = append(g.fn.hoisted, v.js)
+			}
 			if s.inits[i] == nil {
 				b.WriteString("null")
 			} else {
@@ -57,6 +68,9 @@ func (g *codegen) stmt(b *strings.Builder, s stmt) {
 				if cacheable(v) {
 					v.acache = v.js + "a"
 					b.WriteString("," + v.acache + "=" + arrayOf(v.js))
+					if hoist {
+						g.fn.hoisted = append(g.fn.hoisted, v.acache)
+					}
 				}
 			}
 		}

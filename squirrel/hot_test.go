@@ -75,7 +75,7 @@ func TestColdCodeIsCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(q.JS, "t$.a)!==undefined") {
-		t.Errorf("hot function f has no inline slot read:\n%s", q.JS)
+	if !strings.Contains(q.JS, "$gx(t$,\"a\")") {
+		t.Errorf("hot function f has no fast slot read:\n%s", q.JS)
 	}
 }

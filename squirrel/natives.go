@@ -73,6 +73,7 @@ func (r *Runtime) hostObject() *goja.Object {
 	vm := r.vm
 	h := vm.NewObject()
 	set := func(name string, f func(goja.FunctionCall) goja.Value) { _ = h.Set(name, f) }
+	arithNatives(vm, set)
 	str := func(c goja.FunctionCall, i int) string { return toBytes(c.Argument(i).String()) }
 	set("fmtg", func(c goja.FunctionCall) goja.Value {
 		return vm.ToValue(cFloat(c.Argument(0).ToFloat(), 'g', 6))

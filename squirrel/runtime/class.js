@@ -48,8 +48,7 @@ function newClass(base, attrs) {
 		const o = new Ord(L.size, 0);
 		for (let i = 0; i < L.size; i++) {
 			if (L.ks[i] !== NOKEY) {
-				o.lk.push(L.ks[i]);
-				o.lo.push(INS);
+				ordAdd(o, L.ks[i], INS);
 				o.n++;
 			}
 		}

@@ -19,6 +19,11 @@
 // contain, so they never collide with Squirrel keys.
 
 "use strict";
+// local bindings for undefined and the built-ins: goja looks a global up by
+// name (a map lookup) on every use
+const undefined = void 0;
+const { Object, Array, String, Number, Math, JSON, Map, Set, WeakMap, Error, Function,
+	Int32Array, ArrayBuffer, DataView, Promise } = globalThis;
 const $ = Object.create(null);
 const fround = Math.fround, imul = Math.imul, trunc = Math.trunc;
 const TBL = 1, ARR = 2, INST = 3, CLS = 4, FLT = 5, GEN = 6, WREF = 7, THR = 8;
@@ -34,6 +39,7 @@ const WTBL = Object.create(null), NOW = Object.create(null);
 const TP = proto(TBL), DTP = proto(TBL), AP = proto(ARR), FP = proto(FLT),
 	CLP = proto(CLS), GP = proto(GEN), WP = proto(WREF), THP = proto(THR), IPP = Object.create(null),
 	EMPTY = Object.create(null);
+host.rvw(WP);
 TP.Ād = null; TP.Āw = WTBL; DTP.Āw = WTBL;
 // Āx: lookups that miss must go through the slow path (delegates, _get,
 // default delegates of non-objects) before falling back to the root table
@@ -47,6 +53,22 @@ function SqArray(a) { this.Āa = a; }
 SqArray.prototype = AP;
 function A(a) { return new SqArray(a); }
 function AV(a) { return new SqArray(rvAll(a)); }
+
+// dense returns a new array of n copies of v. goja writes every element of
+// new Array(n).fill(v) through a slow path (a hole consults Array.prototype
+// by name), but Array.apply copies its argument list in one go and fill on
+// a dense array is direct: the template copied (nulls, a power of two
+// long, kept per runtime up to 2^16 elements) is cut to n and filled.
+const denseT = [];
+function dense(n, v) {
+	if (n < 2 || n > 65536) return n === 1 ? [v] : n === 0 ? [] : new Array(n).fill(v);
+	const p = 32 - Math.clz32(n - 1);
+	let t = denseT[p];
+	if (t === undefined) t = denseT[p] = new Array(1 << p).fill(null);
+	const a = Array.apply(null, t);
+	a.length = n;
+	return a.fill(v);
+}
 
 function isObj(x) { return typeof x === "object" && x !== null; }
 // rv is what a container stores for v: 3.0.4 containers dereference weak
@@ -325,5 +347,5 @@ function eq(a, b) {
 Object.assign($, {
 	TP, DTP, AP, FP, CLP, WTBL, EMPTY, F, A, AV, T, str, rv, typeName, err, oid,
 	add, sub, mul, div, mod, modErr, arith, neg, bnot, bitErr, cmp, lt, gt, le, ge, cmp3, eq, f2i,
-	imul,
+	imul, fadd: host.fadd, frv: host.rv, gx: host.gx, fsub: host.fsub, fmul: host.fmul, tadd: host.tadd,
 });

@@ -281,7 +281,7 @@ const DD_ARRAY = ddTable([
 	["tostring", 1, ".", (x) => str(x)],
 	["clear", 1, ".", clear],
 	["map", 2, "ac", (a, f) => {
-		const x = a.Āa, n = x.length, out = new Array(n).fill(null);
+		const x = a.Āa, n = x.length, out = dense(n, null);
 		for (let i = 0; i < n; i++) out[i] = rv(callMeta(f, a, x[i]));
 		return A(out);
 	}],

@@ -95,7 +95,7 @@ function typeTest(v, c) {
 	if (c & 0x10000) tags.push(WREF);
 	if (c & 0x1000) tags.push(THR);
 	if (tags.length > 0) parts.push(obj + tags.map((t) => v + ".Āt===" + t).join("||") + "))");
-	if (c & 0x80) parts.push("(typeof " + v + "===\"object\"&&" + v + "!==null&&" + v + ".Āt===undefined)");
+	if (c & 0x80) parts.push("(typeof " + v + "===\"object\"&&" + v + "!==null&&" + v + ".Āt===void 0)");
 	return parts.length === 0 ? "false" : parts.join("||");
 }
 
@@ -114,19 +114,19 @@ function natFactory(pc, tc, max) {
 	if (pc > 0) params.push("$x");
 	const conds = [];
 	const min = pc > 0 ? pc : -pc;
-	if (pc > 0 && max > 1) conds.push("a" + (max - 1) + "===undefined");
-	if (pc > 0) conds.push("$x!==undefined");
-	if (pc < 0 && min > 1) conds.push("a" + (min - 1) + "===undefined");
+	if (pc > 0 && max > 1) conds.push("a" + (max - 1) + "===void 0");
+	if (pc > 0) conds.push("$x!==void 0");
+	if (pc < 0 && min > 1) conds.push("a" + (min - 1) + "===void 0");
 	for (let i = 0; i < max && tc !== null && i < tc.length; i++) {
 		if (tc[i] === -1) continue;
 		const v = args[i];
 		const t = "!(" + typeTest(v, tc[i]) + ")";
-		conds.push(i === 0 || i < min ? t : "(" + v + "!==undefined&&" + t + ")");
+		conds.push(i === 0 || i < min ? t : "(" + v + "!==void 0&&" + t + ")");
 	}
 	const given = args.slice(1).concat(pc > 0 ? ["$x"] : []).join(",");
 	let body = "";
-	if (conds.length > 0) body += "if(" + conds.join("||") + ")checkArgs(pc,tc,self,[" + given + "].filter((x)=>x!==undefined));\n";
-	body += "const r=fn(" + args.join(",") + ");\nreturn r===undefined?null:r;";
+	if (conds.length > 0) body += "if(" + conds.join("||") + ")checkArgs(pc,tc,self,[" + given + "].filter((x)=>x!==void 0));\n";
+	body += "const r=fn(" + args.join(",") + ");\nreturn r===void 0?null:r;";
 	const pre = host.natFactories;
 	if (pre !== undefined && pre[key] !== undefined) {
 		f = pre[key];

@@ -280,7 +280,7 @@ function installRoot(opts) {
 		["array", -2, ".n", (s, n, fill) => {
 			const len = toInt(n);
 			if (len < 0) err("negative size");
-			return A(new Array(len).fill(fill === undefined ? null : rv(fill)));
+			return A(dense(len, fill === undefined ? null : rv(fill)));
 		}, 3],
 		["type", 2, null, (s, x) => typeName(x)],
 		["callee", 0, null, () => err("no closure in the calls stack")],

@@ -58,9 +58,19 @@ function Ord(cap, n) {
 	this.sh = false;
 	this.n = n;
 	this.cap = cap;
-	this.lk = [];
-	this.lo = [];
+	this.lk = logArray();
+	this.lo = logArray();
 	this.lay = null;
+}
+// logArray makes an array for a history log. It has no prototype: goja
+// appends to such an array directly, while an append to an ordinary one
+// (push included) first looks the index up on Array.prototype by name.
+// Logs are appended to with ordAdd and read by index only.
+function logArray() { return Object.setPrototypeOf([], null); }
+function ordAdd(o, k, op) {
+	const n = o.lk.length;
+	o.lk[n] = k;
+	o.lo[n] = op;
 }
 
 function Layout(size) {
@@ -70,8 +80,8 @@ function Layout(size) {
 
 function layAlloc(L, size) {
 	L.size = size;
-	L.ks = new Array(size).fill(NOKEY);
-	L.eks = new Array(size).fill("");
+	L.ks = dense(size, NOKEY);
+	L.eks = dense(size, "");
 	L.hs = new Int32Array(size);
 	L.nx = new Int32Array(size).fill(-1);
 	L.ff = size - 1;
@@ -122,12 +132,53 @@ function layRehash(L, force) {
 	else if (n <= (oldsize >> 2) && oldsize > 4) size = oldsize >> 1;
 	else if (force) size = oldsize;
 	else return;
-	const ks = L.ks, eks = L.eks, hs = L.hs;
+	const oks = L.ks, oeks = L.eks, ohs = L.hs;
 	layAlloc(L, size);
-	L.used = 0;
+	// layInsert of every old node in node order, inlined with the fields in
+	// locals (this is most of a layout's cost). The new node array has room
+	// for them all, so the free-node search cannot run out; if it did, the
+	// rest would go through layInsert, which rehashes as 3.0.4 does.
+	const mask = size - 1, ks = L.ks, eks = L.eks, hs = L.hs, nx = L.nx;
+	let ff = L.ff, used = 0;
 	for (let i = 0; i < oldsize; i++) {
-		if (ks[i] !== NOKEY) layInsert(L, ks[i], eks[i], hs[i]);
+		const key = oks[i];
+		if (key === NOKEY) continue;
+		const h = ohs[i];
+		const mp = h & mask;
+		let n = mp;
+		if (ks[mp] !== NOKEY) {
+			const other = hs[mp] & mask;
+			if (mp > ff && other !== mp) {
+				let o = other;
+				while (nx[o] !== mp) o = nx[o];
+				nx[o] = ff;
+				ks[ff] = ks[mp]; eks[ff] = eks[mp]; hs[ff] = hs[mp];
+				nx[ff] = nx[mp];
+				ks[mp] = NOKEY; eks[mp] = ""; nx[mp] = -1;
+			} else {
+				nx[ff] = nx[mp];
+				nx[mp] = ff;
+				n = ff;
+			}
+		}
+		ks[n] = key; eks[n] = oeks[i]; hs[n] = h;
+		for (;;) {
+			if (ks[ff] === NOKEY && nx[ff] === -1) break;
+			if (ff === 0) {
+				L.ff = 0;
+				L.used = used;
+				layRehash(L, true);
+				for (let j = i + 1; j < oldsize; j++) {
+					if (oks[j] !== NOKEY) layInsert(L, oks[j], oeks[j], ohs[j]);
+				}
+				return;
+			}
+			ff--;
+		}
+		used++;
 	}
+	L.ff = ff;
+	L.used = used;
 }
 
 function layRemove(L, e, h) {
@@ -168,13 +219,16 @@ function layout(o) {
 		for (let i = 0; i < lk.length; i++) {
 			const k = lk[i];
 			switch (lo[i]) {
-				case INS: layInsert(L, k, ek(k), khash(k)); break;
+				case INS:
+					if (typeof k === "string") layInsert(L, k, k, strHash(k));
+					else layInsert(L, k, ek(k), khash(k));
+					break;
 				case DEL: layRemove(L, ek(k), khash(k)); break;
 				default: layClear(L);
 			}
 		}
-		o.lk = [];
-		o.lo = [];
+		lk.length = 0;
+		lo.length = 0;
 	}
 	return L;
 }
@@ -184,7 +238,7 @@ function ord(t) {
 	let o = t.Āo;
 	if (o.sh) {
 		const p = new Ord(o.cap, o.n);
-		for (const k of o.keys) { p.lk.push(k); p.lo.push(INS); }
+		for (const k of o.keys) ordAdd(p, k, INS);
 		t.Āo = p;
 		o = p;
 	}
@@ -192,8 +246,7 @@ function ord(t) {
 }
 function logOp(t, op, k) {
 	const o = ord(t);
-	o.lk.push(k);
-	o.lo.push(op);
+	ordAdd(o, k, op);
 	if (op === INS) o.n++;
 	else if (op === DEL) o.n--;
 	else o.n = 0;
@@ -269,8 +322,7 @@ function tClone(t) {
 		if (k === NOKEY) continue;
 		const e = L.eks[i];
 		c[e] = t[e];
-		o.lk.push(k);
-		o.lo.push(INS);
+		ordAdd(o, k, INS);
 		o.n++;
 	}
 	return c;
