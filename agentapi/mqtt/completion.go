@@ -26,8 +26,17 @@ import (
 type pending struct {
 	tok  paho.Token
 	op   *scriptvm.Op
-	done func(error)
+	done completer
 }
+
+// completer is told, on the loop, how its operation's token completed: a
+// publish's message, or a doneFunc.
+type completer interface{ completed(err error) }
+
+// doneFunc is a completer made of a function.
+type doneFunc func(err error)
+
+func (f doneFunc) completed(err error) { f(err) }
 
 // Lanes of completion.
 const (
@@ -38,13 +47,13 @@ const (
 
 // complete hands tok to a waiter and runs done(err) on the loop once the
 // token completes. Loop only.
-func (c *client) complete(tok paho.Token, lane int, done func(err error)) {
+func (c *client) complete(tok paho.Token, lane int, done completer) {
 	m := c.m
-	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
 	if lane == laneOrdered {
-		m.ordered.add(p)
+		m.ordered.add(pending{tok: tok, done: done})
 		return
 	}
+	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
 	e := m.acked.add(p)
 	if lane == laneControl {
 		// A SUBACK comes before the messages it lets through: the first
@@ -155,7 +164,7 @@ func (m *Module) flushControl() {
 	m.ready.drainAcknowledged()
 	for _, p := range now {
 		p.op.End()
-		p.done(p.tok.Error())
+		p.done.completed(p.tok.Error())
 	}
 }
 
@@ -201,7 +210,7 @@ func (q *readyQueue) drainAcknowledged() {
 	q.mu.Unlock()
 	for _, p := range run {
 		p.op.End()
-		p.done(nil)
+		p.done.completed(nil)
 	}
 }
 
@@ -215,75 +224,93 @@ func (q *readyQueue) drain() {
 	q.mu.Unlock()
 	for _, p := range run {
 		p.op.End()
-		p.done(p.tok.Error())
+		p.done.completed(p.tok.Error())
 	}
 }
 
-// orderedLane waits for the tokens of operations that complete in issue
-// order, one after the other, on one goroutine started when needed.
+// orderedLane holds the operations that complete in issue order: QoS 0
+// publishes, whose tokens paho completes one after the other on its one
+// writing goroutine, each once written (or at once, failed). It lives on
+// the loop and costs no goroutine or channel work per operation: the
+// first operation added schedules a drain, which runs after the task that
+// sent it (after the whole burst of a sending loop) and completes, in
+// order, the operations found complete then; when it stops at one whose
+// token is not complete yet, one waiter goroutine waits for that token and
+// schedules the next drain. A drain completes only the operations that
+// were there when it started, so callbacks that send again do not keep
+// one task running. While it holds operations, the lane keeps the loop
+// busy (virtual time stands still), as one Busy operation.
 type orderedLane struct {
 	m       *Module
-	mu      sync.Mutex
-	queue   []pending
-	running bool
-	wake    chan struct{}
+	queue   []pending // loop only: queue[head:] wait, in issue order
+	head    int
+	op      *scriptvm.Op // loop only: open while the queue is not empty
+	pending bool         // loop only: a drain is queued, or a waiter will queue one
+	drainFn func()       // drain, made once
 }
 
+func newOrderedLane(m *Module) *orderedLane {
+	l := &orderedLane{m: m}
+	l.drainFn = l.drain
+	return l
+}
+
+// add queues p. Loop only.
 func (l *orderedLane) add(p pending) {
-	l.mu.Lock()
 	l.queue = append(l.queue, p)
-	start := !l.running
-	l.running = true
-	l.mu.Unlock()
-	if start {
-		l.m.wg.Add(1)
-		go l.run()
+	if l.op == nil {
+		l.op = l.m.env.Loop.Begin(scriptvm.Busy)
 	}
-	select {
-	case l.wake <- struct{}{}:
-	default:
+	if !l.pending {
+		l.pending = true
+		l.op.Post(l.drainFn)
 	}
 }
 
-// run waits for the lane's tokens in order until the module closes. Its
-// own goroutine.
-func (l *orderedLane) run() {
-	defer l.m.wg.Done()
-	ctx := l.m.ctx
-	var batch []pending
-	for {
-		l.mu.Lock()
-		batch, l.queue = l.queue, batch[:0]
-		l.mu.Unlock()
-		if len(batch) == 0 {
-			select {
-			case <-l.wake:
-				continue
-			case <-ctx.Done():
-				return
-			}
+// drain completes, in order, the queued operations that are complete, up
+// to the last one queued before it started, and schedules the next drain
+// for the rest. Loop only.
+func (l *orderedLane) drain() {
+	for end := len(l.queue); l.head < end && tokenDone(l.queue[l.head].tok); {
+		p := l.queue[l.head]
+		l.queue[l.head] = pending{}
+		l.head++
+		p.done.completed(p.tok.Error()) // may run script code that sends again
+	}
+	if l.head == len(l.queue) {
+		l.queue, l.head = l.queue[:0], 0
+		l.op.End()
+		l.op, l.pending = nil, false
+		return
+	}
+	if l.head > len(l.queue)/2 { // keep the slice from growing without bound
+		n := copy(l.queue, l.queue[l.head:])
+		clear(l.queue[n:])
+		l.queue, l.head = l.queue[:n], 0
+	}
+	op, tok := l.op, l.queue[l.head].tok
+	if tokenDone(tok) { // sent by the callbacks of this drain
+		op.Post(l.drainFn)
+		return
+	}
+	l.m.wg.Add(1)
+	go func() {
+		defer l.m.wg.Done()
+		select {
+		case <-tok.Done():
+			op.Post(l.drainFn)
+		case <-l.m.ctx.Done(): // the loop has stopped: nobody is waiting
 		}
-		for i := 0; i < len(batch); {
-			select {
-			case <-batch[i].tok.Done():
-			case <-ctx.Done():
-				return
-			}
-			// Hand over every operation already complete in one go.
-			j := i + 1
-		more:
-			for j < len(batch) {
-				select {
-				case <-batch[j].tok.Done():
-					j++
-				default:
-					break more
-				}
-			}
-			l.m.ready.push(append([]pending(nil), batch[i:j]...)...)
-			clear(batch[i:j])
-			i = j
-		}
+	}()
+}
+
+// tokenDone reports whether tok has completed, without waiting.
+func tokenDone(tok paho.Token) bool {
+	select {
+	case <-tok.Done():
+		return true
+	default:
+		return false
 	}
 }
 
