@@ -14,7 +14,8 @@ import (
 // publish when it has been written, a QoS 1/2 publish on its PUBACK/PUBCOMP,
 // a subscribe on its SUBACK, whatever else is pending. What stays ordered:
 // QoS 0 publishes complete in the order they were sent (paho writes them in
-// order; one lane waits for them in order, without a goroutine each), and
+// order; a lane on the loop drains them in order, with no goroutine or
+// channel work per publish: see orderedLane), and
 // the others complete in the order paho completed them — the order the
 // broker's acknowledgements arrived in — because a waiter that wakes hands
 // over, in issue order, every earlier operation that is complete too.
@@ -22,7 +23,8 @@ import (
 // a burst.
 
 // pending is one operation waiting for its paho token. Its op keeps the
-// loop busy (virtual time stands still) until done has run.
+// loop busy (virtual time stands still) until done has run; operations of
+// the ordered lane have none (the lane holds one for all of them).
 type pending struct {
 	tok  paho.Token
 	op   *scriptvm.Op

@@ -85,7 +85,7 @@ func (c *client) createmessage(call goja.FunctionCall) goja.Value {
 		if n, isInt := agentapi.IntArg(ov); isInt {
 			msg.qos = c.qosArg("createmessage", "argument 'options' (qos)", env.Runtime.ToValue(n))
 		} else if obj, isObj := ov.(*goja.Object); isObj {
-			for _, k := range obj.Keys() {
+			for _, k := range optionKeys(obj) {
 				v := obj.Get(k)
 				switch k {
 				case "qos":
@@ -103,6 +103,20 @@ func (c *client) createmessage(call goja.FunctionCall) goja.Value {
 	obj := env.Runtime.NewDynamicObject(msg)
 	c.m.lastMsgObj, c.m.lastMsg = obj, msg
 	return obj
+}
+
+// optionKeys returns the keys of createmessage's options object to read:
+// its own property names when they are only qos and retain (the usual
+// object literal; cheaper than enumerating), else its own enumerable keys,
+// the unknown ones among them to be warned about. Loop only.
+func optionKeys(obj *goja.Object) []string {
+	names := obj.GetOwnPropertyNames()
+	for _, k := range names {
+		if k != "qos" && k != "retain" {
+			return obj.Keys()
+		}
+	}
+	return names
 }
 
 func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
