@@ -96,6 +96,9 @@ type Module struct {
 	// finds its Go value without Export. Loop only.
 	lastMsgObj *goja.Object
 	lastMsg    *mqttMessage
+	// The callback sendasync was given last, and its wrapper.
+	lastCbObj *goja.Object
+	lastCb    goja.Callable
 }
 
 // New returns the module.

@@ -105,6 +105,24 @@ func (c *client) createmessage(call goja.FunctionCall) goja.Value {
 	return obj
 }
 
+// sendCallback returns sendasync's callback argument v as a function, nil
+// for undefined or null; anything else throws. The function a script
+// passes to every send (a named callback) is wrapped once. Loop only.
+func (m *Module) sendCallback(v goja.Value) goja.Callable {
+	if goja.IsUndefined(v) || goja.IsNull(v) {
+		return nil
+	}
+	if v == goja.Value(m.lastCbObj) {
+		return m.lastCb
+	}
+	cb, ok := goja.AssertFunction(v) // as env.Callback, without reading its arity
+	if !ok {
+		m.env.Throwf("mqttmessage.sendasync: argument 'callback' must be a function or null, got %s", agentapi.Describe(v))
+	}
+	m.lastCbObj, m.lastCb = v.(*goja.Object), cb
+	return cb
+}
+
 // optionKeys returns the keys of createmessage's options object to read:
 // its own property names when they are only qos and retain (the usual
 // object literal; cheaper than enumerating), else its own enumerable keys,
@@ -122,13 +140,7 @@ func optionKeys(obj *goja.Object) []string {
 func (msg *mqttMessage) sendasync(call goja.FunctionCall) goja.Value {
 	c := msg.client
 	env := c.m.env
-	var cb goja.Callable
-	if v := call.Argument(0); !goja.IsUndefined(v) && !goja.IsNull(v) {
-		var ok bool
-		if cb, ok = goja.AssertFunction(v); !ok { // as env.Callback, without reading its arity
-			env.Throwf("mqttmessage.sendasync: argument 'callback' must be a function or null, got %s", agentapi.Describe(v))
-		}
-	}
+	cb := c.m.sendCallback(call.Argument(0))
 	c.requireConnected("sendasync")
 	if msg.sending {
 		cp := *msg // sent before: this send gets its own callback
