@@ -20,8 +20,7 @@ import (
 // the others complete in the order paho completed them — the order the
 // broker's acknowledgements arrived in — because a waiter that wakes hands
 // over, in issue order, every earlier operation that is complete too (one
-// waiter follows the oldest while the broker answers in order; see
-// ackedSet).
+// waiter follows the oldest; see ackedSet).
 // Completed operations are handed to the loop in runs: one loop wake-up for
 // a burst.
 
@@ -59,7 +58,7 @@ func (c *client) complete(tok paho.Token, lane int, done completer) {
 		return
 	}
 	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
-	e, head, own := m.acked.add(p)
+	e, head := m.acked.add(p)
 	if lane == laneControl {
 		// A SUBACK comes before the messages it lets through: the first
 		// message after it must not overtake its callback (see
@@ -73,73 +72,52 @@ func (c *client) complete(tok paho.Token, lane int, done completer) {
 		m.wg.Add(1)
 		go m.waitHead()
 	}
-	if own {
-		m.wg.Add(1)
-		go m.waitOne(e, tok)
-	}
 }
 
-// stuckAfter is how long the head waiter waits for the oldest acknowledged
-// operation before every pending one gets a waiter of its own: an
-// operation answered out of order (a QoS 1 publish acknowledged while an
-// older one is not, a subscribe's SUBACK after a PUBACK that never comes)
-// completes at most this much later than its answer.
-const stuckAfter = 100 * time.Millisecond
+// lateAfter is how long the head waiter waits for the oldest acknowledged
+// operation before it hands over what was answered after it, out of
+// order (a QoS 1 publish acknowledged while an older one is not, a
+// subscribe's SUBACK after a PUBACK that never comes): such an operation
+// completes at most this much after its answer. It looks again every
+// lateAfter while the oldest stays unanswered.
+const lateAfter = 100 * time.Millisecond
 
 // ackedSet holds the operations completed by the broker's answers, in
 // issue order. Any goroutine, under mu.
 //
 // Brokers answer in order nearly always, so one goroutine, the head
 // waiter, waits for the oldest operation and hands over each run of
-// complete ones (no goroutine per operation: a burst of QoS 1 publishes
-// costs one). When the oldest is not answered within stuckAfter, every
-// operation pending then, and every one issued until the set is empty
-// again, gets a waiter of its own, so each completes on its own however
-// the broker orders its answers.
+// complete ones: no goroutine per operation (a burst of QoS 1 publishes
+// costs one). When the oldest stays unanswered for lateAfter, it hands
+// over every later operation complete by then, so each operation
+// completes on its own however the broker orders its answers.
 type ackedSet struct {
-	mu       sync.Mutex
-	list     list.List // of pending
-	waiting  bool      // the head waiter runs
-	fallback bool      // each operation has a waiter of its own
+	mu      sync.Mutex
+	list    list.List // of pending
+	waiting bool      // the head waiter runs
 }
 
-// add queues p and says who waits for it: a head waiter to start, or a
-// waiter of its own (after a fallback); neither when the head waiter
-// runs.
-func (s *ackedSet) add(p pending) (e *list.Element, head, own bool) {
+// add queues p and reports whether a head waiter must be started for it.
+func (s *ackedSet) add(p pending) (e *list.Element, head bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e = s.list.PushBack(p)
-	switch {
-	case s.fallback:
-		own = true
-	case !s.waiting:
+	if !s.waiting {
 		s.waiting, head = true, true
 	}
-	return e, head, own
-}
-
-// waitOne waits for tok, e's, and hands e over. Its own goroutine.
-func (m *Module) waitOne(e *list.Element, tok paho.Token) {
-	defer m.wg.Done()
-	select {
-	case <-tok.Done():
-		m.acked.handOver(e, m.ready)
-	case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
-	}
+	return e, head
 }
 
 // waitHead is the head waiter: it hands over, in issue order, the runs of
 // complete operations at the front of the set and waits for the oldest
-// one, until the set is empty or the oldest is stuck (see ackedSet). Its
-// own goroutine.
+// one, until the set is empty (see ackedSet). Its own goroutine.
 func (m *Module) waitHead() {
 	defer m.wg.Done()
 	s := &m.acked
-	var stuck *time.Timer
+	var late *time.Timer
 	defer func() {
-		if stuck != nil {
-			stuck.Stop()
+		if late != nil {
+			late.Stop()
 		}
 	}()
 	for {
@@ -161,39 +139,34 @@ func (m *Module) waitHead() {
 		}
 		tok := front.Value.(pending).tok
 		s.mu.Unlock()
-		if stuck == nil {
-			stuck = time.NewTimer(stuckAfter)
+		if late == nil {
+			late = time.NewTimer(lateAfter)
 		} else {
-			stuck.Reset(stuckAfter)
+			late.Reset(lateAfter)
 		}
 		select {
 		case <-tok.Done():
-		case <-stuck.C:
-			m.fallBack()
-			return
+		case <-late.C:
+			s.handOverAnswered(m.ready)
 		case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
 			return
 		}
 	}
 }
 
-// fallBack gives every pending operation a waiter of its own, and every
-// later one until the set is empty; the head waiter stops. Head waiter
-// only.
-func (m *Module) fallBack() {
-	s := &m.acked
+// handOverAnswered moves every complete operation to q, in issue order,
+// wherever it is in the set: those answered while an older one waits.
+func (s *ackedSet) handOverAnswered(q *readyQueue) {
 	s.mu.Lock()
-	s.fallback, s.waiting = true, false
-	var es []*list.Element
-	var toks []paho.Token
+	defer s.mu.Unlock()
+	var last *list.Element
 	for x := s.list.Front(); x != nil; x = x.Next() {
-		es = append(es, x)
-		toks = append(toks, x.Value.(pending).tok)
+		if tokenDone(x.Value.(pending).tok) {
+			last = x
+		}
 	}
-	s.mu.Unlock()
-	for i, e := range es {
-		m.wg.Add(1)
-		go m.waitOne(e, toks[i])
+	if last != nil {
+		q.push(s.takeDoneLocked(last, false)...)
 	}
 }
 
@@ -234,9 +207,6 @@ func (s *ackedSet) takeDoneLocked(e *list.Element, acknowledgedOnly bool) []pend
 			break
 		}
 		x = next
-	}
-	if s.list.Len() == 0 {
-		s.fallback = false // answers in order again, most likely
 	}
 	return out
 }

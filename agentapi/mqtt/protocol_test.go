@@ -94,7 +94,7 @@ c.connect("tcp://example.com", "inflight");
 // TestPubackOutOfOrder: a broker that acknowledges the second of two QoS
 // 1 publishes and never the first: the second's callback comes with 0
 // while the first still waits (each operation completes on its own, also
-// after the waiter that follows the oldest one has given up on it), and
+// when the waiter that follows the oldest operation waits for another), and
 // the first gets its failure when the script disconnects.
 func TestPubackOutOfOrder(t *testing.T) {
 	srv := rawbroker.Start(t, func(c *rawbroker.Conn) {
