@@ -364,6 +364,9 @@ func (l *orderedLane) drain() {
 	}
 	if l.head == len(l.queue) {
 		l.queue, l.head = l.queue[:0], 0
+		if cap(l.queue) > 1024 {
+			l.queue = nil // a burst's worth: an idle agent does not keep it
+		}
 		l.op.End()
 		l.op, l.pending = nil, false
 		return
