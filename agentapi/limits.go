@@ -186,6 +186,31 @@ func (l *Limiters) flushLogNotice() {
 	}
 }
 
+// OutboundNow admits one MQTT request at once when the outbound limiter
+// lets it go now (the limiter is off, or nothing waits before it and a
+// token is there), recording it as Outbound would, and reports whether it
+// did: the caller then sends it itself, without the closure Outbound
+// takes. When it returns false nothing was taken or recorded; pass the
+// request to Outbound, which queues or refuses it. Loop only.
+func (l *Limiters) OutboundNow(kind, subject string) bool {
+	if l.out == nil {
+		return true
+	}
+	if len(l.queue) != 0 {
+		return false
+	}
+	now := l.loop.Clock().Now()
+	if !l.out.Take(now) {
+		return false
+	}
+	detail := ""
+	if l.record != nil {
+		detail = kind + " " + subject
+	}
+	l.decide(now, LimitOutbound, report.Allowed, l.out, detail)
+	return true
+}
+
 // Outbound passes one MQTT request through the outbound limiter: send runs
 // now when a token is there (and nothing waits before it), later when the
 // buffer has room, and never when the buffer is full, in which case

@@ -1,9 +1,12 @@
 package mqtt
 
 import (
+	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/url"
+	"syscall"
 	"testing"
 	"time"
 
@@ -161,6 +164,93 @@ function start(connected) {
 		_, _ = send(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func() { close(finished) }))
 	})
 	<-finished
+}
+
+// BenchmarkOutboundLoop: the loop of bench/scripts/outbound.js, QoS 0
+// createmessage(topic, payload, {qos: 0}).sendasync(sent) with one shared
+// callback, b.N messages in one callback, until every callback has run;
+// the broker is a sink that answers CONNECT and discards the rest, so the
+// process's CPU time (reported as cpu-ns/op, from getrusage) is the
+// publishing side's: the goja loop, paho and the completions.
+func BenchmarkOutboundLoop(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		r := bufio.NewReader(conn)
+		// CONNECT: fixed header, remaining length (one byte for a short
+		// packet), body; then CONNACK accepted, and discard the rest.
+		if _, err := r.ReadByte(); err != nil {
+			return
+		}
+		n, err := r.ReadByte()
+		if err != nil || n > 127 {
+			return
+		}
+		if _, err := r.Discard(int(n)); err != nil {
+			return
+		}
+		if _, err := conn.Write([]byte{0x20, 0x02, 0x00, 0x00}); err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, r)
+	}()
+	a := startAgent(b, `
+var c = mqtt.createclient();
+var P = {topic: "bench/out", qos: 0};
+var payload = "x".repeat(64);
+var called = 0, ok = 0, N = 0, finish = null;
+function sent(rc) {
+	called++;
+	if (rc == 0) ok++;
+	if (called == N) finish(ok);
+}
+function send(n, done) {
+	N = n; finish = done;
+	for (let i = 0; i < n; i++) {
+		c.createmessage(P.topic, payload, {qos: P.qos}).sendasync(sent);
+	}
+}
+function start(connected) {
+	c.onconnect(function (rc) { connected(rc); });
+	c.connect("tcp://h", "bench");
+}
+`, ln.Addr().String(), nil)
+	connected := make(chan int64, 1)
+	a.onLoop(func() {
+		start, _ := goja.AssertFunction(a.loop.Runtime().Get("start"))
+		_, _ = start(goja.Undefined(), a.loop.Runtime().ToValue(func(rc int64) { connected <- rc }))
+	})
+	if rc := <-connected; rc != 0 {
+		b.Fatalf("connect %d", rc)
+	}
+	var send goja.Callable
+	a.onLoop(func() { send, _ = goja.AssertFunction(a.loop.Runtime().Get("send")) })
+	finished := make(chan int64, 1)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	a.hold.Post(func() {
+		_, _ = send(goja.Undefined(), a.loop.Runtime().ToValue(b.N), a.loop.Runtime().ToValue(func(ok int64) { finished <- ok }))
+	})
+	if ok := <-finished; ok != int64(b.N) {
+		b.Fatalf("%d of %d callbacks had code 0", ok, b.N)
+	}
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// processCPU is the process's user and system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkWakeup: scheduling and running one imp.wakeup(0, cb).

@@ -126,9 +126,12 @@ func (m *Module) clientMethod(name string) goja.Value {
 	}
 	env := m.env
 	f := env.Runtime.ToValue(func(call goja.FunctionCall) goja.Value {
-		c, ok := agentapi.GoValue(call.This).(*client)
-		if !ok {
-			env.Throwf("mqttclient.%s called on a value that is not an mqttclient", name)
+		c := m.active
+		if c == nil || call.This != goja.Value(c.obj) { // not the connected client: find it without the shortcut
+			var ok bool
+			if c, ok = agentapi.GoValue(call.This).(*client); !ok {
+				env.Throwf("mqttclient.%s called on a value that is not an mqttclient", name)
+			}
 		}
 		return fn(c, call)
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/agenthost/agenthost/scriptvm"
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -14,20 +15,32 @@ import (
 // publish when it has been written, a QoS 1/2 publish on its PUBACK/PUBCOMP,
 // a subscribe on its SUBACK, whatever else is pending. What stays ordered:
 // QoS 0 publishes complete in the order they were sent (paho writes them in
-// order; one lane waits for them in order, without a goroutine each), and
+// order; a lane on the loop drains them in order, with no goroutine or
+// channel work per publish: see orderedLane), and
 // the others complete in the order paho completed them — the order the
 // broker's acknowledgements arrived in — because a waiter that wakes hands
-// over, in issue order, every earlier operation that is complete too.
+// over, in issue order, every earlier operation that is complete too (one
+// waiter follows the oldest; see ackedSet).
 // Completed operations are handed to the loop in runs: one loop wake-up for
 // a burst.
 
 // pending is one operation waiting for its paho token. Its op keeps the
-// loop busy (virtual time stands still) until done has run.
+// loop busy (virtual time stands still) until done has run; operations of
+// the ordered lane have none (the lane holds one for all of them).
 type pending struct {
 	tok  paho.Token
 	op   *scriptvm.Op
-	done func(error)
+	done completer
 }
+
+// completer is told, on the loop, how its operation's token completed: a
+// publish's message, or a doneFunc.
+type completer interface{ completed(err error) }
+
+// doneFunc is a completer made of a function.
+type doneFunc func(err error)
+
+func (f doneFunc) completed(err error) { f(err) }
 
 // Lanes of completion.
 const (
@@ -38,42 +51,123 @@ const (
 
 // complete hands tok to a waiter and runs done(err) on the loop once the
 // token completes. Loop only.
-func (c *client) complete(tok paho.Token, lane int, done func(err error)) {
+func (c *client) complete(tok paho.Token, lane int, done completer) {
 	m := c.m
-	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
 	if lane == laneOrdered {
-		m.ordered.add(p)
+		m.ordered.add(pending{tok: tok, done: done})
 		return
 	}
-	e := m.acked.add(p)
+	p := pending{tok: tok, op: m.env.Loop.Begin(scriptvm.Busy), done: done}
+	e, head := m.acked.add(p)
 	if lane == laneControl {
 		// A SUBACK comes before the messages it lets through: the first
 		// message after it must not overtake its callback (see
 		// flushControl).
 		m.control = append(m.control, e)
 	}
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		select {
-		case <-tok.Done():
-			m.acked.handOver(e, m.ready)
-		case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
-		}
-	}()
+	if tokenDone(tok) { // failed at once (-10): nothing to wait for
+		m.acked.handOver(e, m.ready)
+	}
+	if head {
+		m.wg.Add(1)
+		go m.waitHead()
+	}
 }
+
+// lateAfter is how long the head waiter waits for the oldest acknowledged
+// operation before it hands over what was answered after it, out of
+// order (a QoS 1 publish acknowledged while an older one is not, a
+// subscribe's SUBACK after a PUBACK that never comes): such an operation
+// completes at most this much after its answer. It looks again every
+// lateAfter while the oldest stays unanswered.
+const lateAfter = 100 * time.Millisecond
 
 // ackedSet holds the operations completed by the broker's answers, in
 // issue order. Any goroutine, under mu.
+//
+// Brokers answer in order nearly always, so one goroutine, the head
+// waiter, waits for the oldest operation and hands over each run of
+// complete ones: no goroutine per operation (a burst of QoS 1 publishes
+// costs one). When the oldest stays unanswered for lateAfter, it hands
+// over every later operation complete by then, so each operation
+// completes on its own however the broker orders its answers.
 type ackedSet struct {
-	mu   sync.Mutex
-	list list.List // of pending
+	mu      sync.Mutex
+	list    list.List // of pending
+	waiting bool      // the head waiter runs
 }
 
-func (s *ackedSet) add(p pending) *list.Element {
+// add queues p and reports whether a head waiter must be started for it.
+func (s *ackedSet) add(p pending) (e *list.Element, head bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.list.PushBack(p)
+	e = s.list.PushBack(p)
+	if !s.waiting {
+		s.waiting, head = true, true
+	}
+	return e, head
+}
+
+// waitHead is the head waiter: it hands over, in issue order, the runs of
+// complete operations at the front of the set and waits for the oldest
+// one, until the set is empty (see ackedSet). Its own goroutine.
+func (m *Module) waitHead() {
+	defer m.wg.Done()
+	s := &m.acked
+	var late *time.Timer
+	defer func() {
+		if late != nil {
+			late.Stop()
+		}
+	}()
+	for {
+		s.mu.Lock()
+		front := s.list.Front()
+		if front == nil {
+			s.waiting = false
+			s.mu.Unlock()
+			return
+		}
+		var last *list.Element
+		for x := front; x != nil && tokenDone(x.Value.(pending).tok); x = x.Next() {
+			last = x
+		}
+		if last != nil {
+			m.ready.push(s.takeDoneLocked(last, false)...)
+			s.mu.Unlock()
+			continue
+		}
+		tok := front.Value.(pending).tok
+		s.mu.Unlock()
+		if late == nil {
+			late = time.NewTimer(lateAfter)
+		} else {
+			late.Reset(lateAfter)
+		}
+		select {
+		case <-tok.Done():
+		case <-late.C:
+			s.handOverAnswered(m.ready)
+		case <-m.ctx.Done(): // the loop has stopped: nobody is waiting
+			return
+		}
+	}
+}
+
+// handOverAnswered moves every complete operation to q, in issue order,
+// wherever it is in the set: those answered while an older one waits.
+func (s *ackedSet) handOverAnswered(q *readyQueue) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var last *list.Element
+	for x := s.list.Front(); x != nil; x = x.Next() {
+		if tokenDone(x.Value.(pending).tok) {
+			last = x
+		}
+	}
+	if last != nil {
+		q.push(s.takeDoneLocked(last, false)...)
+	}
 }
 
 // handOver moves, in issue order, the complete operations issued up to
@@ -155,7 +249,7 @@ func (m *Module) flushControl() {
 	m.ready.drainAcknowledged()
 	for _, p := range now {
 		p.op.End()
-		p.done(p.tok.Error())
+		p.done.completed(p.tok.Error())
 	}
 }
 
@@ -201,7 +295,7 @@ func (q *readyQueue) drainAcknowledged() {
 	q.mu.Unlock()
 	for _, p := range run {
 		p.op.End()
-		p.done(nil)
+		p.done.completed(nil)
 	}
 }
 
@@ -215,75 +309,96 @@ func (q *readyQueue) drain() {
 	q.mu.Unlock()
 	for _, p := range run {
 		p.op.End()
-		p.done(p.tok.Error())
+		p.done.completed(p.tok.Error())
 	}
 }
 
-// orderedLane waits for the tokens of operations that complete in issue
-// order, one after the other, on one goroutine started when needed.
+// orderedLane holds the operations that complete in issue order: QoS 0
+// publishes, whose tokens paho completes one after the other on its one
+// writing goroutine, each once written (or at once, failed). It lives on
+// the loop and costs no goroutine or channel work per operation: the
+// first operation added schedules a drain, which runs after the task that
+// sent it (after the whole burst of a sending loop) and completes, in
+// order, the operations found complete then; when it stops at one whose
+// token is not complete yet, one waiter goroutine waits for that token and
+// schedules the next drain. A drain completes only the operations that
+// were there when it started, so callbacks that send again do not keep
+// one task running. While it holds operations, the lane keeps the loop
+// busy (virtual time stands still), as one Busy operation.
 type orderedLane struct {
 	m       *Module
-	mu      sync.Mutex
-	queue   []pending
-	running bool
-	wake    chan struct{}
+	queue   []pending // loop only: queue[head:] wait, in issue order
+	head    int
+	op      *scriptvm.Op // loop only: open while the queue is not empty
+	pending bool         // loop only: a drain is queued, or a waiter will queue one
+	drainFn func()       // drain, made once
 }
 
+func newOrderedLane(m *Module) *orderedLane {
+	l := &orderedLane{m: m}
+	l.drainFn = l.drain
+	return l
+}
+
+// add queues p. Loop only.
 func (l *orderedLane) add(p pending) {
-	l.mu.Lock()
 	l.queue = append(l.queue, p)
-	start := !l.running
-	l.running = true
-	l.mu.Unlock()
-	if start {
-		l.m.wg.Add(1)
-		go l.run()
+	if l.op == nil {
+		l.op = l.m.env.Loop.Begin(scriptvm.Busy)
 	}
-	select {
-	case l.wake <- struct{}{}:
-	default:
+	if !l.pending {
+		l.pending = true
+		l.op.Post(l.drainFn)
 	}
 }
 
-// run waits for the lane's tokens in order until the module closes. Its
-// own goroutine.
-func (l *orderedLane) run() {
-	defer l.m.wg.Done()
-	ctx := l.m.ctx
-	var batch []pending
-	for {
-		l.mu.Lock()
-		batch, l.queue = l.queue, batch[:0]
-		l.mu.Unlock()
-		if len(batch) == 0 {
-			select {
-			case <-l.wake:
-				continue
-			case <-ctx.Done():
-				return
-			}
+// drain completes, in order, the queued operations that are complete, up
+// to the last one queued before it started, and schedules the next drain
+// for the rest. Loop only.
+func (l *orderedLane) drain() {
+	for end := len(l.queue); l.head < end && tokenDone(l.queue[l.head].tok); {
+		p := l.queue[l.head]
+		l.queue[l.head] = pending{}
+		l.head++
+		p.done.completed(p.tok.Error()) // may run script code that sends again
+	}
+	if l.head == len(l.queue) {
+		l.queue, l.head = l.queue[:0], 0
+		if cap(l.queue) > 1024 {
+			l.queue = nil // a burst's worth: an idle agent does not keep it
 		}
-		for i := 0; i < len(batch); {
-			select {
-			case <-batch[i].tok.Done():
-			case <-ctx.Done():
-				return
-			}
-			// Hand over every operation already complete in one go.
-			j := i + 1
-		more:
-			for j < len(batch) {
-				select {
-				case <-batch[j].tok.Done():
-					j++
-				default:
-					break more
-				}
-			}
-			l.m.ready.push(append([]pending(nil), batch[i:j]...)...)
-			clear(batch[i:j])
-			i = j
+		l.op.End()
+		l.op, l.pending = nil, false
+		return
+	}
+	if l.head > len(l.queue)/2 { // keep the slice from growing without bound
+		n := copy(l.queue, l.queue[l.head:])
+		clear(l.queue[n:])
+		l.queue, l.head = l.queue[:n], 0
+	}
+	op, tok := l.op, l.queue[l.head].tok
+	if tokenDone(tok) { // sent by the callbacks of this drain
+		op.Post(l.drainFn)
+		return
+	}
+	l.m.wg.Add(1)
+	go func() {
+		defer l.m.wg.Done()
+		select {
+		case <-tok.Done():
+			op.Post(l.drainFn)
+		case <-l.m.ctx.Done(): // the loop has stopped: nobody is waiting
 		}
+	}()
+}
+
+// tokenDone reports whether tok has completed, without waiting.
+func tokenDone(tok paho.Token) bool {
+	select {
+	case <-tok.Done():
+		return true
+	default:
+		return false
 	}
 }
 

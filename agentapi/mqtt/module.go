@@ -92,6 +92,13 @@ type Module struct {
 
 	clientFuncs    map[string]goja.Value // the client methods made so far (clientMethod)
 	messageMethods map[string]goja.Value
+	// The message createmessage made last and its object: sendasync on it
+	// finds its Go value without Export. Loop only.
+	lastMsgObj *goja.Object
+	lastMsg    *mqttMessage
+	// The callback sendasync was given last, and its wrapper.
+	lastCbObj *goja.Object
+	lastCb    goja.Callable
 }
 
 // New returns the module.
@@ -102,7 +109,7 @@ func New(opts Options) *Module {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Module{opts: opts, clients: map[*client]bool{}, ctx: ctx, cancel: cancel, conns: map[net.Conn]bool{}}
 	m.ready = &readyQueue{}
-	m.ordered = &orderedLane{m: m, wake: make(chan struct{}, 1)}
+	m.ordered = newOrderedLane(m)
 	return m
 }
 

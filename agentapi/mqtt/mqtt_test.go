@@ -423,3 +423,42 @@ func TestNothingLostSilently(t *testing.T) {
 		}
 	}
 }
+
+// TestQoS0CallbacksInOrderAndChained: QoS 0 callbacks come once each, in
+// the order the messages were sent, also for sends made from callbacks
+// (each callback sending the next message) and for a message sent twice
+// (each send with its own callback). The outbound limiter is off: with it,
+// sends past its buffer fail at once with -12.
+func TestQoS0CallbacksInOrderAndChained(t *testing.T) {
+	out := agenttest.MustRun(t, agenttest.Connected(`
+	const seen = [];
+	let bad = 0;
+	for (let i = 0; i < 500; i++) {
+		c.createmessage("q0/burst", "m" + i).sendasync(function (rc) {
+			if (rc != 0 || seen.length != i) { if (bad++ < 3) server.log("i " + i + " rc " + rc + " seen " + seen.length); }
+			seen.push(i);
+			if (seen.length == 500) {
+				server.log("burst " + seen.length + " out of order or failed " + bad);
+				chain(0);
+			}
+		});
+	}
+	function chain(n) {
+		if (n == 300) { server.log("chained 300"); twice(); return; }
+		c.createmessage("q0/chain", "c" + n, {qos: 0}).sendasync(function (rc) {
+			if (rc != 0) server.error("chain " + n + ": " + rc);
+			chain(n + 1);
+		});
+	}
+	function twice() {
+		const m = c.createmessage("q0/twice", "t");
+		let calls = [];
+		const both = function () { if (calls.length == 2) { server.log("twice " + calls.join(",")); finish(); } };
+		m.sendasync(function (rc) { calls.push("first " + rc); both(); });
+		m.sendasync(function (rc) { calls.push("second " + rc); both(); });
+	}`), agenttest.Options{Config: "limits: {mqtt_outbound: off}\n"})
+	agenttest.WantAgent(t, out, "burst 500 out of order or failed 0", "chained 300", "twice first 0,second 0", "bye")
+	if errs := out.AgentErrors(); len(errs) != 0 {
+		t.Fatalf("errors %q", errs)
+	}
+}

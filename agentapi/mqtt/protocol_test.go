@@ -91,6 +91,48 @@ c.connect("tcp://example.com", "inflight");
 	}
 }
 
+// TestPubackOutOfOrder: a broker that acknowledges the second of two QoS
+// 1 publishes and never the first: the second's callback comes with 0
+// while the first still waits (each operation completes on its own, also
+// when the waiter that follows the oldest operation waits for another), and
+// the first gets its failure when the script disconnects.
+func TestPubackOutOfOrder(t *testing.T) {
+	srv := rawbroker.Start(t, func(c *rawbroker.Conn) {
+		if _, err := c.Accept(0); err != nil {
+			return
+		}
+		if _, err := c.Expect(packets.Publish, true); err != nil { // the first: never acknowledged
+			return
+		}
+		second, err := c.Expect(packets.Publish, true)
+		if err != nil {
+			return
+		}
+		_ = c.Send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Puback}, PacketID: second.PacketID})
+		for {
+			if _, err := c.ReadPacket(); err != nil {
+				return
+			}
+		}
+	})
+	out := agenttest.MustRun(t, `
+const c = mqtt.createclient();
+let firstDone = false;
+c.onconnect(function (rc) {
+	c.createmessage("t", "first", {qos: 1}).sendasync(function (code) {
+		firstDone = true;
+		server.log("first " + (code < 0 ? "failed" : code));
+	});
+	c.createmessage("t", "second", {qos: 1}).sendasync(function (code) {
+		server.log("second " + code + (firstDone ? " after the first" : " while the first waits"));
+		c.disconnect();
+	});
+});
+c.connect("tcp://example.com", "outoforder");
+`, agenttest.Options{Broker: srv.URL(), Timeout: 30 * time.Second})
+	agenttest.WantAgent(t, out, "second 0 while the first waits", "first failed")
+}
+
 // answerThen is a broker that accepts the connect and the subscription,
 // then writes raw (a packet no real broker should send) and reads until
 // the client goes.

@@ -98,7 +98,7 @@ func (c *client) subscribe(call goja.FunctionCall) goja.Value {
 			return
 		}
 		tok := c.pc.SubscribeMultiple(filters, nil)
-		c.complete(tok, laneControl, func(err error) {
+		c.complete(tok, laneControl, doneFunc(func(err error) {
 			var res map[string]byte
 			if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
 				res = st.Result()
@@ -111,7 +111,7 @@ func (c *client) subscribe(call goja.FunctionCall) goja.Value {
 				env.Events.Subscribed(granted)
 			}
 			done(errCode(err), res)
-		})
+		}))
 	})
 	return env.Runtime.ToValue(code)
 }
@@ -143,7 +143,7 @@ func (c *client) unsubscribe(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected)
 			return
 		}
-		c.complete(c.pc.Unsubscribe(topics...), laneControl, func(err error) { done(errCode(err)) })
+		c.complete(c.pc.Unsubscribe(topics...), laneControl, doneFunc(func(err error) { done(errCode(err)) }))
 	})
 	return env.Runtime.ToValue(code)
 }
