@@ -166,7 +166,9 @@ func chunkPrologue(code string) string {
 		i = j - 1
 	}
 	var b strings.Builder
-	b.WriteString("(function($,$E,$me){")
+	// undefined is bound locally as in the program's own prelude: goja
+	// looks a global name up in a map on every use.
+	b.WriteString("(function($,$E,$me){const undefined=void 0;")
 	n := 0
 	for i, h := range helperNames {
 		if helpers[i] {
