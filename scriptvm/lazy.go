@@ -65,13 +65,15 @@ func (g *guardian) installLazy() bool {
 	if !nativeLayoutKnown(g.rt) {
 		return false
 	}
-	byHolder := map[string]map[string]guard{}
-	for _, gd := range g.guards() {
+	byHolder := map[string]map[string]*guard{}
+	table := g.guards()
+	for i := range table {
+		gd := &table[i] // the table is shared and never changes: hooks keep a pointer, not a copy
 		if gd.object == "Array.prototype" && gd.name == iteratorMethod {
 			continue // eager, below
 		}
 		if byHolder[gd.object] == nil {
-			byHolder[gd.object] = map[string]guard{}
+			byHolder[gd.object] = map[string]*guard{}
 		}
 		byHolder[gd.object][gd.name] = gd
 	}
@@ -83,7 +85,6 @@ func (g *guardian) installLazy() bool {
 		delete(byHolder, path)
 		hooks := map[string]func(*goja.Object){}
 		for name, gd := range guards {
-			gd := gd
 			hooks[name] = func(fn *goja.Object) { g.guardFunc(gd, fn) }
 		}
 		if path == "Array.prototype" {
@@ -148,9 +149,9 @@ func (g *guardian) guardValues() {
 }
 
 // guardFunc guards the built-in fn in place with gd's check.
-func (g *guardian) guardFunc(gd guard, fn *goja.Object) {
+func (g *guardian) guardFunc(gd *guard, fn *goja.Object) {
 	if !guardCall(fn, func(orig func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
-		return g.guarded(gd, orig)
+		return g.guarded(*gd, orig)
 	}) {
 		panic(fmt.Sprintf("scriptvm: %s.%s is not a built-in function goja's layout lets the guards reach", gd.object, gd.name))
 	}
@@ -164,12 +165,13 @@ func (g *guardian) guardMembers(bit uint32, path string, holder *goja.Object) {
 		return
 	}
 	g.guardedOnce |= bit
-	for _, gd := range g.guards() {
-		if gd.object != path {
+	table := g.guards()
+	for i := range table {
+		if table[i].object != path {
 			continue
 		}
-		fn, _ := holder.Get(gd.name).(*goja.Object)
-		g.guardFunc(gd, fn)
+		fn, _ := holder.Get(table[i].name).(*goja.Object)
+		g.guardFunc(&table[i], fn)
 	}
 }
 
