@@ -3,6 +3,7 @@ package scriptvm
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/dop251/goja"
 )
@@ -25,8 +26,17 @@ var guardedArrayMethods = []string{"concat", "copyWithin", "every", "fill", "fil
 // its guard covers for-of, spread and destructuring.
 const iteratorMethod = "values"
 
-// guards lists the wrapped built-ins and their checks.
-func (g *guardian) guards() []guard {
+// guards lists the guarded built-ins and their checks. Any goroutine:
+// the list is the same for every runtime (a check is handed the guardian
+// it runs for), so it is made once and only read; a runtime's guards
+// keep no copy of it.
+func (g *guardian) guards() []guard { return guardTable() }
+
+// guardTable makes the list guards returns, once.
+var guardTable = sync.OnceValue(buildGuards)
+
+// buildGuards makes the list of guarded built-ins and their checks.
+func buildGuards() []guard {
 	gs := make([]guard, 0, len(guardedArrayMethods)+24)
 	// Every Array.prototype method that walks the array: by its length.
 	for _, name := range guardedArrayMethods {

@@ -51,6 +51,13 @@ type guardian struct {
 	// inPlace counts the built-ins guarded in place (see native.go), of
 	// the wrapped ones (len(guards()) + 1 + len(bufferConstructors)).
 	inPlace int
+	// swapped counts the holders whose templates installLazy replaced
+	// (lazy.go); 0 when the guards were installed eagerly.
+	swapped int
+	// guardedOnce records the non-templated holders (Array, JSON,
+	// Reflect, the buffer constructors) already guarded at the moment a
+	// script first reached them (lazy.go), one bit each.
+	guardedOnce uint32
 }
 
 // newGuardian guards rt's built-ins. Called once per runtime, on the
@@ -62,9 +69,13 @@ type guardian struct {
 // place (native.go), so they add no function objects and leave no
 // replaced originals as garbage; the holders the guards need (Array,
 // Object, JSON, Reflect, the typed array constructors...) stay, as goja
-// caches them. BenchmarkNewLoop reports the bytes one runtime keeps.
+// caches them; lazy.go guards most of them only when a script first
+// reaches them. BenchmarkNewLoop reports the bytes one runtime keeps.
 func newGuardian(l *Loop, rt *goja.Runtime) *guardian {
 	g := &guardian{l: l, rt: rt}
+	if !l.wrap && g.installLazy() {
+		return g
+	}
 	g.installGuards()
 	g.guardStringify()
 	g.guardBuffers()
@@ -98,11 +109,8 @@ func (g *guardian) installGuards() {
 		fns[i], origs[i] = g.original(holders[i], gd.object, gd.name)
 	}
 	for i, gd := range gs {
-		holder, check, orig := holders[i], gd.check, fns[i]
-		guarded := func(call goja.FunctionCall) goja.Value {
-			check(g, call)
-			return orig(call) // a JS exception or an interrupt goes on as a panic, as from the original
-		}
+		holder := holders[i]
+		guarded := g.guarded(gd, fns[i])
 		// Array.prototype.values is also @@iterator, and goja takes fast
 		// paths that skip iterating (new Set(array), Array.from) when an
 		// array's @@iterator is its original values function: guarded in
@@ -121,6 +129,16 @@ func (g *guardian) installGuards() {
 		if gd.object == "Array.prototype" && gd.name == iteratorMethod {
 			_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		}
+	}
+}
+
+// guarded is the Go function of the guarded built-in gd whose original
+// Go function is orig: gd's check, then orig.
+func (g *guardian) guarded(gd guard, orig func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
+	check := gd.check
+	return func(call goja.FunctionCall) goja.Value {
+		check(g, call)
+		return orig(call) // a JS exception or an interrupt goes on as a panic, as from the original
 	}
 }
 
@@ -294,9 +312,22 @@ func (g *guardian) checkString(what string, n int64) {
 // a large value is serialised. An array replacer (a list of keys) is
 // checked by walking the value first.
 func (g *guardian) guardStringify() {
-	rt := g.rt
 	holder := g.holder("JSON")
 	orig, origObj := g.original(holder, "JSON", "stringify")
+	stringify := g.stringify(orig)
+	if !g.l.wrap && guardCall(origObj, func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return stringify }) {
+		g.inPlace++
+		return
+	}
+	wrapper := g.rt.ToValue(stringify).(*goja.Object)
+	copyNameLength(wrapper, origObj)
+	_ = holder.DefineDataProperty("stringify", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+}
+
+// stringify is the guarded Go function of JSON.stringify, whose original
+// is orig (see guardStringify).
+func (g *guardian) stringify(orig func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
+	rt := g.rt
 	var point goja.Callable // an empty script function, made when first needed
 	checkpoint := func() {
 		if point == nil {
@@ -310,7 +341,7 @@ func (g *guardian) guardStringify() {
 			panic(err) // an interrupt
 		}
 	}
-	stringify := func(call goja.FunctionCall) goja.Value {
+	return func(call goja.FunctionCall) goja.Value {
 		value, replacer, space := call.Argument(0), call.Argument(1), call.Argument(2)
 		if obj, ok := replacer.(*goja.Object); ok && obj.ClassName() == "Array" {
 			g.walkJSON(value, 0, new(int))
@@ -349,13 +380,6 @@ func (g *guardian) guardStringify() {
 		})
 		return orig(goja.FunctionCall{This: call.This, Arguments: []goja.Value{value, host, space}})
 	}
-	if !g.l.wrap && guardCall(origObj, func(func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value { return stringify }) {
-		g.inPlace++
-		return
-	}
-	wrapper := rt.ToValue(stringify).(*goja.Object)
-	copyNameLength(wrapper, origObj)
-	_ = holder.DefineDataProperty("stringify", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 }
 
 // walkJSON checks the depth and size of a value before JSON.stringify
@@ -404,16 +428,7 @@ func (g *guardian) guardBuffers() {
 			size = b.ToInteger()
 		}
 		name := name
-		if !g.l.wrap && guardConstruct(origObj, func(orig func([]goja.Value, *goja.Object) *goja.Object) func([]goja.Value, *goja.Object) *goja.Object {
-			return func(args []goja.Value, newTarget *goja.Object) *goja.Object {
-				var arg goja.Value = goja.Undefined()
-				if len(args) > 0 {
-					arg = args[0]
-				}
-				g.checkBuffer(name, arg, size)
-				return orig(args, newTarget)
-			}
-		}) {
+		if !g.l.wrap && g.guardBufferInPlace(name, origObj) {
 			g.inPlace++
 			continue
 		}
@@ -450,6 +465,25 @@ func (g *guardian) guardBuffers() {
 		_ = proto.ToObject(rt).DefineDataProperty("constructor", wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 		_ = global.DefineDataProperty(name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
+}
+
+// guardBufferInPlace guards the buffer constructor obj (named name) in
+// place, and reports whether it could.
+func (g *guardian) guardBufferInPlace(name string, obj *goja.Object) bool {
+	size := int64(1)
+	if b := obj.Get("BYTES_PER_ELEMENT"); b != nil && !goja.IsUndefined(b) {
+		size = b.ToInteger()
+	}
+	return guardConstruct(obj, func(orig func([]goja.Value, *goja.Object) *goja.Object) func([]goja.Value, *goja.Object) *goja.Object {
+		return func(args []goja.Value, newTarget *goja.Object) *goja.Object {
+			var arg goja.Value = goja.Undefined()
+			if len(args) > 0 {
+				arg = args[0]
+			}
+			g.checkBuffer(name, arg, size)
+			return orig(args, newTarget)
+		}
+	})
 }
 
 // bufferConstructors are the constructors guardBuffers wraps.

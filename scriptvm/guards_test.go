@@ -1,6 +1,7 @@
 package scriptvm
 
 import (
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -262,19 +263,125 @@ func TestGuardsChangeNothingScriptsSee(t *testing.T) {
 	}
 }
 
-// TestGuardsAreInPlace: with the goja this module pins, every guarded
-// built-in but Array.prototype.values is guarded in place (see
-// native.go), which is what keeps a fleet's agents small; a goja upgrade
-// that moves the fields it uses makes the guards fall back to wrappers,
-// which this reports.
+// TestGuardsAreInPlace: with the goja this module pins, the guards are
+// installed lazily (lazy.go): the templates of the five templated holders
+// are swapped, only ArrayBuffer is guarded at once, and every other
+// guarded built-in is guarded in place, when a script first reaches it —
+// all but Array.prototype.values, a wrapper (see native.go). A goja
+// upgrade that moves the fields the guards use makes them fall back to
+// eager guarding or to wrappers, which this reports.
 func TestGuardsAreInPlace(t *testing.T) {
 	l := New(Options{})
-	g := newGuardian(l, goja.New())
+	rt := goja.New()
+	g := newGuardian(l, rt)
+	if g.swapped != 5 {
+		t.Fatalf("%d holders' templates swapped, want 5: goja's templates no longer have the layout lazy.go reaches", g.swapped)
+	}
+	if g.inPlace != 1 {
+		t.Fatalf("%d built-ins guarded in place at once, want 1 (ArrayBuffer)", g.inPlace)
+	}
+	touchAll := `[Array.prototype, String.prototype, Function.prototype, Object, JSON, Reflect, Array].forEach(function (h) {
+		Object.getOwnPropertyNames(h).forEach(function (k) { var d = Object.getOwnPropertyDescriptor(h, k); });
+	}); ` + strings.Join(bufferConstructors, ";") + `;`
+	_, err := rt.RunString(touchAll)
+	must(t, err)
 	want := len(g.guards()) - 1 + 1 + len(bufferConstructors) // all but values; stringify; the buffers
 	if g.inPlace != want {
-		t.Fatalf("%d built-ins guarded in place, want %d: goja's function objects no longer have the fields native.go reaches", g.inPlace, want)
+		t.Fatalf("%d built-ins guarded in place once all were reached, want %d", g.inPlace, want)
 	}
-	if w := newGuardian(New(Options{wrapGuards: true}), goja.New()); w.inPlace != 0 {
-		t.Fatalf("%d built-ins guarded in place with wrapGuards set: the fallback's tests test nothing", w.inPlace)
+	if w := newGuardian(New(Options{wrapGuards: true}), goja.New()); w.inPlace != 0 || w.swapped != 0 {
+		t.Fatalf("%d built-ins guarded in place, %d templates swapped with wrapGuards set: the fallback's tests test nothing", w.inPlace, w.swapped)
+	}
+}
+
+// madeProps is how many properties goja has made so far on the object
+// path of rt (found as lazyHolder finds it, without making any), or -1
+// when rt has not made the object.
+func madeProps(t *testing.T, rt *goja.Runtime, path string) int {
+	var obj *goja.Object
+	switch path {
+	case "global":
+		obj = rt.GlobalObject()
+	default:
+		obj = globalField(rt, path)
+	}
+	if obj == nil {
+		return -1
+	}
+	values := reflect.ValueOf(obj).Elem().FieldByName("self").Elem().Elem().FieldByName("values")
+	if values.Kind() != reflect.Map {
+		t.Fatalf("%s: no values map", path)
+	}
+	return values.Len()
+}
+
+// TestGuardingMakesNoBuiltins: guarding a new runtime makes none of the
+// guarded built-ins, nor the global properties that hold them: the
+// global object, Object, String.prototype and Function.prototype have
+// exactly the properties a plain goja.New() runtime has made, but for
+// the global's Object (the Object constructor, without its properties,
+// is made to swap its template), and Array.prototype only values (the
+// eager wrapper).
+func TestGuardingMakesNoBuiltins(t *testing.T) {
+	plain := goja.New()
+	guarded := goja.New()
+	newGuardian(New(Options{}), guarded)
+	for _, path := range []string{"global", "Object", "StringPrototype", "FunctionPrototype", "ArrayPrototype"} {
+		p, g := max(madeProps(t, plain, path), 0), max(madeProps(t, guarded, path), 0)
+		if path == "ArrayPrototype" {
+			p++ // values
+		}
+		if path == "global" && globalField(plain, "Object") == nil {
+			p++ // Object
+		}
+		if g != p {
+			t.Errorf("%s: %d properties made in a guarded runtime, %d in a plain one", path, g, p)
+		}
+	}
+	for _, name := range []string{"Array", "JSON", "Reflect", "Uint8Array", "Float64Array"} {
+		if globalField(guarded, name) != nil {
+			t.Errorf("guarding made %s", name)
+		}
+	}
+}
+
+// TestGuardsHoldEveryWayIn: a guarded built-in is refused when asked for
+// too much however a script reaches it — a global read, Reflect.get, a
+// property descriptor, for-in over its holder, with, destructuring,
+// through a prototype's constructor — each the first way the runtime
+// makes it, in both guard modes.
+func TestGuardsHoldEveryWayIn(t *testing.T) {
+	cases := map[string]string{
+		"global read":            `new Uint32Array(3e8)`,
+		"reflect get":            `new (Reflect.get(globalThis, "Float64Array"))(3e8)`,
+		"global descriptor":      `new (Object.getOwnPropertyDescriptor(globalThis, "Int32Array").value)(3e8)`,
+		"for-in global":          `for (var k in globalThis) {} new BigInt64Array(1e8)`,
+		"keys of global":         `Object.keys(globalThis); Reflect.ownKeys(globalThis); new Int8Array(5e8)`,
+		"with global":            `with (globalThis) { new Uint16Array(5e8) }`,
+		"with JSON":              `with (JSON) { parse("[".repeat(2e6)) }`,
+		"destructure proto":      `var {join} = Array.prototype; join.call(new Array(3e8), "x")`,
+		"destructure Array":      `const {from} = Array; from({length: 1e8})`,
+		"constructor from":       `[].constructor.from({length: 1e8})`,
+		"proto descriptors":      `Object.getOwnPropertyDescriptors(Array.prototype).fill.value.call(new Array(1e8), 0)`,
+		"for-in string proto":    `var fns = {}; Object.getOwnPropertyNames(String.prototype).forEach(function (k) { fns[k] = String.prototype[k]; }); fns.repeat.call("ab", 2e9)`,
+		"reflect get keys":       `Reflect.get(Object, "keys")(new Array(1e8))`,
+		"function proto apply":   `Reflect.getPrototypeOf(function () {}).apply.call(Math.max, null, new Array(1e8))`,
+		"destructure JSON":       `var {stringify} = JSON; var o = {}, d = o; for (var i = 0; i < 5000; i++) { d.x = {}; d = d.x; } stringify(o)`,
+		"with reflect":           `with (Reflect) { apply(Math.max, null, new Array(2e5)) }`,
+		"with reflect construct": `with (Reflect) { construct(Uint8ClampedArray, [5e8]) }`,
+		"buffer of view":         `new (new Int16Array(1).buffer.constructor)(5e8)`,
+		"string proto of value":  `Object.getPrototypeOf("").padEnd.call("x", 1e9)`,
+	}
+	for name, expr := range cases {
+		for _, mode := range guardModes {
+			t.Run(name+"/"+mode.name, func(t *testing.T) {
+				h := newHarnessWith(t, mode.opts)
+				_, err := h.run(t, `try { `+expr+`; log("no error"); } catch (e) { log(e.name + ": " + e.message); }`, RunOptions{UntilIdle: true})
+				must(t, err)
+				if len(h.lines) != 1 || !strings.HasPrefix(h.lines[0], "RangeError: ") {
+					t.Fatalf("lines %q", h.lines)
+				}
+			})
+		}
 	}
 }

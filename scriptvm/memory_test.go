@@ -29,8 +29,9 @@ func keptPerLoop(n int) int64 {
 // built-ins' holders and wrappers, the error helpers. A fleet has one loop
 // per agent, so this is a floor of an agent's memory. It was about 108 KB
 // when set (goja 2026-09; 155 KB before the guards stopped keeping the
-// original functions and making every Array.prototype method exist).
-const maxKeptPerLoop = 120 << 10
+// original functions and making every Array.prototype method exist), and
+// is about 25 KB since the guards are installed lazily (lazy.go).
+const maxKeptPerLoop = 36 << 10
 
 // TestNewLoopKeepsLittle: a new loop keeps at most maxKeptPerLoop.
 func TestNewLoopKeepsLittle(t *testing.T) {
