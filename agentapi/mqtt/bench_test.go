@@ -147,16 +147,7 @@ function start(connected) {
 	c.connect("tcp://h", "bench");
 }
 `, br.Addr(), nil)
-	connected := make(chan int64, 1)
-	a.onLoop(func() {
-		start, _ := goja.AssertFunction(a.loop.Runtime().Get("start"))
-		_, _ = start(goja.Undefined(), a.loop.Runtime().ToValue(func(rc int64) { connected <- rc }))
-	})
-	if rc := <-connected; rc != 0 {
-		b.Fatalf("connect %d", rc)
-	}
-	var send goja.Callable
-	a.onLoop(func() { send, _ = goja.AssertFunction(a.loop.Runtime().Get("send")) })
+	send := connectAndGetSend(b, a)
 	finished := make(chan struct{})
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -223,16 +214,7 @@ function start(connected) {
 	c.connect("tcp://h", "bench");
 }
 `, ln.Addr().String(), nil)
-	connected := make(chan int64, 1)
-	a.onLoop(func() {
-		start, _ := goja.AssertFunction(a.loop.Runtime().Get("start"))
-		_, _ = start(goja.Undefined(), a.loop.Runtime().ToValue(func(rc int64) { connected <- rc }))
-	})
-	if rc := <-connected; rc != 0 {
-		b.Fatalf("connect %d", rc)
-	}
-	var send goja.Callable
-	a.onLoop(func() { send, _ = goja.AssertFunction(a.loop.Runtime().Get("send")) })
+	send := connectAndGetSend(b, a)
 	finished := make(chan int64, 1)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -247,6 +229,23 @@ function start(connected) {
 }
 
 // processCPU is the process's user and system CPU time so far.
+// connectAndGetSend calls the agent's start(connected), waits for
+// onconnect(0) and returns the agent's send function.
+func connectAndGetSend(b *testing.B, a *testAgent) goja.Callable {
+	b.Helper()
+	connected := make(chan int64, 1)
+	a.onLoop(func() {
+		start, _ := goja.AssertFunction(a.loop.Runtime().Get("start"))
+		_, _ = start(goja.Undefined(), a.loop.Runtime().ToValue(func(rc int64) { connected <- rc }))
+	})
+	if rc := <-connected; rc != 0 {
+		b.Fatalf("connect %d", rc)
+	}
+	var send goja.Callable
+	a.onLoop(func() { send, _ = goja.AssertFunction(a.loop.Runtime().Get("send")) })
+	return send
+}
+
 func processCPU() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
