@@ -121,14 +121,21 @@ func (g *guardian) installGuards() {
 			g.inPlace++
 			continue
 		}
-		wrapper := g.rt.ToValue(guarded).(*goja.Object)
-		copyNameLength(wrapper, origs[i])
-		if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
-			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
-		}
-		if gd.object == "Array.prototype" && gd.name == iteratorMethod {
-			_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
-		}
+		g.wrapBuiltin(holder, gd, guarded, origs[i])
+	}
+}
+
+// wrapBuiltin puts a wrapper function object running guarded where the
+// built-in holder.name (orig) was, with orig's name and length; for
+// Array.prototype.values, as @@iterator too.
+func (g *guardian) wrapBuiltin(holder *goja.Object, gd guard, guarded func(goja.FunctionCall) goja.Value, orig *goja.Object) {
+	wrapper := g.rt.ToValue(guarded).(*goja.Object)
+	copyNameLength(wrapper, orig)
+	if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
+	}
+	if gd.object == "Array.prototype" && gd.name == iteratorMethod {
+		_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
 	}
 }
 

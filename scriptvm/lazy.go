@@ -99,7 +99,6 @@ func (g *guardian) installLazy() bool {
 	hooks := map[string]func(*goja.Object){"Array": g.guardArray, "JSON": g.guardJSON, "Reflect": g.guardReflect}
 	for i, name := range bufferConstructors {
 		bit := uint32(onceBuffers) << i
-		name := name
 		hooks[name] = func(ctor *goja.Object) { g.guardBuffer(bit, name, ctor) }
 	}
 	s, ok := templateCopy(g.rt.GlobalObject(), hooks)
@@ -139,12 +138,7 @@ func (g *guardian) guardValues() {
 		}
 		holder := g.lazyHolder(gd.object)
 		orig, origObj := g.original(holder, gd.object, gd.name)
-		wrapper := g.rt.ToValue(g.guarded(gd, orig)).(*goja.Object)
-		copyNameLength(wrapper, origObj)
-		if err := holder.DefineDataProperty(gd.name, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
-			panic(fmt.Sprintf("scriptvm: guarding %s.%s: %v", gd.object, gd.name, err))
-		}
-		_ = holder.DefineDataPropertySymbol(goja.SymIterator, wrapper, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE)
+		g.wrapBuiltin(holder, gd, g.guarded(gd, orig), origObj)
 	}
 }
 
@@ -252,7 +246,7 @@ func nativeLayoutKnown(rt *goja.Runtime) bool {
 	if !ok || nativeSlot(probe, "f", callType) == nil {
 		return false
 	}
-	impl := reflect.ValueOf(probe).Elem().FieldByName("self").Elem().Elem()
+	impl, _ := implOf(probe)
 	c := impl.FieldByName("construct")
 	return c.IsValid() && c.Type() == constructType
 }
@@ -262,16 +256,11 @@ func nativeLayoutKnown(rt *goja.Runtime) bool {
 // the hook with the function object it made. ok is false when holder is
 // not a templated object of the layout this expects.
 func templateCopy(holder *goja.Object, hooks map[string]func(*goja.Object)) (templateSwap, bool) {
-	v := reflect.ValueOf(holder).Elem()
-	self := v.FieldByName("self")
-	if !self.IsValid() || self.Kind() != reflect.Interface || self.IsNil() {
+	impl, ok := implOf(holder)
+	if !ok {
 		return templateSwap{}, false
 	}
-	impl := self.Elem()
-	if impl.Kind() != reflect.Pointer || impl.IsNil() || impl.Elem().Kind() != reflect.Struct {
-		return templateSwap{}, false
-	}
-	field := impl.Elem().FieldByName("tmpl")
+	field := impl.FieldByName("tmpl")
 	if !field.IsValid() || field.Kind() != reflect.Pointer || field.IsNil() || field.Type().Elem().Kind() != reflect.Struct {
 		return templateSwap{}, false
 	}

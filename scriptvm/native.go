@@ -38,26 +38,37 @@ var (
 // nativeSlot returns a pointer to the field name of the Go object behind
 // obj, when that field has type typ and is set; nil otherwise.
 func nativeSlot(obj *goja.Object, name string, typ reflect.Type) unsafe.Pointer {
-	if obj == nil {
+	impl, ok := implOf(obj)
+	if !ok {
 		return nil
 	}
-	v := reflect.ValueOf(obj).Elem()
-	if v.Kind() != reflect.Struct {
-		return nil
-	}
-	self := v.FieldByName("self")
-	if !self.IsValid() || self.Kind() != reflect.Interface || self.IsNil() {
-		return nil
-	}
-	impl := self.Elem()
-	if impl.Kind() != reflect.Pointer || impl.IsNil() || impl.Elem().Kind() != reflect.Struct {
-		return nil
-	}
-	field := impl.Elem().FieldByName(name)
+	field := impl.FieldByName(name)
 	if !field.IsValid() || field.Type() != typ || field.IsNil() {
 		return nil
 	}
 	return unsafe.Pointer(field.UnsafeAddr())
+}
+
+// implOf returns the struct goja keeps behind obj (what its unexported
+// field self points to), addressable; ok is false when obj is nil or
+// goja's layout is not the one this expects.
+func implOf(obj *goja.Object) (impl reflect.Value, ok bool) {
+	if obj == nil {
+		return reflect.Value{}, false
+	}
+	v := reflect.ValueOf(obj).Elem()
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	self := v.FieldByName("self")
+	if !self.IsValid() || self.Kind() != reflect.Interface || self.IsNil() {
+		return reflect.Value{}, false
+	}
+	p := self.Elem()
+	if p.Kind() != reflect.Pointer || p.IsNil() || p.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	return p.Elem(), true
 }
 
 // guardCall makes the built-in function obj run wrap(orig) instead of its
