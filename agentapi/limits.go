@@ -216,7 +216,7 @@ func (l *Limiters) OutboundNow(kind, subject string) bool {
 // buffer has room, and never when the buffer is full, in which case
 // Outbound returns -12 (CodeBufferFull). Otherwise it returns 0.
 func (l *Limiters) Outbound(kind, subject string, send func()) int {
-	if l.out == nil {
+	if l.OutboundNow(kind, subject) {
 		send()
 		return 0
 	}
@@ -224,11 +224,6 @@ func (l *Limiters) Outbound(kind, subject string, send func()) int {
 	detail := ""
 	if l.record != nil {
 		detail = kind + " " + subject
-	}
-	if len(l.queue) == 0 && l.out.Take(now) {
-		l.decide(now, LimitOutbound, report.Allowed, l.out, detail)
-		send()
-		return 0
 	}
 	if len(l.queue) >= l.cfg.Outbound.Buffer {
 		l.decide(now, LimitOutbound, report.Refused, l.out, detail)
