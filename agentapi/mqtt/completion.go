@@ -171,11 +171,10 @@ func (s *ackedSet) handOverAnswered(q *readyQueue) {
 }
 
 // handOver moves, in issue order, the complete operations issued up to
-// and including e to q (none when e was taken already). An earlier
-// operation that completed before e is complete by the time e's waiter
-// runs, so they go in completion order. Taking and handing over happen
-// under s's lock, so flushControl never sees an operation in neither
-// place.
+// and including e to q (none when e was taken already): complete uses it
+// for an operation that failed at once (-10), which waits for nothing.
+// Taking and handing over happen under s's lock, so flushControl never
+// sees an operation in neither place.
 func (s *ackedSet) handOver(e *list.Element, q *readyQueue) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
