@@ -21,6 +21,24 @@ var helperNames = []string{
 	"fadd", "fsub", "fmul", "tadd", "gx", "frv",
 }
 
+// rootJS declares $R, the root table, kept current by the runtime.
+const rootJS = "let $R=$.root();$.onRoot(function(r){$R=r;});"
+
+// localsJS declares the generated code's locals: undefined (goja looks a
+// global name up in a map on every use) and the runtime helpers, all of
+// them, or those whose used entry is set.
+func localsJS(used []bool) string {
+	var b strings.Builder
+	b.WriteString("const undefined=void 0")
+	for i, h := range helperNames {
+		if used == nil || used[i] {
+			b.WriteString(",$" + h + "=$." + h)
+		}
+	}
+	b.WriteByte(';')
+	return b.String()
+}
+
 // tableDelegateNames are the table default delegate's methods. Compiled
 // fast paths must not treat them as a table's own slots.
 var tableDelegateNames = map[string]bool{
@@ -136,14 +154,7 @@ func (g *codegen) generate(main *funcDef, funcs []*funcDef, consts string) strin
 	}
 	body := g.function(main)
 	var b strings.Builder
-	b.WriteString("(function($){\"use strict\";\nconst undefined=void 0,")
-	for i, h := range helperNames {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString("$" + h + "=$." + h)
-	}
-	b.WriteString(";\nlet $R=$.root();$.onRoot(function(r){$R=r;});\n")
+	b.WriteString("(function($){\"use strict\";\n" + localsJS(nil) + "\n" + rootJS + "\n")
 	b.WriteString("$.registerProgram(" + jsString(g.key) + "," + jsString(g.file) + "," + g.infosJS() + ");\n")
 	if len(g.consts) > 0 {
 		b.WriteString("const " + strings.Join(g.consts, ",\n") + ";\n")

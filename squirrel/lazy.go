@@ -166,30 +166,13 @@ func chunkPrologue(code string) string {
 		i = j - 1
 	}
 	var b strings.Builder
-	// undefined is bound locally as in the program's own prelude: goja
-	// looks a global name up in a map on every use.
-	b.WriteString("(function($,$E,$me){const undefined=void 0;")
-	n := 0
-	for i, h := range helperNames {
-		if helpers[i] {
-			if n == 0 {
-				b.WriteString("const ")
-			} else {
-				b.WriteByte(',')
-			}
-			n++
-			b.WriteString("$" + h + "=$." + h)
-		}
-	}
-	if n > 0 {
-		b.WriteString(";")
-	}
+	b.WriteString("(function($,$E,$me){" + localsJS(helpers))
 	if len(env) > 0 {
 		sort.Strings(env)
 		b.WriteString("const {" + strings.Join(env, ",") + "}=$E.k;")
 	}
 	if root {
-		b.WriteString("let $R=$.root();$.onRoot(function(r){$R=r;});")
+		b.WriteString(rootJS)
 	}
 	return b.String()
 }
