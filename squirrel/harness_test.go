@@ -1,6 +1,7 @@
 package squirrel
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -76,4 +77,20 @@ func firstDiff(want, got string) string {
 		}
 	}
 	return "outputs differ"
+}
+
+// runForError runs p in a fresh runtime and returns the Squirrel error it
+// ends with; anything else fails the test.
+func runForError(t *testing.T, p *Program) *Error {
+	t.Helper()
+	rt, err := NewRuntime(goja.New(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.Run(p)
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("err = %v, want *Error", err)
+	}
+	return e
 }

@@ -98,15 +98,7 @@ func TestLazyFunctionsKeepStacks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rt, err := NewRuntime(goja.New(), Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = rt.Run(p)
-		var e *Error
-		if !errors.As(err, &e) {
-			t.Fatalf("%+v: err = %v, want *Error", mode, err)
-		}
+		e := runForError(t, p)
 		want := []Frame{
 			{Func: "fail", File: "dir/lib.nut", Line: 13, Col: 18},
 			{Func: "again", File: "dir/lib.nut", Line: 15},

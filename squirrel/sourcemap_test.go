@@ -32,15 +32,7 @@ Runner().go();
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt, err := NewRuntime(goja.New(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = rt.Run(p)
-	var e *Error
-	if !errors.As(err, &e) {
-		t.Fatalf("err = %v, want *Error", err)
-	}
+	e := runForError(t, p)
 	if e.Message != "the index 'missing' does not exist" {
 		t.Errorf("message %q", e.Message)
 	}
