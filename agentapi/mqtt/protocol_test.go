@@ -123,14 +123,29 @@ c.onconnect(function (rc) {
 		firstDone = true;
 		server.log("first " + (code < 0 ? "failed" : code));
 	});
+	const sent = Date.now();
 	c.createmessage("t", "second", {qos: 1}).sendasync(function (code) {
-		server.log("second " + code + (firstDone ? " after the first" : " while the first waits"));
+		server.log("second " + code + (firstDone ? " after the first" : " while the first waits") + ", after " + (Date.now() - sent) + " ms");
 		c.disconnect();
 	});
 });
 c.connect("tcp://example.com", "outoforder");
 `, agenttest.Options{Broker: srv.URL(), Timeout: 30 * time.Second})
-	agenttest.WantAgent(t, out, "second 0 while the first waits", "first failed")
+	agent := out.Agent()
+	var ms int
+	if len(agent) != 2 || agent[1] != "first failed" {
+		t.Fatalf("agent lines %q", agent)
+	}
+	if _, err := fmt.Sscanf(agent[0], "second 0 while the first waits, after %d ms", &ms); err != nil {
+		t.Fatalf("agent lines %q: %v", agent, err)
+	}
+	// The README promises the overtaking callback at most lateAfter (100
+	// ms) after its PUBACK; it cannot come before the oldest has waited
+	// that long. The upper bound leaves room for a starved CI machine.
+	const lateAfter = 100 // ms, completion.go's lateAfter
+	if ms < lateAfter-5 || ms > 2000 {
+		t.Errorf("the overtaking callback came %d ms after its send, want about %d", ms, lateAfter)
+	}
 }
 
 // answerThen is a broker that accepts the connect and the subscription,
