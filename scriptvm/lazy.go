@@ -208,8 +208,17 @@ func (g *guardian) guardBuffer(bit uint32, name string, ctor *goja.Object) {
 // prototypes goja has made already from the runtime, without looking
 // anything up (which would make properties exist).
 func (g *guardian) lazyHolder(path string) *goja.Object {
-	field := map[string]string{"Object": "Object", "Array.prototype": "ArrayPrototype",
-		"String.prototype": "StringPrototype", "Function.prototype": "FunctionPrototype"}[path]
+	var field string
+	switch path {
+	case "Object":
+		field = "Object"
+	case "Array.prototype":
+		field = "ArrayPrototype"
+	case "String.prototype":
+		field = "StringPrototype"
+	case "Function.prototype":
+		field = "FunctionPrototype"
+	}
 	if obj := globalField(g.rt, field); obj != nil {
 		return obj
 	}
