@@ -461,7 +461,7 @@ func (c *client) drop(reason int) {
 	conn, pc := c.conn.Load(), c.pc
 	c.gen++ // paho's own report of the loss, and later messages, are ignored
 	if conn != nil {
-		conn.Close()
+		conn.abort()
 	}
 	// paho takes a socket closed under it for a deliberate disconnect and
 	// waits to be told: end its goroutines.

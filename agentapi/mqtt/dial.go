@@ -47,7 +47,7 @@ func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) 
 // remembers whether the socket itself ever failed, which tells a broken
 // connection (-1) from a badly framed packet (-4) when paho reports a loss.
 //
-// It also buffers reads: paho reads a packet's header a byte at a time,
+// Writes are combined (writebehind.go). It also buffers reads: paho reads a packet's header a byte at a time,
 // which on a bare socket is three system calls for a small message; here
 // a burst of small packets costs one. Reads as large as the buffer (a
 // payload) go straight to the socket. Every byte read off the socket goes
@@ -70,6 +70,8 @@ type trackedConn struct {
 	headMu   sync.Mutex
 	head     []byte      // the first 4 bytes read: a CONNACK's, with its return code
 	headFull atomic.Bool // head holds its 4 bytes: later reads skip the lock
+
+	wb writeBehind // the write side (writebehind.go)
 }
 
 // readBuffer is the size of a connection's read buffer: about 25 small
@@ -109,6 +111,9 @@ func (c *trackedConn) fill(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if err != nil && !c.closed.Load() {
 		c.failed.Store(true)
+		if werr := c.writeErr(); werr != nil {
+			err = werr // the reader was woken by the failed write (writebehind.go)
+		}
 	}
 	if n > 0 {
 		if keep := c.guard.feed(p[:n]); keep < n {
@@ -136,24 +141,6 @@ func (c *trackedConn) connackCode() int {
 		return -1
 	}
 	return int(c.head[3])
-}
-
-func (c *trackedConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	if err != nil && !c.closed.Load() {
-		c.failed.Store(true)
-	}
-	return n, err
-}
-
-func (c *trackedConn) Close() error {
-	c.closed.Store(true)
-	c.once.Do(func() {
-		c.m.connMu.Lock()
-		delete(c.m.conns, c)
-		c.m.connMu.Unlock()
-	})
-	return c.Conn.Close()
 }
 
 // pahoPingTimeout is the wording of paho's error when the broker did not

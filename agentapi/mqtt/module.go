@@ -12,7 +12,6 @@ import (
 	"container/list"
 	"context"
 	"crypto/tls"
-	"net"
 	"net/url"
 	"sync"
 	"time"
@@ -83,7 +82,7 @@ type Module struct {
 	// conns are the open network connections, closed by Close so that a
 	// connect waiting for a CONNACK ends at once. Any goroutine, under connMu.
 	connMu sync.Mutex
-	conns  map[net.Conn]bool
+	conns  map[*trackedConn]bool
 
 	ordered *orderedLane
 	acked   ackedSet
@@ -107,7 +106,7 @@ func New(opts Options) *Module {
 		opts.ConnectTimeout = 10 * time.Second
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Module{opts: opts, clients: map[*client]bool{}, ctx: ctx, cancel: cancel, conns: map[net.Conn]bool{}}
+	m := &Module{opts: opts, clients: map[*client]bool{}, ctx: ctx, cancel: cancel, conns: map[*trackedConn]bool{}}
 	m.ready = &readyQueue{}
 	m.ordered = newOrderedLane(m)
 	return m
@@ -142,13 +141,13 @@ func (m *Module) Close() {
 	}
 	m.cancel()
 	m.connMu.Lock()
-	open := make([]net.Conn, 0, len(m.conns))
+	open := make([]*trackedConn, 0, len(m.conns))
 	for c := range m.conns {
 		open = append(open, c)
 	}
 	m.connMu.Unlock()
 	for _, c := range open {
-		c.Close()
+		c.abort() // connects in flight: nothing pending is wanted
 	}
 	m.wg.Wait()
 	for c := range m.clients {
