@@ -230,6 +230,7 @@ func (c *client) startConnect(gen int, u *url.URL, po *paho.ClientOptions) {
 	po.SetCleanSession(true)
 	po.SetAutoReconnect(false)
 	po.SetConnectRetry(false)
+	po.SetStore(noStore{}) // nothing is ever resumed: see noStore
 	po.SetConnectTimeout(c.m.opts.ConnectTimeout)
 	c.conn.Store(nil)
 	po.SetCustomOpenConnectionFn(func(uri *url.URL, o paho.ClientOptions) (net.Conn, error) {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/dop251/goja"
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // Limits and codes of the MQTT API.
@@ -85,6 +86,7 @@ type Module struct {
 	conns  map[*trackedConn]bool
 
 	ordered *orderedLane
+	written paho.Token // the token of every QoS 0 publish written without paho (publish0)
 	acked   ackedSet
 	ready   *readyQueue
 	control []*list.Element // pending subscribes/unsubscribes in acked; loop only
@@ -109,6 +111,7 @@ func New(opts Options) *Module {
 	m := &Module{opts: opts, clients: map[*client]bool{}, ctx: ctx, cancel: cancel, conns: map[*trackedConn]bool{}}
 	m.ready = &readyQueue{}
 	m.ordered = newOrderedLane(m)
+	m.written = newWrittenToken()
 	return m
 }
 

@@ -163,7 +163,13 @@ func (msg *mqttMessage) send() {
 		msg.done(codeDisconnected)
 		return
 	}
-	c.complete(c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload), publishLane(msg.qos), msg)
+	conn := c.conn.Load()
+	if msg.qos == 0 && conn != nil && conn.publish0(msg.topic, msg.payload, msg.retain) {
+		c.complete(c.m.written, laneOrdered, msg)
+		return
+	}
+	conn.toPaho()
+	c.complete(handedToPaho(conn, c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload)), publishLane(msg.qos), msg)
 }
 
 // completed implements completer: the publish's token has completed. Loop

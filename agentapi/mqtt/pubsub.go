@@ -97,7 +97,9 @@ func (c *client) subscribe(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected, nil)
 			return
 		}
-		tok := c.pc.SubscribeMultiple(filters, nil)
+		conn := c.conn.Load()
+		conn.toPaho()
+		tok := handedToPaho(conn, c.pc.SubscribeMultiple(filters, nil))
 		c.complete(tok, laneControl, doneFunc(func(err error) {
 			var res map[string]byte
 			if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
@@ -143,7 +145,9 @@ func (c *client) unsubscribe(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected)
 			return
 		}
-		c.complete(c.pc.Unsubscribe(topics...), laneControl, doneFunc(func(err error) { done(errCode(err)) }))
+		conn := c.conn.Load()
+		conn.toPaho()
+		c.complete(handedToPaho(conn, c.pc.Unsubscribe(topics...)), laneControl, doneFunc(func(err error) { done(errCode(err)) }))
 	})
 	return env.Runtime.ToValue(code)
 }

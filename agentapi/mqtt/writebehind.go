@@ -4,6 +4,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
 // Writes to the broker are combined. paho writes each packet with its own
@@ -20,10 +22,11 @@ import (
 // kernel. A QoS 0 publish's callback says 0 once its packet is queued.
 // Order is kept (one buffer, one flusher at a time). A failed flush is
 // sticky: every later Write returns the error, and so does paho's reader
-// (woken at once), which makes paho report the loss. Pending bytes are bounded by
-// maxPending: a Write beyond it waits for the flusher (paho's write
-// deadline, when it sets one, bounds that wait through the flusher's
-// system call).
+// (woken at once), which makes paho report the loss. Pending bytes are
+// bounded by maxPending: a Write beyond it waits for room, as paho's
+// writer waited in the system call before (agenthost sets no write
+// deadline on paho; a deadline set on the connection would apply to the
+// flusher's system call).
 //
 // Close flushes what is pending first, for at most closeFlush (paho closes
 // right after writing DISCONNECT, and a DISCONNECT that never left would
@@ -44,6 +47,10 @@ type writeBehind struct {
 	err      error      // the first failed flush; sticky
 	flushing bool       // a flusher goroutine runs
 	aborted  bool       // abort was called: Close does not wait
+	// viaPaho counts the publishes, subscribes and unsubscribes handed to
+	// paho and not yet written: while there are any, a QoS 0 publish goes
+	// through paho too, behind them (publish0).
+	viaPaho int
 }
 
 func (c *trackedConn) Write(p []byte) (int, error) {
@@ -68,13 +75,135 @@ func (c *trackedConn) Write(p []byte) (int, error) {
 		w.spare = nil
 	}
 	w.buf = append(w.buf, p...)
+	if w.viaPaho > 0 && len(p) > 0 {
+		switch p[0] >> 4 {
+		case pktPublish, pktSubscribe, pktUnsubscribe:
+			w.viaPaho-- // paho writes the packets handed to it in order
+		}
+	}
+	c.startFlush()
+	return len(p), nil
+}
+
+// startFlush starts the flusher unless it runs, and unlocks. Under wb.mu.
+func (c *trackedConn) startFlush() {
+	w := &c.wb
 	start := !w.flushing
 	w.flushing = true
 	w.mu.Unlock()
 	if start {
 		go c.flush()
 	}
-	return len(p), nil
+}
+
+// MQTT control packet types counted by viaPaho (the high nibble of a
+// packet's first byte).
+const (
+	pktPublish     = 3
+	pktSubscribe   = 8
+	pktUnsubscribe = 10
+)
+
+// toPaho counts a PUBLISH, SUBSCRIBE or UNSUBSCRIBE about to be handed to
+// paho on this connection (nil: none yet). Loop only.
+func (c *trackedConn) toPaho() {
+	if c == nil {
+		return
+	}
+	c.wb.mu.Lock()
+	c.wb.viaPaho++
+	c.wb.mu.Unlock()
+}
+
+// handedToPaho returns tok, the token of a request just counted by
+// conn.toPaho, and takes the count back if paho refused the request
+// without writing it (not connected, no message ids left): else QoS 0
+// publishes on this connection would wait for a packet that never
+// comes, and go through paho for good. Loop only.
+func handedToPaho(conn *trackedConn, tok paho.Token) paho.Token {
+	if conn != nil && tokenDone(tok) {
+		if code := errCode(tok.Error()); code == codeDisconnected || code == codeNoMessageIDs {
+			conn.wb.mu.Lock()
+			if conn.wb.viaPaho > 0 {
+				conn.wb.viaPaho--
+			}
+			conn.wb.mu.Unlock()
+		}
+	}
+	return tok
+}
+
+// writtenToken is the token of a QoS 0 publish publish0 took: complete,
+// without error. One per module.
+type writtenToken struct{ done chan struct{} }
+
+func newWrittenToken() writtenToken {
+	t := writtenToken{done: make(chan struct{})}
+	close(t.done)
+	return t
+}
+
+func (t writtenToken) Wait() bool                     { return true }
+func (t writtenToken) WaitTimeout(time.Duration) bool { return true }
+func (t writtenToken) Done() <-chan struct{}          { return t.done }
+func (t writtenToken) Error() error                   { return nil }
+
+// publish0 appends a QoS 0 PUBLISH of topic and payload to the pending
+// bytes, as paho's writer would have written it, and reports whether it
+// did. It does not when that could change what the broker sees or make
+// the caller wait: while a publish, subscribe or unsubscribe handed to
+// paho earlier is not yet written (it would be overtaken), when the
+// buffer is full (paho's Publish waits, with its own timeout), or when
+// the connection failed or is closed (paho reports that). Then the caller
+// hands the message to paho. Loop only.
+//
+// A QoS 0 publish needs nothing of paho's state — no packet id, no
+// acknowledgement, no store — and going round paho saves its token, two
+// goroutine hand-offs and a select with a timer per message.
+func (c *trackedConn) publish0(topic string, payload []byte, retain bool) bool {
+	rl := 2 + len(topic) + len(payload)
+	if rl > maxRemainingLength {
+		return false // paho refuses it with its own error
+	}
+	w := &c.wb
+	w.mu.Lock()
+	if w.viaPaho > 0 || len(w.buf) >= maxPending || w.err != nil || c.closed.Load() {
+		w.mu.Unlock()
+		return false
+	}
+	if w.drained == nil {
+		w.drained = sync.NewCond(&w.mu)
+	}
+	if w.buf == nil {
+		w.buf = w.spare[:0]
+		w.spare = nil
+	}
+	w.buf = appendPublish0(w.buf, topic, payload, retain)
+	c.startFlush()
+	return true
+}
+
+// appendPublish0 appends to b a QoS 0 PUBLISH packet (MQTT 3.1 and 3.1.1
+// encode it alike): fixed header with the retain flag, remaining length,
+// topic name, payload. rl must be at most maxRemainingLength.
+func appendPublish0(b []byte, topic string, payload []byte, retain bool) []byte {
+	h := byte(pktPublish << 4)
+	if retain {
+		h |= 1
+	}
+	b = append(b, h)
+	for rl := 2 + len(topic) + len(payload); ; {
+		d := byte(rl & 0x7f)
+		rl >>= 7
+		if rl == 0 {
+			b = append(b, d)
+			break
+		}
+		b = append(b, d|0x80)
+	}
+	b = append(b, byte(len(topic)>>8), byte(len(topic)))
+	b = append(b, topic...)
+	return append(b, payload...)
 }
 
 // flush writes the pending bytes until none are left. Its own goroutine,
