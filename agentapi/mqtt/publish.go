@@ -168,8 +168,7 @@ func (msg *mqttMessage) send() {
 		c.complete(c.m.written, laneOrdered, msg)
 		return
 	}
-	conn.toPaho()
-	c.complete(handedToPaho(conn, c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload)), publishLane(msg.qos), msg)
+	c.complete(handedToPaho(conn.toPaho(), c.pc.Publish(msg.topic, msg.qos, msg.retain, msg.payload)), publishLane(msg.qos), msg)
 }
 
 // completed implements completer: the publish's token has completed. Loop

@@ -97,9 +97,8 @@ func (c *client) subscribe(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected, nil)
 			return
 		}
-		conn := c.conn.Load()
-		conn.toPaho()
-		tok := handedToPaho(conn, c.pc.SubscribeMultiple(filters, nil))
+		// Counted before paho has it (arguments are evaluated in order).
+		tok := handedToPaho(c.conn.Load().toPaho(), c.pc.SubscribeMultiple(filters, nil))
 		c.complete(tok, laneControl, doneFunc(func(err error) {
 			var res map[string]byte
 			if st, ok := tok.(*paho.SubscribeToken); ok && err == nil {
@@ -145,9 +144,7 @@ func (c *client) unsubscribe(call goja.FunctionCall) goja.Value {
 			done(codeDisconnected)
 			return
 		}
-		conn := c.conn.Load()
-		conn.toPaho()
-		c.complete(handedToPaho(conn, c.pc.Unsubscribe(topics...)), laneControl, doneFunc(func(err error) { done(errCode(err)) }))
+		c.complete(handedToPaho(c.conn.Load().toPaho(), c.pc.Unsubscribe(topics...)), laneControl, doneFunc(func(err error) { done(errCode(err)) }))
 	})
 	return env.Runtime.ToValue(code)
 }

@@ -105,14 +105,15 @@ const (
 )
 
 // toPaho counts a PUBLISH, SUBSCRIBE or UNSUBSCRIBE about to be handed to
-// paho on this connection (nil: none yet). Loop only.
-func (c *trackedConn) toPaho() {
-	if c == nil {
-		return
+// paho on this connection (nil: none yet), and returns c for
+// handedToPaho. Loop only.
+func (c *trackedConn) toPaho() *trackedConn {
+	if c != nil {
+		c.wb.mu.Lock()
+		c.wb.viaPaho++
+		c.wb.mu.Unlock()
 	}
-	c.wb.mu.Lock()
-	c.wb.viaPaho++
-	c.wb.mu.Unlock()
+	return c
 }
 
 // handedToPaho returns tok, the token of a request just counted by
