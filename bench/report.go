@@ -396,7 +396,7 @@ Notes:
 - Outbound: N publishes of 64 B to bench/out in one loop (agenthost:
   ` + "`client.createmessage(topic, payload, {qos}).sendasync(cb)`" + `; paho: Publish, then wait for every
   token; MQTT.js: publish(topic, payload, {qos}, cb)). "sent" = until every callback has fired (QoS 0:
-  written to the connection; QoS 1: PUBACK received); "delivered" = until a paho subscriber in the
+  handed to the connection; QoS 1: PUBACK received); "delivered" = until a paho subscriber in the
   harness has received all N (it must get exactly N in every run). The clock starts when the harness
   publishes a trigger message on bench/go, so one broker hop is included.
 - Throughput ratios are value ÷ paho baseline (1.00× = as fast as plain paho; higher is better).

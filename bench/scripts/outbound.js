@@ -4,7 +4,7 @@
 // arrives there, publishes configparams.n messages of configparams.size
 // bytes to configparams.topic at configparams.qos in one loop, with
 // createmessage(...).sendasync(cb), and logs "done OK FAILED" once every
-// callback has fired (QoS 0: written to the connection; QoS 1: PUBACK).
+// callback has fired (QoS 0: handed to the connection; QoS 1: PUBACK).
 const P = imp.configparams;
 const N = P.n;
 const client = mqtt.createclient();
