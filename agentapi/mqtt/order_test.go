@@ -2,6 +2,8 @@ package mqtt_test
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/agenthost/agenthost/internal/agenttest"
@@ -47,5 +49,58 @@ func TestQoS0KeepsItsPlaceBehindPaho(t *testing.T) {
 	agenttest.WantAgent(t, out, fmt.Sprintf("ordered: last %d, out of order 0", n-1), "own messages 50", "bye")
 	if errs := out.AgentErrors(); len(errs) != 0 {
 		t.Fatalf("errors %q", errs)
+	}
+}
+
+// TestCreatemessageOptions: qos and retain are read from every kind of
+// options object — the plain literal read in place, and objects that are
+// enumerated (other keys, a proxy, a class instance, inherited keys not
+// counting) — and each unknown enumerable key gets exactly one warning.
+func TestCreatemessageOptions(t *testing.T) {
+	out := agenttest.MustRun(t, agenttest.Connected(`
+	const cases = [
+		["plain", {qos: 1, retain: true}],
+		["unknown", {qos: 1, retian: true}],
+		["hidden", (function () { const o = {qos: 1}; Object.defineProperty(o, "secret", {value: 1}); return o; })()],
+		["proxy", new Proxy({qos: 1, retain: true, extra: 1}, {})],
+		["instance", new (class { constructor() { this.retain = true; this.qos = 1; } })()],
+		["inherited", Object.create({qos: 1, retain: true})],
+	];
+	let live = 0, retained = 0;
+	c.onmessage(function (m) {
+		server.log(m.topic + " qos=" + m.qos + " retain=" + m.retain);
+		if (m.retain) {
+			if (++retained == 3) finish();
+		} else if (++live == cases.length) {
+			// Retained messages reach a new subscription with retain=1.
+			c.subscribe("opt/#", 1);
+		}
+	});
+	c.subscribe("opt/+", 1, function () {
+		for (const [name, opts] of cases) c.createmessage("opt/" + name, "x", opts).sendasync();
+	});`), agenttest.Options{})
+	got := out.Agent()
+	slices.Sort(got)
+	want := []string{"bye",
+		"opt/hidden qos=1 retain=0", "opt/inherited qos=0 retain=0",
+		"opt/instance qos=1 retain=0", "opt/instance qos=1 retain=1",
+		"opt/plain qos=1 retain=0", "opt/plain qos=1 retain=1",
+		"opt/proxy qos=1 retain=0", "opt/proxy qos=1 retain=1",
+		"opt/unknown qos=1 retain=0"}
+	if !slices.Equal(got, want) {
+		t.Errorf("agent lines %q, want %q", got, want)
+	}
+	var warnings []string
+	for _, l := range out.Status() {
+		if strings.Contains(l, "createmessage") {
+			warnings = append(warnings, l)
+		}
+	}
+	wantW := []string{
+		`WARNING: mqttclient.createmessage: ignoring unknown option "retian"; valid options are qos, retain`,
+		`WARNING: mqttclient.createmessage: ignoring unknown option "extra"; valid options are qos, retain`,
+	}
+	if !slices.Equal(warnings, wantW) {
+		t.Errorf("warnings %q, want %q", warnings, wantW)
 	}
 }

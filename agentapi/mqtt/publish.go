@@ -5,6 +5,7 @@ import (
 
 	"github.com/agenthost/agenthost/agentapi"
 	"github.com/agenthost/agenthost/mqtttopic"
+	"github.com/agenthost/agenthost/scriptvm"
 	"github.com/dop251/goja"
 )
 
@@ -85,16 +86,16 @@ func (c *client) createmessage(call goja.FunctionCall) goja.Value {
 		if n, isInt := agentapi.IntArg(ov); isInt {
 			msg.qos = c.qosArg("createmessage", "argument 'options' (qos)", env.Runtime.ToValue(n))
 		} else if obj, isObj := ov.(*goja.Object); isObj {
-			for _, k := range optionKeys(obj) {
-				v := obj.Get(k)
-				switch k {
-				case "qos":
-					msg.qos = c.qosArg("createmessage", "options.qos", v)
-				case "retain":
-					msg.retain = v.ToBoolean()
-				default:
-					env.Log.StatusWarn(fmt.Sprintf("mqttclient.createmessage: ignoring unknown option %q; valid options are qos, retain", k))
+			if hasQoS, hasRetain, within, ok := scriptvm.OwnKeysWithin(env.Runtime, obj, "qos", "retain"); ok && within {
+				// The usual literal: nothing to warn about, nothing to enumerate.
+				if hasQoS {
+					msg.qos = c.qosArg("createmessage", "options.qos", obj.Get("qos"))
 				}
+				if hasRetain {
+					msg.retain = obj.Get("retain").ToBoolean()
+				}
+			} else {
+				c.readOptions(msg, obj)
 			}
 		} else {
 			env.Throwf("mqttclient.createmessage: argument 'options' must be an object {qos, retain} or a qos number, got %s", agentapi.Describe(ov))
@@ -103,6 +104,22 @@ func (c *client) createmessage(call goja.FunctionCall) goja.Value {
 	obj := env.Runtime.NewDynamicObject(msg)
 	c.m.lastMsgObj, c.m.lastMsg = obj, msg
 	return obj
+}
+
+// readOptions reads createmessage's options object obj into msg in the
+// order of its keys, warning about unknown ones. Loop only.
+func (c *client) readOptions(msg *mqttMessage, obj *goja.Object) {
+	for _, k := range optionKeys(obj) {
+		v := obj.Get(k)
+		switch k {
+		case "qos":
+			msg.qos = c.qosArg("createmessage", "options.qos", v)
+		case "retain":
+			msg.retain = v.ToBoolean()
+		default:
+			c.m.env.Log.StatusWarn(fmt.Sprintf("mqttclient.createmessage: ignoring unknown option %q; valid options are qos, retain", k))
+		}
+	}
 }
 
 // sendCallback returns sendasync's callback argument v as a function, nil
