@@ -34,6 +34,10 @@ type driver struct {
 	waiters []*waiter
 	unwatch func()
 	arrive  []*arrival // messages sent to the agent, not yet arrived
+	// fanout: the driver's own publishes the broker has acknowledged (or
+	// read) but not yet delivered to its subscribers (mochi acknowledges
+	// a QoS 1 PUBLISH before it delivers it).
+	fanout []*arrival
 	// lostWaiters run when the agent next sees its connection end.
 	lostWaiters []func()
 	// The agent's publishes in transit to the broker: sent but not yet
@@ -119,6 +123,9 @@ func newDriver(r *fileRun) (*driver, error) {
 	d := &driver{r: r, b: r.sess.Broker, inTransit: map[string][]func(){}, early: map[string]int{}}
 	d.unwatch = d.b.OnPublish(func(m broker.Message) {
 		if m.Privileged {
+			if m.ClientID == driverID && !m.Will {
+				r.hold.Load().Post(func() { d.fannedOut(m.Topic) })
+			}
 			return
 		}
 		r.hold.Load().Post(func() { d.observe(m) })
@@ -198,10 +205,49 @@ func (d *driver) agentSubscribed(topic string) bool {
 	return false
 }
 
+// fannedOut counts one of the driver's publishes on topic that the
+// broker has delivered to its subscribers. Loop only.
+func (d *driver) fannedOut(topic string) {
+	for i, a := range d.fanout {
+		if a.topic == topic {
+			if a.n--; a.n == 0 {
+				d.fanout = append(d.fanout[:i], d.fanout[i+1:]...)
+				a.done()
+			}
+			return
+		}
+	}
+}
+
+// releaseFanout ends the wait for the broker to deliver the driver's
+// publishes on topic, which it may never do (a failed publish). Loop only.
+func (d *driver) releaseFanout(a *arrival) {
+	for i, x := range d.fanout {
+		if x == a {
+			d.fanout = append(d.fanout[:i], d.fanout[i+1:]...)
+			a.done()
+			return
+		}
+	}
+}
+
+// releaseAllFanout ends every wait for the broker to deliver the
+// driver's publishes: it has stopped. Loop only.
+func (d *driver) releaseAllFanout() {
+	pending := d.fanout
+	d.fanout = nil
+	for _, a := range pending {
+		a.done()
+	}
+}
+
 // sendToAgent publishes n messages on topic (payload(i) each) and settles
-// the returned Promise once they are written and, when the agent is
-// subscribed, once all n have reached the agent's loop: on the virtual
-// clock no timer fires while they are in transit. Loop only.
+// the returned Promise once they are written, once the broker has handed
+// them to its subscribers (so a client that subscribes after the Promise
+// settled gets a retained one once, as retained, and a live one not at
+// all) and, when the agent is subscribed, once all n have reached the
+// agent's loop: on the virtual clock no timer fires while they are in
+// transit. Loop only.
 func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, payload func(i int64) []byte) goja.Value {
 	rt := d.r.rt
 	p, resolve, reject := rt.NewPromise()
@@ -224,6 +270,9 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 		pending++
 		d.arrive = append(d.arrive, &arrival{topic: topic, n: n, done: settle})
 	}
+	pending++
+	fan := &arrival{topic: topic, n: n, done: settle}
+	d.fanout = append(d.fanout, fan)
 	pc := d.pc
 	d.wg.Add(1)
 	go func() {
@@ -241,6 +290,9 @@ func (d *driver) sendToAgent(topic string, n int64, qos byte, retain bool, paylo
 		}
 		op.Post(func() {
 			failure = err
+			if err != nil {
+				d.releaseFanout(fan) // the broker may never have it
+			}
 			settle()
 		})
 	}()
@@ -465,6 +517,8 @@ func (d *driver) object() *goja.Object {
 		connected := len(d.b.Clients()) > 0
 		return d.afterAgentLoss(func() (bool, any, error) {
 			err := d.b.Stop()
+			// What the broker had not delivered by now it never will.
+			d.r.hold.Load().Post(d.releaseAllFanout)
 			return connected && err == nil, nil, err
 		})
 	})
