@@ -157,3 +157,40 @@ class Kind extends ImpTestCase {
 		})
 	}
 }
+
+// TestSendOversizeCutsTheAgentOff: broker.sendOversize() settles once
+// the agent has lost its connection with -3 (its limit is 1 KiB here),
+// sent to the agent's first subscription, then (after a reconnect) to a
+// named topic. The file's tests share one agent, in name order.
+func TestSendOversizeCutsTheAgentOff(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "agenthost.yaml", "limits: {message_size: 1KiB}\n")
+	write(t, dir, "big.js", `
+const client = mqtt.createclient();
+client.onconnect(function (rc) { client.subscribe("big/+", 1, function () { server.log("subscribed"); }); });
+client.onconnectionlost(function (reason) { server.log("lost " + reason); });
+client.onmessage(function (m) { server.log("message " + m.message.len()); });
+function start() { client.connect("tcp://h", "big"); }
+start();
+`)
+	write(t, dir, "big.test.js", `
+class Big extends ImpTestCase {
+    async testAFirstSubscription() {
+        await this.waitForLog("subscribed");
+        await this.broker.sendOversize();
+        this.assertEqual("lost -3", this.logs()[this.logs().length - 1]);
+    }
+    async testBNamedTopic() {
+        start();
+        await this.waitForLog("subscribed");
+        await this.broker.sendOversize("big/y");
+        this.assertEqual("lost -3", this.logs()[this.logs().length - 1]);
+        this.assertEqual(false, client.isconnected());
+    }
+}
+`)
+	res := runOne(t, dir)
+	if tests, assertions, _, _ := res.Counts(); tests != 2 || assertions != 3 {
+		t.Errorf("%d tests, %d assertions; want 2 tests, 3 assertions", tests, assertions)
+	}
+}
