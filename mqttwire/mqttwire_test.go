@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agenthost/agenthost/internal/netpair"
 	"github.com/mochi-mqtt/server/v2/packets"
 	"go.uber.org/goleak"
 )
@@ -189,28 +190,6 @@ func TestReadStopsAtTheLimitAndNamesTheTopic(t *testing.T) {
 	}
 }
 
-// pipe returns both ends of a real TCP connection.
-func pipe(t *testing.T) (client, server net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server = <-accepted
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
-
 type recorder struct {
 	mu     sync.Mutex
 	got    []packets.Packet
@@ -251,7 +230,7 @@ func waitClosed(t *testing.T, r *recorder) error {
 // peer in order, each done sees nil, the peer then reads EOF, and the
 // local Closed gets nil (ended on purpose).
 func TestSendEndDeliversInOrderThenCloses(t *testing.T) {
-	a, b := pipe(t)
+	a, b := netpair.TCP(t)
 	ca, cb := NewConn(a, Options{}), NewConn(b, Options{})
 	ra, rb := newRecorder(), newRecorder()
 	ca.Start(ra.handler())
@@ -305,7 +284,7 @@ func TestSendEndDeliversInOrderThenCloses(t *testing.T) {
 // write to a peer that reads nothing times out, ends the connection and
 // reports the timeout to done and Closed.
 func TestSendTimesOutOnAPeerThatStopsReading(t *testing.T) {
-	a, _ := pipe(t)
+	a, _ := netpair.TCP(t)
 	_ = a.(*net.TCPConn).SetWriteBuffer(8 << 10)
 	c := NewConn(a, Options{SendTimeout: 200 * time.Millisecond})
 	r := newRecorder()
@@ -341,7 +320,7 @@ func TestSendTimesOutOnAPeerThatStopsReading(t *testing.T) {
 }
 
 func TestCloseDropsQueuedWritesAndReportsNil(t *testing.T) {
-	a, _ := pipe(t)
+	a, _ := netpair.TCP(t)
 	c := NewConn(a, Options{})
 	r := newRecorder()
 	c.Start(r.handler())
@@ -357,7 +336,7 @@ func TestCloseDropsQueuedWritesAndReportsNil(t *testing.T) {
 }
 
 func TestPeerGarbageEndsTheConnectionWithMalformed(t *testing.T) {
-	a, b := pipe(t)
+	a, b := netpair.TCP(t)
 	c := NewConn(a, Options{})
 	r := newRecorder()
 	c.Start(r.handler())
@@ -374,7 +353,7 @@ func TestPeerGarbageEndsTheConnectionWithMalformed(t *testing.T) {
 }
 
 func TestReadNowAndWriteNowBeforeStart(t *testing.T) {
-	a, b := pipe(t)
+	a, b := netpair.TCP(t)
 	ca, cb := NewConn(a, Options{}), NewConn(b, Options{})
 	p := pkt(packets.Connect)
 	p.ProtocolVersion = 3

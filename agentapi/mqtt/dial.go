@@ -47,8 +47,9 @@ func (m *Module) open(uri *url.URL, o paho.ClientOptions) (*trackedConn, error) 
 // remembers whether the socket itself ever failed, which tells a broken
 // connection (-1) from a badly framed packet (-4) when paho reports a loss.
 //
-// Writes are combined (writebehind.go). It also buffers reads: paho reads a packet's header a byte at a time,
-// which on a bare socket is three system calls for a small message; here
+// Writes are combined (writebehind.go). It also buffers reads: paho reads
+// a packet's header a byte at a time, which on a bare socket is three
+// system calls for a small message; here
 // a burst of small packets costs one. Reads as large as the buffer (a
 // payload) go straight to the socket. Every byte read off the socket goes
 // through the wire guard first.

@@ -140,10 +140,12 @@ func (m *Module) sendCallback(v goja.Value) goja.Callable {
 	return cb
 }
 
-// optionKeys returns the keys of createmessage's options object to read:
-// its own property names when they are only qos and retain (the usual
-// object literal; cheaper than enumerating), else its own enumerable keys,
-// the unknown ones among them to be warned about. Loop only.
+// optionKeys returns the keys of createmessage's options object to read
+// when scriptvm.OwnKeysWithin could not vouch for it (a proxy, another
+// kind of object, an unknown key): its own property names when they are
+// only qos and retain (so a non-enumerable qos is read, as in an ordinary
+// object), else its own enumerable keys, the unknown ones among them to be
+// warned about. Loop only.
 func optionKeys(obj *goja.Object) []string {
 	names := obj.GetOwnPropertyNames()
 	for _, k := range names {

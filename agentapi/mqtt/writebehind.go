@@ -54,12 +54,27 @@ type writeBehind struct {
 	viaPaho int
 }
 
-func (c *trackedConn) Write(p []byte) (int, error) {
-	w := &c.wb
+// lock takes mu, making the condition variable on a connection's first
+// write.
+func (w *writeBehind) lock() {
 	w.mu.Lock()
 	if w.drained == nil {
 		w.drained = sync.NewCond(&w.mu)
 	}
+}
+
+// appendable returns the pending bytes, to append to: the buffer the
+// flusher wrote last, reused, when none are pending. Under mu.
+func (w *writeBehind) appendable() []byte {
+	if w.buf == nil {
+		w.buf, w.spare = w.spare[:0], nil
+	}
+	return w.buf
+}
+
+func (c *trackedConn) Write(p []byte) (int, error) {
+	w := &c.wb
+	w.lock()
 	for w.err == nil && len(w.buf) >= maxPending {
 		w.drained.Wait()
 	}
@@ -71,11 +86,7 @@ func (c *trackedConn) Write(p []byte) (int, error) {
 		w.mu.Unlock()
 		return 0, err
 	}
-	if w.buf == nil {
-		w.buf = w.spare[:0]
-		w.spare = nil
-	}
-	w.buf = append(w.buf, p...)
+	w.buf = append(w.appendable(), p...)
 	if w.viaPaho > 0 && len(p) > 0 {
 		switch p[0] >> 4 {
 		case pktPublish, pktSubscribe, pktUnsubscribe:
@@ -170,19 +181,12 @@ func (c *trackedConn) publish0(topic string, payload []byte, retain bool) bool {
 		return false // paho refuses it with its own error
 	}
 	w := &c.wb
-	w.mu.Lock()
+	w.lock()
 	if w.viaPaho > 0 || len(w.buf) >= maxPending || w.err != nil || c.closed.Load() {
 		w.mu.Unlock()
 		return false
 	}
-	if w.drained == nil {
-		w.drained = sync.NewCond(&w.mu)
-	}
-	if w.buf == nil {
-		w.buf = w.spare[:0]
-		w.spare = nil
-	}
-	w.buf = appendPublish0(w.buf, topic, payload, retain)
+	w.buf = appendPublish0(w.appendable(), topic, payload, retain)
 	c.startFlush(false)
 	return true
 }

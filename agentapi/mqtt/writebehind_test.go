@@ -9,32 +9,35 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agenthost/agenthost/internal/netpair"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection, the first
 // wrapped as the module wraps a broker connection.
 func tcpPair(t *testing.T) (*trackedConn, net.Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	peer := <-accepted
+	c, peer := netpair.TCP(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &Module{ctx: ctx, cancel: cancel, conns: map[*trackedConn]bool{}}
 	tc := &trackedConn{Conn: c, m: m, guard: &wireGuard{}}
 	m.conns[tc] = true
-	t.Cleanup(func() { tc.abort(); peer.Close(); cancel() })
+	t.Cleanup(func() { tc.abort(); cancel() })
+	return tc, peer
+}
+
+// tightPair is tcpPair with small socket buffers: the kernel holds far
+// less than the write buffer, so a peer that reads nothing soon blocks
+// the flusher.
+func tightPair(t *testing.T) (*trackedConn, net.Conn) {
+	t.Helper()
+	tc, peer := tcpPair(t)
+	if err := tc.Conn.(*net.TCPConn).SetWriteBuffer(4096); err != nil {
+		t.Fatal(err)
+	}
+	if err := peer.(*net.TCPConn).SetReadBuffer(4096); err != nil {
+		t.Fatal(err)
+	}
 	return tc, peer
 }
 
@@ -129,15 +132,7 @@ func TestCloseWritesWhatIsPending(t *testing.T) {
 // once, though the flusher is blocked on a peer that reads nothing, and
 // the Write waiting behind a full buffer fails instead of hanging.
 func TestAbortDoesNotWait(t *testing.T) {
-	tc, peer := tcpPair(t)
-	// Small socket buffers: the kernel holds far less than the two
-	// buffers' worth of bytes written here, so the flusher blocks.
-	if err := tc.Conn.(*net.TCPConn).SetWriteBuffer(4096); err != nil {
-		t.Fatal(err)
-	}
-	if err := peer.(*net.TCPConn).SetReadBuffer(4096); err != nil {
-		t.Fatal(err)
-	}
+	tc, _ := tightPair(t)
 	writeErr := make(chan error, 1)
 	chunk := make([]byte, 16<<10)
 	go func() {
@@ -229,13 +224,7 @@ func TestFailedFlushIsSticky(t *testing.T) {
 // write's error — not "use of closed network connection", which paho
 // takes for its own close and does not report — so the loss is reported.
 func TestFailedFlushWakesTheReader(t *testing.T) {
-	tc, peer := tcpPair(t)
-	if err := tc.Conn.(*net.TCPConn).SetWriteBuffer(4096); err != nil {
-		t.Fatal(err)
-	}
-	if err := peer.(*net.TCPConn).SetReadBuffer(4096); err != nil {
-		t.Fatal(err)
-	}
+	tc, _ := tightPair(t)
 	readErr := make(chan error, 1)
 	go func() {
 		_, err := tc.Read(make([]byte, 16))
@@ -259,5 +248,32 @@ func TestFailedFlushWakesTheReader(t *testing.T) {
 	}
 	if !tc.failed.Load() {
 		t.Error("the failure is not recorded as the socket's (onconnectionlost would say -4, not -1)")
+	}
+}
+
+// TestCloseGivesUpAfterCloseFlush: Close sends what is pending for at
+// most closeFlush (the README's 2 s): to a peer that reads nothing it
+// returns after about that long, neither at once nor much later.
+func TestCloseGivesUpAfterCloseFlush(t *testing.T) {
+	tc, _ := tightPair(t)
+	go func() {
+		chunk := make([]byte, 16<<10)
+		for {
+			if _, err := tc.Write(chunk); err != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for !tc.full() {
+		if time.Now().After(deadline) {
+			t.Fatal("the write buffer never filled behind a peer that reads nothing")
+		}
+		time.Sleep(time.Millisecond) // polled: no event marks a blocked system call
+	}
+	start := time.Now()
+	_ = tc.Close()
+	if el := time.Since(start); el < closeFlush*9/10 || el > closeFlush+time.Second {
+		t.Errorf("Close returned after %v, want about %v", el, closeFlush)
 	}
 }
