@@ -181,15 +181,25 @@ func (d *driver) connectionEnded() {
 // the agent's handler runs after this report: a test that awaited the
 // publish finds the message handled. Loop only.
 func (d *driver) arrived(topic string) {
-	for i, a := range d.arrive {
+	if a := countDown(&d.arrive, topic); a != nil {
+		d.r.sess.Loop.SetTimer(0, a.done)
+	}
+}
+
+// countDown counts one message on topic against the first of *list
+// waiting for that topic, and returns it, removed, once it has all it
+// waits for; nil otherwise. Loop only.
+func countDown(list *[]*arrival, topic string) *arrival {
+	for i, a := range *list {
 		if a.topic == topic {
-			if a.n--; a.n == 0 {
-				d.arrive = append(d.arrive[:i], d.arrive[i+1:]...)
-				d.r.sess.Loop.SetTimer(0, a.done)
+			if a.n--; a.n > 0 {
+				return nil
 			}
-			return
+			*list = append((*list)[:i], (*list)[i+1:]...)
+			return a
 		}
 	}
+	return nil
 }
 
 // agentSubscribed reports whether an agent client holds a subscription
@@ -208,14 +218,8 @@ func (d *driver) agentSubscribed(topic string) bool {
 // fannedOut counts one of the driver's publishes on topic that the
 // broker has delivered to its subscribers. Loop only.
 func (d *driver) fannedOut(topic string) {
-	for i, a := range d.fanout {
-		if a.topic == topic {
-			if a.n--; a.n == 0 {
-				d.fanout = append(d.fanout[:i], d.fanout[i+1:]...)
-				a.done()
-			}
-			return
-		}
+	if a := countDown(&d.fanout, topic); a != nil {
+		a.done()
 	}
 }
 
